@@ -1,0 +1,108 @@
+"""The one typed settings object, read from the environment and ``.env``.
+
+Every variable is listed with a comment in ``.env.example``. Secrets are ``SecretStr`` so
+they never show up in reprs or logs. A missing or malformed value becomes a one-line
+:class:`SettingsError` that names the variable.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from recsys import paths
+
+LLMProviderName = Literal["offline", "openai", "gemini", "ollama"]
+Channel = Literal["kakao", "sms", "lms"]
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Data and model
+    catalog_path: Path = paths.DEMO_CATALOG
+    model_dir: Path = paths.DEMO_MODEL_DIR
+    brands_path: Path = paths.BRANDS
+    personas_path: Path = paths.PERSONAS
+    db_path: Path = Path("personabot.db")
+
+    # Drafting
+    llm_provider: LLMProviderName = "offline"
+    llm_timeout_s: float = Field(20.0, gt=0)
+    llm_max_retries: int = Field(2, ge=0, le=5)
+    openai_api_key: SecretStr | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_base_url: str | None = None
+    gemini_api_key: SecretStr | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    ollama_host: str = "http://localhost:11434"
+    ollama_model: str = "llama3.1"
+    ollama_api_key: SecretStr | None = None
+    crm_channel: Channel = "kakao"
+    crm_optout_number: str = "080-000-0000"
+    crm_add_label: bool = True
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    port: int = Field(3000, ge=1, le=65535)
+    approver_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    approver_usergroup_id: str | None = None
+    allow_self_approval: bool = False
+    bot_language: Literal["auto", "ko", "en"] = "auto"
+    rate_limit_per_minute: int = Field(6, ge=1)
+    listener_threads: int = Field(8, ge=1, le=64)
+
+    # Digests
+    team_timezone: str = "Asia/Seoul"
+
+    @field_validator("approver_user_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @field_validator("team_timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (try Asia/Seoul)") from exc
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from env/.env (plus explicit overrides), or raise a one-line error."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "_".join(str(p) for p in err.get("loc", ())).upper() or "setting"
+        raise SettingsError(f"{name}: {err.get('msg', 'invalid value')}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
