@@ -44,3 +44,23 @@ def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "xoxb-super-secret" not in repr(settings)
     assert settings.slack_bot_token is not None
     assert settings.slack_bot_token.get_secret_value() == "xoxb-super-secret"
+
+
+def test_env_example_lists_every_setting(repo_root) -> None:
+    from bot.settings import Settings
+
+    listed = {
+        line.split("=", 1)[0].strip()
+        for line in (repo_root / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    expected = {name.upper() for name in Settings.model_fields}
+    assert expected == listed
+
+
+def test_copied_env_example_loads_with_empty_values(repo_root, tmp_path) -> None:
+    (tmp_path / ".env").write_text((repo_root / ".env.example").read_text(encoding="utf-8"))
+    settings = load_settings()
+    assert settings.openai_api_key is None
+    assert settings.approver_usergroup_id is None
+    assert settings.approver_user_ids == []
