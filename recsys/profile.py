@@ -7,6 +7,8 @@ contract shared by the recommender, the drafting prompts and the Slack surface.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -87,9 +89,608 @@ class Profile:
         return max(10, min(60, (mid // 10) * 10))
 
 
+
+# --------------------------------------------------------------------------------------
+# Parser. Text is normalised once (NFKC, casefold, Slack markup removed), then a fixed
+# sequence of precompiled patterns each records what it reads and blanks its span, so a
+# number read as a price is never read again as an age. Order: explicit keys, prices,
+# ages, vocabulary words, then a cheap typo pass over the English words left over.
+# --------------------------------------------------------------------------------------
+
+EXAMPLES = ('"30s dry-skin woman, moisture"', '"30대 건성 여성 보습"')
+
+_W = r"(?<![a-z])"  # left word boundary for ASCII words (Korean has no word boundaries)
+_E = r"(?![a-z])"
+
+# (phrase, ((field, value), ...)). Fields: gender (F/M/both), skin, concern, category.
+_F, _M, _BOTH = (("gender", "F"),), (("gender", "M"),), (("gender", "both"),)
+
+
+def _sk(v: str) -> tuple[tuple[str, str], ...]:
+    return (("skin", v),)
+
+
+def _co(v: str) -> tuple[tuple[str, str], ...]:
+    return (("concern", v),)
+
+
+def _ca(v: str) -> tuple[tuple[str, str], ...]:
+    return (("category", v),)
+
+
+_PHRASES: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+
+def _add(meaning: tuple[tuple[str, str], ...], phrases: str) -> None:
+    for phrase in phrases.split("|"):
+        _PHRASES.append((phrase.strip(), meaning))
+
+
+_add(_F, "woman|women|womens|womans|female|females|lady|ladies|girl|girls|f|mom|moms|mother|"
+         "mothers|mum|mums|여성|여자|엄마|어머니|주부|여성분")
+_add(_M, "man|men|mens|male|males|guy|guys|m|dad|dads|father|fathers|boy|boys|gentleman|"
+         "gentlemen|남성|남자|아빠|아버지|남성분")
+_add(_BOTH, "unisex|both genders|both sexes|men and women|women and men|male and female|"
+            "female and male|any gender|all genders|gender both|gender any|gender all|"
+            "gender neutral|남녀|남녀공용|유니섹스|성별무관|성별 무관")
+_add(_sk("dry"), "dry|dry skin|very dry|extra dry|건성|악건성|건성피부")
+_add(_sk("oily"), "oily|oily skin|greasy|지성|지성피부")
+_add(_sk("oily") + _co("moisture"),
+     "dehydrated oily|dehydrated oily skin|oily dehydrated|수부지|수분부족지성|수분부족형지성|"
+     "수분 부족 지성|수분부족 지성")
+_add(_sk("combination"), "combination|combination skin|combo|combi|mixed skin|복합성|복합|"
+                         "복합성피부")
+_add(_sk("sensitive"), "sensitive|sensitive skin|sensitivity|민감성|민감|예민|민감성피부")
+_add(_sk("normal"), "normal|normal skin|중성|중성피부")
+_add(_co("moisture"), "moisture|moisturizing|moisturising|moisturizer|moisturiser|moist|"
+                      "hydration|hydrating|hydrate|dryness|dehydration|dehydrated|보습|수분|"
+                      "속건조|건조|건조함|촉촉")
+_add(_co("anti_aging"), "wrinkle|wrinkles|fine lines|fine line|firmness|firming|elasticity|"
+                        "anti aging|anti ageing|antiaging|anti age|aging|ageing|anti wrinkle|"
+                        "lifting|sagging|mature|mature skin|주름|탄력|안티에이징|노화|리프팅|"
+                        "주름개선")
+_add(_co("calming"), "soothing|soothe|calming|calm|redness|irritation|진정|홍조|붉은기|자극|"
+                     "저자극")
+_add(_co("brightening"), "whitening|brightening|brighten|bright|dark spots|dark spot|dullness|"
+                         "dull|glow|glowy|tone up|radiance|radiant|pigmentation|"
+                         "hyperpigmentation|melasma|미백|기미|잡티|톤업|브라이트닝|광채|칙칙|"
+                         "피부톤|화이트닝")
+_add(_co("pores"), "pores|pore|sebum|oil control|blackheads|blackhead|모공|피지|블랙헤드|유분")
+_add(_co("acne"), "acne|acne prone|breakouts|breakout|blemishes|blemish|trouble|troubles|"
+                  "pimples|pimple|여드름|트러블|뾰루지")
+_add(_co("gift"), "gift|gifts|gifting|present|presents|boyfriend|girlfriend|선물|기프트|"
+                  "남자친구|여자친구|남친|여친")
+_add(_co("repurchase"), "repurchase|repurchases|repeat buyers|repeat buyer|repeat customers|"
+                        "repeat customer|repeat purchase|loyal|loyalty|rebuy|regulars|재구매|"
+                        "단골|재구입")
+_add(_co("ingredients"), "ingredients|ingredient|ingredient conscious|clean beauty|ewg|"
+                         "fragrance free|unscented|성분|전성분|무향")
+_add(_ca("skincare"), "skincare|skin care|스킨케어|기초|기초화장품")
+_add(_ca("makeup"), "makeup|make up|메이크업|색조")
+_add(_ca("fragrance"), "fragrance|fragrances|perfume|perfumes|cologne|향수|퍼퓸")
+_add(_ca("body"), "body|body care|bodycare|hair|hair care|haircare|바디|헤어|바디케어")
+_add(_ca("tools"), "tools|tool|beauty tools|beauty device|device|devices|도구|뷰티툴|디바이스")
+
+_MEANING = {" ".join(p.split()): m for p, m in _PHRASES}
+
+
+def _phrase_pattern(phrase: str) -> str:
+    body = r"\s+".join(re.escape(w) for w in phrase.split())
+    if phrase.isascii():
+        # Single letters (F/M) must not be the tail of a contraction like "i'm".
+        left = r"(?<![a-z'’])" if len(phrase) == 1 else _W
+        return left + body + _E
+    return body
+
+
+_WORD_RE = re.compile(
+    "|".join(_phrase_pattern(p) for p in sorted(_MEANING, key=len, reverse=True))
+)
+
+# Common misspellings that the one-edit check below cannot reach.
+_TYPOS = {
+    "dyr": "dry", "drty": "dry", "oilly": "oily", "olly": "oily", "oliy": "oily", "oilyy": "oily",
+    "femail": "female", "femle": "female", "acen": "acne", "anke": "acne", "gfit": "gift",
+    "giftt": "gift", "wemen": "women", "womem": "women", "combinaton": "combination",
+}
+# Distinctive English words whose one-edit misspellings are safe to correct.
+_FUZZY_WORDS = (
+    "woman", "women", "female", "ladies", "sensitive", "moisture", "moisturizing", "hydration",
+    "hydrating", "combination", "wrinkle", "wrinkles", "elasticity", "firmness", "soothing",
+    "redness", "whitening", "brightening", "blemishes", "breakouts", "pimples", "skincare",
+    "makeup", "fragrance", "perfume", "ingredients", "ingredient", "repurchase", "antiaging",
+    "dryness", "teenagers", "twenties", "thirties", "forties", "fifties", "sixties",
+    "gentleman", "gentlemen", "calming", "dullness", "pigmentation",
+)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+_FUZZY_INDEX: dict[str, str] = {}
+for _w in _FUZZY_WORDS:
+    for _v in {_w} | _deletions(_w):
+        _FUZZY_INDEX.setdefault(_v, _w)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (
+            i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+        )
+    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
+
+
+def _correct(token: str) -> str | None:
+    """The vocabulary word a leftover token most likely misspells, or None."""
+    if token in _TYPOS:
+        return _TYPOS[token]
+    for candidate in (token, *_deletions(token)):
+        word = _FUZZY_INDEX.get(candidate)
+        if word is not None and _one_edit(token, word):
+            return word
+    return None
+
+
+# --- normalisation ---------------------------------------------------------------------
+_SLACK_LABELLED = re.compile(r"<(?:https?://|mailto:|tel:|#)[^>|]*\|([^>]*)>")
+_SLACK_OTHER = re.compile(r"<(?:[@#!][^>\s]*|https?://[^>\s]*|mailto:[^>\s]*)>")
+_EMOJI = re.compile(r":[a-z0-9_+'-]+:")
+_MARKUP = re.compile(r"[*_`\[\](){}\"“”]")
+_LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_KEY_SEP = re.compile(r"[:=]")
+
+
+# --- explicit keys ----------------------------------------------------------------------
+_NUM = r"(?<![0-9.,])([0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,9}(?:\.[0-9]{1,2})?)(?![0-9])"
+_MONEY = rf"(₩|krw(?![a-z]))?\s*{_NUM}((?<=[0-9])k(?![a-z])|\s*[만천])?\s*(원|won(?![a-z])|krw(?![a-z]))?"
+_PERSONA_RE = re.compile(r"(?:(?<![a-z])persona|페르소나)\s*[:=]\s*([^\s,;/*`]+)")
+_KEY_RE = re.compile(
+    r"(?<![a-z])(age_min|min_age|age_max|max_age|price_min|min_price|price_max|max_price)"
+    rf"\s*[:=]\s*{_MONEY}"
+)
+
+# --- prices -----------------------------------------------------------------------------
+_P_BAND = re.compile(rf"{_NUM}\s*([만천])\s*원?\s*대")
+_P_RANGE = re.compile(
+    rf"(?:between\s+)?{_MONEY}\s*(?:-|~|–|to|and)\s*{_MONEY}(?!\s*(?:대|세|살|'?s(?![a-z])))"
+)
+_P_MAX_PRE = re.compile(
+    r"(?:(?<![a-z])(?:under|below|less than|cheaper than|no more than|not more than|at most|"
+    r"up to|max|maximum|within|budget(?: of)?|price|around|about)|예산|가격|<=?|≤)"
+    rf"\s*[:=]?\s*{_MONEY}"
+)
+_P_MAX_SUF = re.compile(
+    rf"{_MONEY}\s*(?:이하|미만|까지|아래|이내|안쪽|정도|내외|선|or less|or under|and under|"
+    r"max(?![a-z])|tops(?![a-z]))"
+)
+_P_MIN_PRE = re.compile(
+    r"(?:(?<![a-z])(?:over|above|more than|at least|min|minimum|from|starting at)|>=?|≥)"
+    rf"\s*[:=]?\s*{_MONEY}"
+)
+_P_MIN_SUF = re.compile(
+    rf"{_MONEY}\s*(?:이상|초과|넘는|넘게|부터|and up(?![a-z])|and above|or more|plus(?![a-z])|\+)"
+)
+_P_BARE = re.compile(_MONEY)
+_UNIT = {"k": 1000, "천": 1000, "만": 10000}
+
+# --- ages -------------------------------------------------------------------------------
+_DECADE = r"(?<![0-9])([1-9])0\s*(?:'s|’s|s(?![a-z])|대|\s*-?\s*somethings?(?![a-z]))"
+_DECADE_WORDS = {
+    "teens": 1, "teen": 1, "teenagers": 1, "teenager": 1, "twenties": 2, "thirties": 3,
+    "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "twenty something": 2,
+    "twentysomething": 2, "thirty something": 3, "thirtysomething": 3, "forty something": 4,
+    "fortysomething": 4, "fifty something": 5, "십대": 1, "이십대": 2, "삼십대": 3, "사십대": 4,
+    "오십대": 5, "육십대": 6, "칠십대": 7,
+}
+_DECADE_WORD = "(" + "|".join(
+    (_W + re.escape(w).replace(r"\ ", r"\s+") + _E) if w.isascii() else w
+    for w in sorted(_DECADE_WORDS, key=len, reverse=True)
+) + ")"
+_QUALIFIER = {"early": 0, "mid": 1, "late": 2, "초반": 0, "초": 0, "중반": 1, "중": 1,
+              "후반": 2, "후": 2}
+_OPEN_UP = r"(?:\+|이상|이후|넘은|and up(?![a-z])|and older|and over|and above|or older|plus(?![a-z]))"
+_A_DECADE_RANGE = re.compile(
+    rf"{_DECADE}\s*(?:-|~|–|to|and|or|&|/|,|와|과|에서)\s*{_DECADE}"
+    r"|(?<![0-9])([1-9])0\s*(?:-|~|–|to)\s*([1-9])0\s*(?:대|'?s(?![a-z]))"
+)
+_A_RANGE = re.compile(
+    r"(?<![0-9.,])([0-9]{2})\s*(?:-|~|–|to)\s*([0-9]{2})(?![0-9.,])\s*"
+    r"(?:세|살|years?\s*old|yrs?\s*old|yo(?![a-z]))?"
+    r"|(?<![a-z])between\s+([0-9]{2})\s+and\s+([0-9]{2})(?![0-9])"
+)
+_A_QUALIFIED = re.compile(
+    rf"(?<![a-z])(early|mid|late)\s*-?\s*(?:{_DECADE}|{_DECADE_WORD})"
+    rf"|{_DECADE}\s*(초반|중반|후반|초|중|후)"
+)
+_A_OPEN_DECADE = re.compile(rf"{_DECADE}\s*{_OPEN_UP}|{_DECADE}\s*(이하|까지)")
+_A_OPEN = re.compile(
+    rf"(?<![0-9.,])([0-9]{{2}})\s*(?:세|살)?\s*{_OPEN_UP}"
+    r"|(?<![a-z])(?:over|above|older than|at least|aged over)\s*([0-9]{2})(?![0-9])"
+    r"|(?<![a-z])(?:under|below|younger than|less than)\s*([0-9]{2})(?![0-9])"
+    r"|(?<![0-9.,])([0-9]{2})\s*(?:세|살)?\s*미만"
+    r"|(?<![0-9.,])([0-9]{2})\s*(?:세|살)\s*이하"
+)
+_A_DECADE = re.compile(rf"{_DECADE}|{_DECADE_WORD}")
+_A_EXACT = re.compile(
+    r"(?<![0-9.,])([0-9]{2})\s*(?:세|살|-?\s*years?\s*-?\s*old|yrs?\s*old|yo(?![a-z])|y/o|y\.o\.?)"
+    r"|(?:(?<![a-z])(?:age|aged)|나이|만)\s*([0-9]{2})(?![0-9])"
+)
+_A_BARE = re.compile(r"(?<![0-9.,:₩])([0-9]{2})(?![0-9.,%])")
+_BARE_AGE_RANGE = (14, 99)  # bare two-digit numbers outside this are rarely ages ("top 10")
+_LEFTOVER = re.compile(r"[a-z]{3,}")
+
+
+class _Reading:
+    """What the parser has read so far; the first value found for a field wins."""
+
+    __slots__ = ("age", "genders", "skin", "concerns", "category", "price_min", "price_max",
+                 "age_key_min", "age_key_max")
+
+    def __init__(self) -> None:
+        self.age: tuple[int | None, int | None] | None = None
+        self.age_key_min: int | None = None
+        self.age_key_max: int | None = None
+        self.genders: set[str] = set()
+        self.skin: str | None = None
+        self.concerns: list[str] = []
+        self.category: str | None = None
+        self.price_min: int | None = None
+        self.price_max: int | None = None
+
+    def set_age(self, lo: int | None, hi: int | None) -> None:
+        if self.age is None:
+            if lo is not None and hi is not None and lo > hi:
+                lo, hi = hi, lo
+            self.age = (lo, hi)
+
+    def set_price(self, lo: int | None, hi: int | None) -> None:
+        if lo is not None and self.price_min is None:
+            self.price_min = lo
+        if hi is not None and self.price_max is None:
+            self.price_max = hi
+
+    def apply(self, meaning: tuple[tuple[str, str], ...]) -> None:
+        for field_name, value in meaning:
+            if field_name == "gender":
+                self.genders.add(value)
+            elif field_name == "skin":
+                self.skin = self.skin or value
+            elif field_name == "concern":
+                if value not in self.concerns:
+                    self.concerns.append(value)
+            elif self.category is None:
+                self.category = value
+
+    def profile(self) -> Profile:
+        lo, hi = self.age if self.age is not None else (None, None)
+        lo = self.age_key_min if self.age_key_min is not None else lo
+        hi = self.age_key_max if self.age_key_max is not None else hi
+        if lo is not None and hi is not None and lo > hi:
+            lo, hi = hi, lo
+        p_lo, p_hi = self.price_min, self.price_max
+        if p_lo is not None and p_hi is not None and p_lo > p_hi:
+            p_lo, p_hi = p_hi, p_lo
+        genders = self.genders - {"both"}
+        gender = next(iter(genders)) if len(genders) == 1 and "both" not in self.genders else None
+        return Profile(
+            age_min=lo, age_max=hi, gender=gender, skin_type=self.skin,
+            concerns=tuple(self.concerns), category=self.category, price_min=p_lo, price_max=p_hi,
+        )
+
+    def understood(self) -> bool:
+        return bool(self.age or self.age_key_min is not None or self.age_key_max is not None
+                    or self.genders or self.skin or self.concerns or self.category
+                    or self.price_min is not None or self.price_max is not None)
+
+
+def _money(cur: str | None, num: str, unit: str | None, suffix: str | None) -> int | None:
+    """KRW amount of one money match, or None when the number does not look like money."""
+    value = float(num.replace(",", ""))
+    unit = (unit or "").strip()
+    if unit:
+        value *= _UNIT[unit]
+    if not (cur or unit or suffix) and value < 1000:
+        return None
+    return int(round(value))
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def _scan_prices(s: str, r: _Reading) -> str:
+    def band(m: re.Match[str]) -> str:
+        n = float(m.group(1).replace(",", ""))
+        unit = _UNIT[m.group(2)]
+        digits = m.group(1).replace(",", "").split(".")[0]
+        step = 10 ** (len(digits) - len(digits.rstrip("0"))) if digits.strip("0") else 1
+        lo = int(round(n * unit))
+        r.set_price(lo, lo + step * unit - 1)
+        return _blank(m)
+
+    def rng(m: re.Match[str]) -> str:
+        c1, n1, u1, s1, c2, n2, u2, s2 = m.groups()
+        if not (u1 or "").strip() and (u2 or "").strip():
+            u1 = u2  # "3~5만원": the unit is written once, on the upper end
+        if not (c1 or u1 or s1 or c2 or u2 or s2):
+            return m.group()
+        lo = _money(c1, n1, u1, s1 or s2 or c2 or u2)
+        hi = _money(c2, n2, u2, s2 or s1 or c1 or u1)
+        if lo is None or hi is None or lo > hi:
+            return m.group()
+        r.set_price(lo, hi)
+        return _blank(m)
+
+    def bound(is_max: bool, need_marker: bool = False):  # type: ignore[no-untyped-def]
+        def handle(m: re.Match[str]) -> str:
+            cur, num, unit, suffix = m.groups()[-4:]
+            if need_marker and not (cur or unit or suffix):
+                return m.group()
+            value = _money(cur, num, unit, suffix)
+            if value is None:
+                return m.group()
+            r.set_price(None, value) if is_max else r.set_price(value, None)
+            return _blank(m)
+        return handle
+
+    s = _P_BAND.sub(band, s)
+    s = _P_RANGE.sub(rng, s)
+    s = _P_MAX_PRE.sub(bound(True), s)
+    s = _P_MAX_SUF.sub(bound(True), s)
+    s = _P_MIN_PRE.sub(bound(False), s)
+    s = _P_MIN_SUF.sub(bound(False), s)
+    return _P_BARE.sub(bound(True, need_marker=True), s)
+
+
+def _decade_of(digit: str | None, word: str | None) -> int:
+    if digit:
+        return int(digit) * 10
+    return _DECADE_WORDS[" ".join((word or "").split())] * 10
+
+
+def _scan_ages(s: str, r: _Reading) -> str:
+    def decade_range(m: re.Match[str]) -> str:
+        a, b, c, d = m.groups()
+        lo, hi = (int(a), int(b)) if a else (int(c), int(d))
+        r.set_age(min(lo, hi) * 10, max(lo, hi) * 10 + 9)
+        return _blank(m)
+
+    def num_range(m: re.Match[str]) -> str:
+        a, b, c, d = m.groups()
+        r.set_age(int(a or c), int(b or d))
+        return _blank(m)
+
+    def qualified(m: re.Match[str]) -> str:
+        q1, d1, w1, d2, q2 = m.groups()
+        base = _decade_of(d1 or d2, w1)
+        q = _QUALIFIER[q1 or q2]
+        r.set_age(base + 3 * q, base + 3 * q + 3)
+        return _blank(m)
+
+    def open_decade(m: re.Match[str]) -> str:
+        up, down, _ = m.groups()
+        if up:
+            r.set_age(int(up) * 10, None)
+        else:
+            r.set_age(None, int(down) * 10 + 9)
+        return _blank(m)
+
+    def open_age(m: re.Match[str]) -> str:
+        up1, up2, under, below, at_most = m.groups()
+        if up1 or up2:
+            r.set_age(int(up1 or up2), None)
+        elif under or below:
+            r.set_age(None, int(under or below) - 1)
+        else:
+            r.set_age(None, int(at_most))
+        return _blank(m)
+
+    def decade(m: re.Match[str]) -> str:
+        base = _decade_of(m.group(1), m.group(2))
+        r.set_age(base, base + 9)
+        return _blank(m)
+
+    def exact(m: re.Match[str]) -> str:
+        age = int(m.group(1) or m.group(2))
+        r.set_age(age, age)
+        return _blank(m)
+
+    def bare(m: re.Match[str]) -> str:
+        age = int(m.group(1))
+        if r.age is None and _BARE_AGE_RANGE[0] <= age <= _BARE_AGE_RANGE[1]:
+            r.set_age(age, age)
+            return _blank(m)
+        return m.group()
+
+    s = _A_DECADE_RANGE.sub(decade_range, s)
+    s = _A_RANGE.sub(num_range, s)
+    s = _A_QUALIFIED.sub(qualified, s)
+    s = _A_OPEN_DECADE.sub(open_decade, s)
+    s = _A_OPEN.sub(open_age, s)
+    s = _A_DECADE.sub(decade, s)
+    s = _A_EXACT.sub(exact, s)
+    return _A_BARE.sub(bare, s)
+
+
+def _scan_words(s: str, r: _Reading) -> str:
+    found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
+
+    def word(m: re.Match[str]) -> str:
+        found.append((m.start(), _MEANING[" ".join(m.group().split())]))
+        return _blank(m)
+
+    s = _WORD_RE.sub(word, s)
+    for m in _LEFTOVER.finditer(s):
+        if len(m.group()) >= 4 or m.group() in _TYPOS:
+            fixed = _correct(m.group())
+            if fixed is not None and fixed in _MEANING:
+                found.append((m.start(), _MEANING[fixed]))
+            elif fixed is not None and fixed in _DECADE_WORDS and r.age is None:
+                base = _DECADE_WORDS[fixed] * 10
+                r.set_age(base, base + 9)
+    for _, meaning in sorted(found, key=lambda item: item[0]):
+        r.apply(meaning)
+    return s
+
+
+def _normalise(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = _SLACK_LABELLED.sub(r" \1 ", s)
+    s = _SLACK_OTHER.sub(" ", s)
+    return _EMOJI.sub(" ", s)
+
+
+def _scan_keys(s: str, r: _Reading) -> str:
+    def key(m: re.Match[str]) -> str:
+        name, cur, num, unit, suffix = m.groups()
+        if name in ("age_min", "min_age", "age_max", "max_age"):
+            if unit or cur or suffix or "." in num or "," in num or not 0 < int(num) < 130:
+                return m.group()
+            if "min" in name:
+                r.age_key_min = int(num)
+            else:
+                r.age_key_max = int(num)
+            return _blank(m)
+        value = float(num.replace(",", "")) * _UNIT.get((unit or "").strip(), 1)
+        r.set_price(int(round(value)), None) if "min" in name else r.set_price(None, int(round(value)))
+        return _blank(m)
+
+    return _KEY_RE.sub(key, s)
+
+
+def _read(text: str) -> tuple[_Reading, str | None]:
+    """Read every field from ``text``; returns the reading and the explicit persona, if any."""
+    r = _Reading()
+    s, persona = _scan_persona(_normalise(text))
+    s = _scan_keys(s, r)
+    s = _MARKUP.sub(" ", s)
+    s = _LETTER_HYPHEN.sub(" ", s)
+    s = _KEY_SEP.sub(" ", s)
+    s = _scan_prices(s, r)
+    s = _scan_ages(s, r)
+    _scan_words(s, r)
+    return r, persona
+
+
+def describe(profile: Profile) -> str:
+    """A short English summary of the fields that are set, e.g. ``age 30–39, F, dry``."""
+    parts: list[str] = []
+    if profile.age_min is not None or profile.age_max is not None:
+        if profile.age_max is None:
+            parts.append(f"age {profile.age_min}+")
+        elif profile.age_min is None:
+            parts.append(f"age ≤{profile.age_max}")
+        elif profile.age_min == profile.age_max:
+            parts.append(f"age {profile.age_min}")
+        else:
+            parts.append(f"age {profile.age_min}–{profile.age_max}")
+    if profile.gender:
+        parts.append(f"gender {profile.gender}")
+    if profile.skin_type:
+        parts.append(f"{profile.skin_type} skin")
+    if profile.concerns:
+        parts.append("concerns " + "/".join(profile.concerns))
+    if profile.category:
+        parts.append(f"category {profile.category}")
+    if profile.price_min is not None:
+        parts.append(f"price ≥ ₩{profile.price_min:,}")
+    if profile.price_max is not None:
+        parts.append(f"price ≤ ₩{profile.price_max:,}")
+    return ", ".join(parts) or "nothing"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= limit else one_line[: limit - 1] + "…")
+
+
+def _scan_persona(s: str) -> tuple[str, str | None]:
+    """Cut ``persona=...`` / ``persona: ...`` out of ``s``; returns the rest and the raw name.
+
+    The name is cut before the other scans so ``persona=Gift_Buyer`` is not also read as
+    the gift concern. A Korean persona name may contain spaces, so those are matched whole.
+    """
+    from recsys.personas import load_personas
+
+    m = _PERSONA_RE.search(s)
+    if m is None:
+        return s, None
+    end = m.end()
+    for persona in load_personas():
+        ko = persona.name_ko.casefold()
+        if s.startswith(ko, m.start(1)):
+            return s[: m.start()] + " " + s[m.start(1) + len(ko):], persona.name
+    return s[: m.start()] + " " + s[end:], m.group(1).strip(".,;:!?*_`'\"")
+
+
+def _resolve_persona(raw: str, text: str, understood: Profile) -> str:
+    """The persona file's spelling of an explicit persona name; unknown names raise."""
+    from recsys.personas import load_personas
+
+    personas = load_personas()
+    wanted = raw.casefold().replace("-", "_")
+    for persona in personas:
+        if wanted in (persona.name.casefold(), persona.name_ko.casefold()):
+            return persona.name
+    raise ProfileParseError(
+        f"Unknown persona {raw!r} in {_quote(text)} (understood: {describe(understood)}); "
+        f"valid personas: {', '.join(p.name for p in personas)} — "
+        f"e.g. {EXAMPLES[0]} or \"30대 건성 여성 보습 persona=Dry_Winter\"."
+    )
+
+
 def parse_profile(text: str) -> Profile:
     """Parse marketer free text (English, Korean or mixed) into a :class:`Profile`.
 
-    Raises :class:`ProfileParseError` when nothing recognisable is found.
+    Understands ages (``30s``, ``30대 초반``, ``25-34``, ``40+``, ``under 25``), gender words,
+    skin types, concerns and their synonyms, category and budget (``under 50,000 won``,
+    ``3만원대``), Slack markup, ``key=value`` / ``label: value`` and the review
+    ``profile_info`` format. The persona is the explicit ``persona=...`` if given, otherwise
+    :func:`recsys.personas.assign_persona` of the parsed fields.
+
+    Raises :class:`ProfileParseError` when nothing recognisable is found or an explicit
+    persona is unknown.
     """
-    raise NotImplementedError  # implemented in the foundation issue
+    from recsys.personas import assign_persona
+
+    if not isinstance(text, str):
+        raise ProfileParseError(f"Expected profile text, got {type(text).__name__}; "
+                                f"try {EXAMPLES[0]} or {EXAMPLES[1]}.")
+    reading, raw_persona = _read(text)
+    profile = reading.profile()
+    persona = _resolve_persona(raw_persona, text, profile) if raw_persona else None
+    if persona is None and not reading.understood():
+        raise ProfileParseError(
+            f"Could not read a customer profile from {_quote(text)} (understood: nothing); "
+            f"describe age, gender, skin type or concerns, e.g. {EXAMPLES[0]} or {EXAMPLES[1]}."
+        )
+    return profile.with_persona(persona or assign_persona(profile))
+
+
+def parse_profile_info(info: str) -> Profile:
+    """Parse a review's ``profile_info`` (``30대/여성/건성/보습``, ``여성/지성``, ``수분부족지성``).
+
+    Never raises: returns ``Profile()`` with only the fields it could read. When anything was
+    read the persona is assigned with the same rule as :func:`parse_profile`, so review-based
+    interactions and marketer profiles share one persona scheme.
+    """
+    from recsys.personas import assign_persona
+
+    if not isinstance(info, str) or not info.strip():
+        return Profile()
+    reading, _ = _read(info)
+    if not reading.understood():
+        return Profile()
+    profile = reading.profile()
+    return profile.with_persona(assign_persona(profile))
