@@ -1,0 +1,52 @@
+"""Channel size limits, measured the way carriers and Kakao measure them.
+
+SMS and LMS are billed and cut in EUC-KR bytes (90 and 2,000), and characters EUC-KR cannot
+encode (emoji, rare Hangul syllables) can make a send fail; KakaoTalk counts characters.
+"""
+
+from __future__ import annotations
+
+CHANNELS = ("kakao", "sms", "lms")
+BYTE_LIMITS = {"sms": 90, "lms": 2000}
+CHAR_LIMITS = {"kakao": 1000}
+
+
+def is_text_channel(channel: str) -> bool:
+    """SMS/LMS: plain EUC-KR text, no emoji."""
+    return channel in BYTE_LIMITS
+
+
+def euckr_len(text: str) -> int:
+    """Bytes in EUC-KR, counting an unencodable character as 2 (what a carrier would reject)."""
+    return sum(len(ch.encode("euc-kr")) if encodable(ch) else 2 for ch in text)
+
+
+def encodable(text: str) -> bool:
+    try:
+        text.encode("euc-kr")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def strip_unencodable(text: str) -> str:
+    """Drop characters an SMS/LMS cannot carry (emoji and the like), tidying doubled spaces."""
+    kept = "".join(ch for ch in text if encodable(ch))
+    return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
+
+
+def size(text: str, channel: str) -> int:
+    return euckr_len(text) if is_text_channel(channel) else len(text)
+
+
+def limit(channel: str) -> int:
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r} (use one of {', '.join(CHANNELS)})")
+    return BYTE_LIMITS.get(channel) or CHAR_LIMITS[channel]
+
+
+def fits(text: str, channel: str) -> bool:
+    """Within the channel's limit, and EUC-KR encodable for SMS/LMS."""
+    if is_text_channel(channel) and not encodable(text):
+        return False
+    return size(text, channel) <= limit(channel)

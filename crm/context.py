@@ -1,0 +1,397 @@
+"""Retrieve what a draft is grounded in: brand voice, product facts and real review phrases.
+
+The catalog's review texts are indexed once in an in-memory SQLite FTS5 table with the
+``trigram`` tokenizer, which matches Korean substrings without a morphological analyser.
+A request then touches only the target product's reviews (B-tree lookup) and ranks them by
+how much the reviewer resembles the target customer (skin type, concerns, age band, rating)
+plus the full-text relevance of the review to the customer's concerns. Snippets are verbatim
+substrings of the reviews, so a draft never puts words in a customer's mouth.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recsys.catalog import Catalog
+from recsys.profile import Profile
+
+# Korean words a reviewer uses for each concern. Terms of three or more characters go to the
+# FTS5 trigram index; shorter ones are checked on the few candidate reviews of one product.
+CONCERN_TERMS: dict[str, tuple[str, ...]] = {
+    "moisture": ("보습", "촉촉", "수분", "건조", "속당김", "당김"),
+    "anti_aging": ("탄력", "주름", "쫀쫀", "생기", "안티에이징"),
+    "calming": ("진정", "순해", "순하", "편안", "붉은", "예민"),
+    "brightening": ("톤업", "맑아", "화사", "칙칙", "광채", "환해"),
+    "pores": ("모공", "피지", "매끈", "산뜻", "번들"),
+    "acne": ("트러블", "뾰루지", "좁쌀", "진정"),
+    "gift": ("선물", "포장", "고급", "센스"),
+    "repurchase": ("재구매", "또 샀", "쟁여", "정착"),
+    "ingredients": ("성분", "전성분", "순한 성분", "함유"),
+}
+
+MIN_SNIPPETS = 2
+MAX_SNIPPETS = 4
+MAX_SNIPPET_CHARS = 70
+HIGH_RATING = 4.0
+
+_SENTENCE_END = re.compile(r"(?<=[.!?~。])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class BrandGuide:
+    """A brand's voice as the tone guide in ``data/brands.json`` describes it."""
+
+    brand_id: str
+    name: str
+    name_en: str = ""
+    story: str = ""
+    tone_keywords: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "brand_id": self.brand_id,
+            "name": self.name,
+            "name_en": self.name_en,
+            "story": self.story,
+            "tone_keywords": list(self.tone_keywords),
+            "colors": list(self.colors),
+        }
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """The facts a message may state about a product; ``functions`` gate functional claims."""
+
+    product_id: str
+    name: str
+    name_en: str
+    brand: str
+    brand_id: str
+    category: str
+    sub_type: str
+    price: int
+    ingredients: tuple[str, ...]
+    concerns: tuple[str, ...]
+    skin_types: tuple[str, ...]
+    functions: tuple[str, ...]
+    description: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product_id": self.product_id,
+            "name": self.name,
+            "name_en": self.name_en,
+            "brand": self.brand,
+            "brand_id": self.brand_id,
+            "category": self.category,
+            "sub_type": self.sub_type,
+            "price": self.price,
+            "ingredients": list(self.ingredients),
+            "concerns": list(self.concerns),
+            "skin_types": list(self.skin_types),
+            "functions": list(self.functions),
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class ReviewSnippet:
+    """A verbatim piece of one review, with who wrote it and why it was chosen."""
+
+    text: str
+    rating: float | None
+    reviewer: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "rating": self.rating,
+            "reviewer": self.reviewer,
+            "similarity": round(self.similarity, 3),
+        }
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    """Everything the drafting prompt and the offline copywriter may use, and nothing else."""
+
+    profile: Profile
+    brand: BrandGuide
+    product: ProductFacts
+    snippets: tuple[ReviewSnippet, ...] = ()
+    style_examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile.to_dict(),
+            "brand": self.brand.to_dict(),
+            "product": self.product.to_dict(),
+            "snippets": [s.to_dict() for s in self.snippets],
+            "style_examples": list(self.style_examples),
+        }
+
+
+class UnknownProductError(KeyError):
+    """The product id is not in the indexed catalog."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown product"
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
+    return tuple(str(v) for v in value if str(v).strip())
+
+
+def _brand_from_record(brand_id: str, record: Mapping[str, Any]) -> BrandGuide:
+    tone = record.get("tone_keywords", record.get("tone", record.get("keywords", ())))
+    if isinstance(tone, Mapping):
+        tone = tone.get("keywords") or tone.get("ko") or list(tone.values())
+    colors = record.get("colors", record.get("visual_colors", ()))
+    if isinstance(colors, Mapping):
+        colors = list(colors.values())
+    return BrandGuide(
+        brand_id=brand_id,
+        name=str(record.get("name") or record.get("name_ko") or record.get("brand") or brand_id),
+        name_en=str(record.get("name_en") or ""),
+        story=str(record.get("story") or record.get("story_ko") or record.get("description") or ""),
+        tone_keywords=_as_tuple(tone),
+        colors=_as_tuple(colors),
+    )
+
+
+def parse_brands(data: Any) -> dict[str, BrandGuide]:
+    """Brand tone guides from the parsed ``brands.json`` (a list of records or a mapping by id)."""
+    if isinstance(data, Mapping) and "brands" in data:
+        data = data["brands"]
+    items: Iterable[tuple[str, Mapping[str, Any]]]
+    if isinstance(data, Mapping):
+        items = ((str(k), v) for k, v in data.items())
+    else:
+        items = ((str(r.get("brand_id") or r.get("id") or r.get("name")), r) for r in data)
+    return {bid: _brand_from_record(bid, rec) for bid, rec in items}
+
+
+def load_brands(path: Path | str) -> dict[str, BrandGuide]:
+    """Read ``data/brands.json``; a brand missing there still drafts from catalog facts."""
+    return parse_brands(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _age_band(age_min: Any, age_max: Any) -> int | None:
+    values = [int(v) for v in (age_min, age_max) if v is not None and not _is_na(v)]
+    if not values:
+        return None
+    return max(10, min(60, (sum(values) // len(values)) // 10 * 10))
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        return bool(value != value) or value is None or str(value) == "<NA>"
+    except (TypeError, ValueError):
+        return False
+
+
+def _reviewer_label(age_band: int | None, gender: str | None, skin: str | None) -> str:
+    parts = []
+    if age_band:
+        parts.append(f"{age_band}대")
+    if gender:
+        parts.append({"F": "여성", "M": "남성"}.get(gender, gender))
+    if skin:
+        parts.append(
+            {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성",
+             "normal": "중성"}.get(skin, skin)
+        )
+    return "/".join(parts)
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHARS) -> str:
+    """The most on-topic sentence of a review, verbatim, cut at a clause boundary if too long."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    if not sentences:
+        return ""
+    term_list = list(terms)
+    scored = sorted(
+        enumerate(sentences),
+        key=lambda item: (-sum(t in item[1] for t in term_list), len(item[1]) > limit, item[0]),
+    )
+    sentence = scored[0][1]
+    if len(sentence) <= limit:
+        return sentence
+    cut = max(sentence.rfind(sep, 0, limit) for sep in (", ", " ", ","))
+    return sentence[: cut if cut > limit // 2 else limit].rstrip(" ,")
+
+
+class ContextIndex:
+    """Catalog text indexed once; ``context_for`` answers one request in milliseconds."""
+
+    def __init__(self, catalog: Catalog, brands: Mapping[str, BrandGuide] | None = None) -> None:
+        self.brands: dict[str, BrandGuide] = dict(brands or {})
+        products = catalog.products
+        self._products: dict[str, ProductFacts] = {}
+        for row in products.to_dict("records"):
+            pid = str(row["product_id"])
+            self._products[pid] = ProductFacts(
+                product_id=pid,
+                name=str(row.get("name") or ""),
+                name_en=str(row.get("name_en") or ""),
+                brand=str(row.get("brand") or ""),
+                brand_id=str(row.get("brand_id") or ""),
+                category=str(row.get("category") or ""),
+                sub_type=str(row.get("sub_type") or ""),
+                price=int(row.get("price") or 0),
+                ingredients=_as_tuple(row.get("ingredients")),
+                concerns=_as_tuple(row.get("concerns")),
+                skin_types=_as_tuple(row.get("skin_types")),
+                functions=_as_tuple(row.get("functions")),
+                description=str(row.get("description") or ""),
+            )
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.executescript(
+            """
+            CREATE TABLE reviews (
+                id INTEGER PRIMARY KEY, product_id TEXT NOT NULL, text TEXT NOT NULL,
+                skin_type TEXT, concerns TEXT, age_band INTEGER, gender TEXT, rating REAL
+            );
+            CREATE INDEX reviews_product ON reviews(product_id);
+            CREATE VIRTUAL TABLE reviews_fts USING fts5(
+                text, content='reviews', content_rowid='id', tokenize='trigram'
+            );
+            """
+        )
+        self._db.executemany(
+            "INSERT INTO reviews (product_id, text, skin_type, concerns, age_band, gender, rating)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._review_rows(catalog),
+        )
+        self._db.execute("INSERT INTO reviews_fts(reviews_fts) VALUES ('rebuild')")
+        self._db.commit()
+
+    @classmethod
+    def from_files(cls, catalog: Catalog, brands_path: Path | str | None) -> "ContextIndex":
+        """Index a loaded catalog with the tone guides at ``brands_path`` (skipped if absent)."""
+        brands = load_brands(brands_path) if brands_path and Path(brands_path).exists() else {}
+        return cls(catalog, brands)
+
+    @staticmethod
+    def _review_rows(catalog: Catalog) -> Iterable[tuple[Any, ...]]:
+        frame = catalog.interactions
+        if frame is None or frame.empty:
+            return
+        for row in frame.to_dict("records"):
+            text = row.get("text")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            rating = row.get("rating")
+            yield (
+                str(row["product_id"]),
+                text,
+                None if _is_na(row.get("skin_type")) else row.get("skin_type"),
+                ",".join(_as_tuple(row.get("concerns"))),
+                _age_band(row.get("age_min"), row.get("age_max")),
+                None if _is_na(row.get("gender")) else row.get("gender"),
+                None if rating is None or _is_na(rating) else float(rating),
+            )
+
+    @property
+    def product_ids(self) -> list[str]:
+        return list(self._products)
+
+    def product(self, product_id: str) -> ProductFacts:
+        try:
+            return self._products[product_id]
+        except KeyError:
+            raise UnknownProductError(f"product {product_id!r} is not in the catalog") from None
+
+    def brand_for(self, product: ProductFacts) -> BrandGuide:
+        """The brand's tone guide, or a plain guide named after the catalog's brand."""
+        guide = self.brands.get(product.brand_id)
+        if guide is None:
+            guide = next((b for b in self.brands.values() if b.name == product.brand), None)
+        return guide or BrandGuide(brand_id=product.brand_id, name=product.brand or "브랜드")
+
+    def context_for(
+        self, profile: Profile, product_id: str, *, style_examples: Iterable[str] = ()
+    ) -> DraftContext:
+        product = self.product(product_id)
+        return DraftContext(
+            profile=profile,
+            brand=self.brand_for(product),
+            product=product,
+            snippets=tuple(self.snippets(profile, product_id)),
+            style_examples=tuple(s for s in style_examples if s and s.strip()),
+        )
+
+    def snippets(self, profile: Profile, product_id: str, limit: int = MAX_SNIPPETS) -> list[ReviewSnippet]:
+        """Up to ``limit`` verbatim review snippets from the reviewers most like ``profile``."""
+        rows = self._db.execute(
+            "SELECT id, text, skin_type, concerns, age_band, gender, rating"
+            " FROM reviews WHERE product_id = ?",
+            (product_id,),
+        ).fetchall()
+        if not rows:
+            return []
+        concerns = profile.concerns or self.product(product_id).concerns
+        terms = [t for c in concerns for t in CONCERN_TERMS.get(c, ())]
+        relevance = self._relevance([r[0] for r in rows], terms)
+        band = profile.age_band
+        scored = []
+        for rid, text, skin, rconcerns, age_band, gender, rating in rows:
+            similarity = 0.0
+            if profile.skin_type and skin == profile.skin_type:
+                similarity += 2.0
+            similarity += 1.5 * len(set(profile.concerns) & set(filter(None, rconcerns.split(","))))
+            if band and age_band == band:
+                similarity += 1.0
+            if profile.gender and gender == profile.gender:
+                similarity += 0.5
+            if rating is not None:
+                similarity += 1.0 if rating >= HIGH_RATING else (-2.0 if rating < 3 else 0.0)
+            similarity += relevance.get(rid, 0.0) + 0.5 * sum(t in text for t in terms[:12])
+            scored.append((similarity, rid, text, skin, age_band, gender, rating))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        snippets: list[ReviewSnippet] = []
+        seen: set[str] = set()
+        for similarity, _rid, text, skin, age_band, gender, rating in scored:
+            if rating is not None and rating < 3:
+                continue
+            sentence = best_sentence(text, terms)
+            if len(sentence) < 6 or sentence in seen:
+                continue
+            seen.add(sentence)
+            snippets.append(
+                ReviewSnippet(sentence, rating, _reviewer_label(age_band, gender, skin), similarity)
+            )
+            if len(snippets) == limit:
+                break
+        return snippets
+
+    def _relevance(self, rowids: list[int], terms: list[str]) -> dict[int, float]:
+        long_terms = sorted({t for t in terms if len(t) >= 3})
+        if not long_terms or not rowids:
+            return {}
+        query = " OR ".join(_fts_phrase(t) for t in long_terms)
+        marks = ",".join("?" * len(rowids))
+        hits = self._db.execute(
+            f"SELECT rowid, bm25(reviews_fts) FROM reviews_fts"
+            f" WHERE reviews_fts MATCH ? AND rowid IN ({marks})",
+            (query, *rowids),
+        ).fetchall()
+        # bm25() is lower-is-better and negative; map to a small positive bonus.
+        return {rowid: min(2.0, -score) for rowid, score in hits}
