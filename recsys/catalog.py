@@ -17,18 +17,123 @@ Contract (other modules rely on these columns; helpers add columns only at the e
     gender: str | None, skin_type: str | None, concerns: list[str], persona: str | None,
     rating: float (NaN if unknown), date: datetime64 (NaT if unknown), text: str,
     source: "review" | "customers"
+
+Formats, detected from the records' keys:
+
+* ``products`` — the demo catalog and the mall's newer export (``products.json``):
+  ``product_id, name, brand | brand_name, category, price, reviews[{text, profile_info,
+  rating, date}]`` plus optional ``name_en, brand_id, sub_type, key_ingredients, concerns,
+  skin_types, functions, image_url, description``. ``category`` is a Korean name
+  (``스킨케어``), an English name or a code; ``price`` a number or a string like ``"12,000원"``.
+  Reviews become interactions: ``profile_info`` is read with
+  :func:`recsys.profile.parse_profile_info` and the persona assigned from it.
+* ``legacy`` — the mall's older ``amoremall_reviews.json``: ``product_id, product_name, price,
+  brand_name, category`` (code), ``sub_category, rating, reviews[{reviewer, rating, content,
+  date}]``. Reviews carry no profile; ``reviewer`` becomes ``user_id``.
+* ``customers`` — the prototype's ``customers.json``, an interactions source only:
+  ``{user_id, persona_name, age, gender, skin_type, skin_concern, purchased_product_id,
+  product_category}``. Pass it as ``interactions_path`` next to a catalog, or on its own, in
+  which case the products come from the shipped demo catalog.
+
+Category codes: 97 skincare, 98 makeup, 99 fragrance, 100 body, 101 tools, 103 men; any other
+code or name becomes ``other``; ``category_label`` keeps the original.
+
+Customers vocabulary mapping (prototype → ours):
+
+======================  =================================================
+prototype               ours
+======================  =================================================
+skin ``dry/oily/combination/sensitive/normal``  the same skin type
+skin ``mature``         no skin type, adds the ``anti_aging`` concern
+skin ``unknown``        no skin type (None)
+concern ``moisture``    ``moisture``
+concern ``wrinkle``     ``anti_aging``
+concern ``calming``     ``calming``
+concern ``gift``        ``gift``
+concern ``repurchase``  ``repurchase``
+concern ``texture``     ``ingredients`` (the prototype's "cares about formula" segment)
+``age`` (exact)         ``age_min = age_max = age``
+gender words            ``F`` (female, woman, f, 여성, 여자) / ``M`` (male, man, m, 남성, 남자)
+``persona_name``        kept when it names one of our personas, else assigned from the fields
+======================  =================================================
+
+Bad input: a file that is not JSON, has the wrong top-level type, or an unknown record shape
+raises :class:`CatalogError` naming the file (and record and field). Individual bad records
+(missing ``product_id``, unreadable price, duplicate id, a review that is not an object) are
+skipped and listed in ``Catalog.skipped``; when more than half of a file's records are bad the
+whole file is rejected with :class:`CatalogError`. Interactions whose product is not in the
+catalog are dropped and counted in :meth:`Catalog.summary`.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
+
+from recsys.paths import DEMO_CATALOG
+from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
+
+PRODUCT_COLUMNS = (
+    "product_id", "name", "name_en", "brand", "brand_id", "category", "category_label", "sub_type",
+    "price", "ingredients", "concerns", "skin_types", "functions", "image_url", "description",
+)
+INTERACTION_COLUMNS = (
+    "product_id", "user_id", "age_min", "age_max", "gender", "skin_type", "concerns", "persona",
+    "rating", "date", "text", "source",
+)
+
+CATEGORY_CODES = {97: "skincare", 98: "makeup", 99: "fragrance", 100: "body", 101: "tools", 103: "men"}
+CATEGORY_NAMES = {
+    "스킨케어": "skincare", "skincare": "skincare", "skin care": "skincare", "기초": "skincare",
+    "메이크업": "makeup", "makeup": "makeup", "make-up": "makeup", "색조": "makeup",
+    "향수": "fragrance", "fragrance": "fragrance", "perfume": "fragrance", "프래그런스": "fragrance",
+    "바디": "body", "body": "body", "헤어바디": "body", "헤어/바디": "body", "바디케어": "body",
+    "헤어": "body", "hair": "body", "hair & body": "body", "hair&body": "body",
+    "뷰티툴": "tools", "tools": "tools", "tool": "tools", "뷰티소품": "tools", "도구": "tools",
+    "맨즈": "men", "men": "men", "남성": "men", "mens": "men", "homme": "men",
+}
+_CONCERN_WORDS = {c: c for c in CONCERNS} | {
+    "보습": "moisture", "수분": "moisture", "hydration": "moisture",
+    "주름": "anti_aging", "탄력": "anti_aging", "wrinkle": "anti_aging", "anti-aging": "anti_aging",
+    "진정": "calming", "soothing": "calming", "미백": "brightening", "brightening": "brightening",
+    "whitening": "brightening", "모공": "pores", "트러블": "acne", "여드름": "acne",
+    "선물": "gift", "재구매": "repurchase", "성분": "ingredients", "texture": "ingredients",
+}
+_SKIN_WORDS = {s: s for s in SKIN_TYPES} | {
+    "건성": "dry", "지성": "oily", "복합성": "combination", "민감성": "sensitive", "중성": "normal",
+    "combo": "combination", "all": None,
+}
+_FUNCTION_WORDS = {
+    "whitening": "whitening", "미백": "whitening", "brightening": "whitening",
+    "wrinkle": "wrinkle", "주름개선": "wrinkle", "주름": "wrinkle", "anti_aging": "wrinkle",
+    "uv": "uv", "자외선차단": "uv", "자외선 차단": "uv", "spf": "uv", "sunscreen": "uv",
+}
+# Prototype customers.json vocabularies (see the table in the module docstring).
+CUSTOMER_SKIN = {"dry": "dry", "oily": "oily", "combination": "combination", "sensitive": "sensitive",
+                 "normal": "normal", "mature": None, "unknown": None}
+CUSTOMER_CONCERNS = {"moisture": "moisture", "wrinkle": "anti_aging", "gift": "gift",
+                     "repurchase": "repurchase", "calming": "calming", "texture": "ingredients"}
+GENDER_WORDS = {"f": "F", "female": "F", "woman": "F", "women": "F", "여성": "F", "여자": "F", "w": "F",
+                "m": "M", "male": "M", "man": "M", "men": "M", "남성": "M", "남자": "M"}
+_PRICE_TEXT = re.compile(r"^\s*(?:₩|krw)?\s*([0-9][0-9,]*)(?:\.0+)?\s*(?:원|won|krw)?\s*$", re.IGNORECASE)
 
 
 class CatalogError(ValueError):
     """A catalog file that cannot be used; the message names file, record and field."""
+
+
+class _BadRecord(Exception):
+    """One record that cannot be used; becomes a line in ``Catalog.skipped``."""
+
+    def __init__(self, field_name: str, problem: str):
+        super().__init__(f"field {field_name!r}: {problem}")
 
 
 @dataclass
@@ -38,3 +143,394 @@ class Catalog:
     source: Path | None = None
     format: str = "products"
     skipped: list[str] = field(default_factory=list)
+    unmatched_interactions: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the CLI and the Slack ``catalog`` reply; nothing dropped goes unmentioned."""
+        inter = self.interactions
+        dates = inter["date"].dropna()
+        known = inter[["age_min", "gender", "skin_type"]].notna().any(axis=1) | inter["concerns"].map(bool)
+        return {
+            "source": str(self.source) if self.source else None,
+            "format": self.format,
+            "products": len(self.products),
+            "brands": int(self.products["brand"].nunique()),
+            "categories": {k: int(v) for k, v in self.products["category"].value_counts().sort_index().items()},
+            "price_min": int(self.products["price"].min()) if len(self.products) else 0,
+            "price_max": int(self.products["price"].max()) if len(self.products) else 0,
+            "interactions": len(inter),
+            "interactions_with_profile": int(known.sum()),
+            "sources": {k: int(v) for k, v in inter["source"].value_counts().sort_index().items()},
+            "first_date": dates.min().date().isoformat() if len(dates) else None,
+            "last_date": dates.max().date().isoformat() if len(dates) else None,
+            "unmatched_interactions": self.unmatched_interactions,
+            "skipped": len(self.skipped),
+        }
+
+    def describe(self) -> str:
+        """One line: ``products.json (products): 800 products, 24 brands, 7,000 interactions, 0 skipped``."""
+        s = self.summary()
+        name = Path(s["source"]).name if s["source"] else "catalog"
+        extra = f", {s['unmatched_interactions']:,} unmatched" if s["unmatched_interactions"] else ""
+        return (
+            f"{name} ({s['format']}): {s['products']:,} products, {s['brands']} brands, "
+            f"{s['interactions']:,} interactions{extra}, {s['skipped']} skipped"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------
+
+
+def load_catalog(path: str | Path, interactions_path: str | Path | None = None) -> Catalog:
+    """Load any supported export (see module docstring) into a :class:`Catalog`.
+
+    ``interactions_path`` adds interactions from a second file (a customers file, or another
+    catalog's reviews) to those of ``path``; ``Catalog.interactions.source`` tells them apart.
+    """
+    path = Path(path)
+    records = _read_records(path)
+    fmt = _detect_format(path, records)
+    skipped: list[str] = []
+    if fmt == "customers":
+        base = load_demo_catalog()
+        products = base.products
+        interactions = _customers_interactions(path, records, skipped)
+    else:
+        products, interactions = _products_and_reviews(path, records, fmt, skipped)
+    frames = [interactions]
+    if interactions_path is not None:
+        extra_path = Path(interactions_path)
+        extra_records = _read_records(extra_path)
+        extra_fmt = _detect_format(extra_path, extra_records)
+        if extra_fmt == "customers":
+            frames.append(_customers_interactions(extra_path, extra_records, skipped))
+        else:
+            frames.append(_products_and_reviews(extra_path, extra_records, extra_fmt, skipped)[1])
+    interactions = pd.concat(frames, ignore_index=True) if len(frames) > 1 else interactions
+    known = interactions["product_id"].isin(set(products["product_id"]))
+    unmatched = int((~known).sum())
+    if unmatched:
+        interactions = interactions[known].reset_index(drop=True)
+    return Catalog(products, interactions, source=path, format=fmt, skipped=skipped,
+                   unmatched_interactions=unmatched)
+
+
+@lru_cache(maxsize=1)
+def load_demo_catalog() -> Catalog:
+    """The shipped demo catalog, loaded once per process. Treat its frames as read-only."""
+    return load_catalog(DEMO_CATALOG)
+
+
+# --------------------------------------------------------------------------------------
+# Reading and detecting
+# --------------------------------------------------------------------------------------
+
+
+def _read_records(path: Path) -> list[Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: file not found; check the path") from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"{path}: not UTF-8 text; export the file as UTF-8 JSON") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); fix or re-export the file"
+        ) from None
+    if isinstance(data, dict):
+        for key in ("products", "customers", "items", "data"):
+            if isinstance(data.get(key), list):
+                return data[key]
+        raise CatalogError(
+            f"{path}: expected a JSON list of records (or an object with a 'products' list), "
+            f"got an object with keys {sorted(data)[:6]}"
+        )
+    if not isinstance(data, list):
+        raise CatalogError(f"{path}: expected a JSON list of records, got {type(data).__name__}")
+    if not data:
+        raise CatalogError(f"{path}: the file holds no records")
+    return data
+
+
+def _detect_format(path: Path, records: list[Any]) -> str:
+    votes = {"products": 0, "legacy": 0, "customers": 0}
+    for record in records[:50]:
+        if not isinstance(record, dict):
+            continue
+        if "purchased_product_id" in record or "persona_name" in record:
+            votes["customers"] += 1
+        elif "product_name" in record:
+            votes["legacy"] += 1
+        elif "name" in record or "product_id" in record:
+            votes["products"] += 1
+    fmt, count = max(votes.items(), key=lambda kv: kv[1])
+    if count == 0:
+        raise CatalogError(
+            f"{path}: unrecognised records; expected products (product_id, name, ...), the legacy "
+            f"export (product_id, product_name, ...) or customers (user_id, purchased_product_id, ...)"
+        )
+    return fmt
+
+
+def _check_bad_share(path: Path, bad: int, total: int, first_problem: str | None) -> None:
+    if total and bad * 2 > total:
+        raise CatalogError(f"{path}: {bad} of {total} records are unusable, e.g. {first_problem}")
+
+
+# --------------------------------------------------------------------------------------
+# Products and their reviews
+# --------------------------------------------------------------------------------------
+
+
+def _products_and_reviews(
+    path: Path, records: list[Any], fmt: str, skipped: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    legacy = fmt == "legacy"
+    rows: list[dict[str, Any]] = []
+    reviews: list[tuple[str, Any, str]] = []
+    seen: set[str] = set()
+    bad = 0
+    first_problem = None
+    for index, record in enumerate(records):
+        pid = record.get("product_id") if isinstance(record, dict) else None
+        where = f"{path.name} record {index}" + (f" (product_id {pid!r})" if pid not in (None, "") else "")
+        try:
+            row = _product_row(record, legacy)
+            if row["product_id"] in seen:
+                raise _BadRecord("product_id", f"duplicate id {row['product_id']!r}")
+        except _BadRecord as exc:
+            bad += 1
+            problem = f"{where}: {exc}"
+            first_problem = first_problem or problem
+            skipped.append(problem)
+            continue
+        seen.add(row["product_id"])
+        rows.append(row)
+        for r_index, review in enumerate(record.get("reviews") or ()):
+            reviews.append((row["product_id"], review, f"{where} review {r_index}"))
+    _check_bad_share(path, bad, len(records), first_problem)
+    products = pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
+    products["price"] = products["price"].astype("int64")
+    interactions = _review_interactions(reviews, legacy, skipped)
+    return products, interactions
+
+
+def _product_row(record: Any, legacy: bool) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise _BadRecord("record", f"expected an object, got {type(record).__name__}")
+    pid = record.get("product_id")
+    if pid is None or str(pid).strip() == "":
+        raise _BadRecord("product_id", "missing")
+    name_key = "product_name" if legacy else "name"
+    name = record.get(name_key) or (record.get("name") if legacy else record.get("product_name"))
+    if not isinstance(name, str) or not name.strip():
+        raise _BadRecord(name_key, "missing")
+    category, label = _category(record.get("category"))
+    brand = record.get("brand") if record.get("brand") is not None else record.get("brand_name")
+    sub_type = record.get("sub_type") if record.get("sub_type") is not None else record.get("sub_category")
+    ingredients = record.get("key_ingredients", record.get("ingredients"))
+    return {
+        "product_id": str(pid).strip(),
+        "name": name.strip(),
+        "name_en": _text(record.get("name_en")),
+        "brand": _text(brand),
+        "brand_id": _text(record.get("brand_id")),
+        "category": category,
+        "category_label": label,
+        "sub_type": _text(sub_type),
+        "price": _price(record.get("price")),
+        "ingredients": _str_list(ingredients, "key_ingredients"),
+        "concerns": _vocab_list(record.get("concerns"), _CONCERN_WORDS, "concerns"),
+        "skin_types": _vocab_list(record.get("skin_types"), _SKIN_WORDS, "skin_types"),
+        "functions": _vocab_list(record.get("functions"), _FUNCTION_WORDS, "functions"),
+        "image_url": record.get("image_url") or None,
+        "description": _text(record.get("description")),
+    }
+
+
+def _category(value: Any) -> tuple[str, str]:
+    if value is None or value == "":
+        return "other", ""
+    label = str(value).strip()
+    if isinstance(value, (int, float)) or label.isdigit():
+        try:
+            return CATEGORY_CODES.get(int(float(label)), "other"), label
+        except ValueError:
+            return "other", label
+    return CATEGORY_NAMES.get(label.casefold(), "other"), label
+
+
+def _price(value: Any) -> int:
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise _BadRecord("price", f"expected a number or a string like \"12,000원\", got {value!r}")
+    if isinstance(value, (int, float)):
+        if math.isnan(value) or value < 0:
+            raise _BadRecord("price", f"expected a non-negative number, got {value!r}")
+        return int(round(value))
+    if isinstance(value, str):
+        match = _PRICE_TEXT.match(value)
+        if match:
+            return int(match.group(1).replace(",", ""))
+    raise _BadRecord("price", f"expected a number or a string like \"12,000원\", got {value!r}")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _str_list(value: Any, field_name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,/·]", value) if part.strip()]
+    if not isinstance(value, list):
+        raise _BadRecord(field_name, f"expected a list, got {type(value).__name__}")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _vocab_list(value: Any, vocabulary: dict[str, str | None], field_name: str) -> list[str]:
+    out: list[str] = []
+    for word in _str_list(value, field_name):
+        mapped = vocabulary.get(word.casefold(), vocabulary.get(word))
+        if mapped and mapped not in out:
+            out.append(mapped)
+    return out
+
+
+def _review_interactions(reviews: list[tuple[str, Any, str]], legacy: bool, skipped: list[str]) -> pd.DataFrame:
+    profiles: dict[str, Profile] = {}
+    columns: dict[str, list[Any]] = {name: [] for name in INTERACTION_COLUMNS}
+    for product_id, review, where in reviews:
+        if not isinstance(review, dict):
+            skipped.append(f"{where}: expected an object, got {type(review).__name__}")
+            continue
+        info = review.get("profile_info") or ""
+        profile = profiles.get(info)
+        if profile is None:
+            profile = profiles[info] = parse_profile_info(info) if isinstance(info, str) else Profile()
+        text = review.get("content") if legacy else review.get("text")
+        if text is None:
+            text = review.get("text", review.get("content"))
+        columns["product_id"].append(product_id)
+        columns["user_id"].append(_text(review.get("reviewer")) or None)
+        columns["age_min"].append(profile.age_min)
+        columns["age_max"].append(profile.age_max)
+        columns["gender"].append(profile.gender)
+        columns["skin_type"].append(profile.skin_type)
+        columns["concerns"].append(list(profile.concerns))
+        columns["persona"].append(profile.persona)
+        columns["rating"].append(_rating(review.get("rating")))
+        columns["date"].append(review.get("date"))
+        columns["text"].append(_text(text))
+        columns["source"].append("review")
+    return _interaction_frame(columns)
+
+
+def _rating(value: Any) -> float:
+    try:
+        rating = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return rating if 0 <= rating <= 5 else math.nan
+
+
+def _interaction_frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=list(INTERACTION_COLUMNS))
+    frame["product_id"] = frame["product_id"].astype(str)
+    frame["age_min"] = frame["age_min"].astype("Int64")
+    frame["age_max"] = frame["age_max"].astype("Int64")
+    frame["rating"] = frame["rating"].astype(float)
+    frame["date"] = _dates(frame["date"])
+    for name in ("user_id", "gender", "skin_type", "persona"):
+        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    return frame
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip().str.replace(".", "-", regex=False).str.slice(0, 10)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+
+
+# --------------------------------------------------------------------------------------
+# Customers (prototype) interactions
+# --------------------------------------------------------------------------------------
+
+
+def _customers_interactions(path: Path, records: list[Any], skipped: list[str]) -> pd.DataFrame:
+    from recsys.personas import assign_persona, persona_names
+
+    personas = set(persona_names())
+    columns: dict[str, list[Any]] = {name: [] for name in INTERACTION_COLUMNS}
+    bad = 0
+    first_problem = None
+    for index, record in enumerate(records):
+        uid = record.get("user_id") if isinstance(record, dict) else None
+        where = f"{path.name} record {index}" + (f" (user_id {uid!r})" if uid not in (None, "") else "")
+        try:
+            row = _customer_row(record, personas, assign_persona)
+        except _BadRecord as exc:
+            bad += 1
+            problem = f"{where}: {exc}"
+            first_problem = first_problem or problem
+            skipped.append(problem)
+            continue
+        for name in INTERACTION_COLUMNS:
+            columns[name].append(row[name])
+    _check_bad_share(path, bad, len(records), first_problem)
+    return _interaction_frame(columns)
+
+
+def _customer_row(record: Any, personas: set[str], assign: Callable[[Profile], str]) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise _BadRecord("record", f"expected an object, got {type(record).__name__}")
+    pid = record.get("purchased_product_id")
+    if pid is None or str(pid).strip() == "":
+        raise _BadRecord("purchased_product_id", "missing")
+    age = _customer_age(record.get("age"))
+    gender = GENDER_WORDS.get(_text(record.get("gender")).casefold())
+    raw_skin = _text(record.get("skin_type")).casefold()
+    skin = CUSTOMER_SKIN.get(raw_skin)
+    concerns: list[str] = []
+    if raw_skin == "mature":
+        concerns.append("anti_aging")
+    for word in _str_list(record.get("skin_concern"), "skin_concern"):
+        mapped = CUSTOMER_CONCERNS.get(word.casefold())
+        if mapped and mapped not in concerns:
+            concerns.append(mapped)
+    profile = Profile(age_min=age, age_max=age, gender=gender, skin_type=skin, concerns=tuple(concerns))
+    persona = _text(record.get("persona_name"))
+    if persona not in personas:
+        known = any(v is not None for v in (age, gender, skin)) or concerns
+        persona = assign(profile) if known else None
+    return {
+        "product_id": str(pid).strip(),
+        "user_id": _text(record.get("user_id")) or None,
+        "age_min": age,
+        "age_max": age,
+        "gender": gender,
+        "skin_type": skin,
+        "concerns": concerns,
+        "persona": persona,
+        "rating": math.nan,
+        "date": record.get("date"),
+        "text": "",
+        "source": "customers",
+    }
+
+
+def _customer_age(value: Any) -> int | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        age = int(float(value))
+    except (TypeError, ValueError):
+        raise _BadRecord("age", f"expected a number of years, got {value!r}") from None
+    if not 0 < age < 120:
+        raise _BadRecord("age", f"expected an age between 1 and 119, got {value!r}")
+    return age
