@@ -6,9 +6,21 @@ encode (emoji, rare Hangul syllables) can make a send fail; KakaoTalk counts cha
 
 from __future__ import annotations
 
+import unicodedata
+
 CHANNELS = ("kakao", "sms", "lms")
 BYTE_LIMITS = {"sms": 90, "lms": 2000}
 CHAR_LIMITS = {"kakao": 1000}
+
+
+def header_line(sender: str, channel: str) -> str:
+    """The ``(광고)`` label with the sender right after it; SMS drops the space to save a byte."""
+    return f"(광고){sender}" if channel == "sms" else f"(광고) {sender}"
+
+
+def optout_line(number: str) -> str:
+    """The free opt-out line every ad message ends with."""
+    return f"무료수신거부 {number}"
 
 
 def is_text_channel(channel: str) -> bool:
@@ -32,6 +44,15 @@ def encodable(text: str) -> bool:
 def strip_unencodable(text: str) -> str:
     """Drop characters an SMS/LMS cannot carry (emoji and the like), tidying doubled spaces."""
     kept = "".join(ch for ch in text if encodable(ch))
+    return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
+
+
+def strip_emoji(text: str) -> str:
+    """Drop pictographs (and their joiners/variation selectors), keeping text symbols like ·."""
+    kept = "".join(
+        ch for ch in text
+        if not (unicodedata.category(ch) == "So" and ord(ch) >= 0x2600) and ch not in "\u200d\ufe0f"
+    )
     return "\n".join(" ".join(line.split()) for line in kept.split("\n"))
 
 

@@ -36,6 +36,21 @@ CONCERN_TERMS: dict[str, tuple[str, ...]] = {
     "ingredients": ("성분", "전성분", "순한 성분", "함유"),
 }
 
+# Words about how a product feels in use: what makes a review line worth quoting.
+EXPERIENCE_TERMS = (
+    "촉촉", "흡수", "제형", "발려", "밀착", "산뜻", "가벼", "순하", "편하", "편안", "향이", "결이",
+    "매끈", "보습", "당김", "스며", "지속", "발색", "커버", "잔향", "부드럽", "윤기", "탄력", "맑아",
+    "쫀쫀", "거품", "끈적임",
+)
+GENERIC_TERMS = (
+    "구매했어요", "샀어요", "써봤어요", "가격", "가성비", "세일", "이벤트", "편이라", "피부예요",
+    "용량", "뚜껑", "펌프", "용기", "추천합니다", "인생템", "만족해요", "고민이 많았", "크기예요",
+)
+NEGATIVE_TERMS = (
+    "아쉬", "별로", "실망", "비추", "답답", "부담스러", "따가", "헐거", "불편", "기름지", "건조해져",
+    "올라와", "안 살", "잘 모르", "호불호", "약해요", "복잡", "짧아",
+)
+
 MIN_SNIPPETS = 2
 MAX_SNIPPETS = 4
 MAX_SNIPPET_CHARS = 70
@@ -54,6 +69,17 @@ class BrandGuide:
     story: str = ""
     tone_keywords: tuple[str, ...] = ()
     colors: tuple[str, ...] = ()
+    sender_name: str = ""
+    emoji_style: str = ""
+
+    @property
+    def sender(self) -> str:
+        """The name that follows the ``(광고)`` label."""
+        return self.sender_name or self.name
+
+    @property
+    def uses_emoji(self) -> bool:
+        return self.emoji_style != "none"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +89,8 @@ class BrandGuide:
             "story": self.story,
             "tone_keywords": list(self.tone_keywords),
             "colors": list(self.colors),
+            "sender_name": self.sender,
+            "emoji_style": self.emoji_style,
         }
 
 
@@ -162,13 +190,18 @@ def _brand_from_record(brand_id: str, record: Mapping[str, Any]) -> BrandGuide:
     colors = record.get("colors", record.get("visual_colors", ()))
     if isinstance(colors, Mapping):
         colors = list(colors.values())
+    story = record.get("story") or record.get("story_ko") or record.get("description") or ""
+    if isinstance(story, Mapping):
+        story = story.get("ko") or story.get("en") or ""
     return BrandGuide(
         brand_id=brand_id,
-        name=str(record.get("name") or record.get("name_ko") or record.get("brand") or brand_id),
+        name=str(record.get("name_ko") or record.get("name") or record.get("brand") or brand_id),
         name_en=str(record.get("name_en") or ""),
-        story=str(record.get("story") or record.get("story_ko") or record.get("description") or ""),
+        story=str(story),
         tone_keywords=_as_tuple(tone),
         colors=_as_tuple(colors),
+        sender_name=str(record.get("sender_name") or ""),
+        emoji_style=str(record.get("emoji_style") or ""),
     )
 
 
@@ -221,21 +254,33 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHARS) -> str:
-    """The most on-topic sentence of a review, verbatim, cut at a clause boundary if too long."""
+def sentence_quality(sentence: str, terms: Iterable[str]) -> float:
+    """How much a sentence says about the product's feel and effect for this customer.
+
+    Concern words count most, words about texture/feel next; purchase circumstances
+    (가격, 세일, 이벤트) and complaints make a poor quote for an ad.
+    """
+    score = 2.0 * sum(t in sentence for t in terms)
+    score += sum(t in sentence for t in EXPERIENCE_TERMS)
+    score -= 1.5 * sum(t in sentence for t in GENERIC_TERMS)
+    score -= 5.0 * sum(t in sentence for t in NEGATIVE_TERMS)
+    return score
+
+
+def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHARS) -> tuple[str, float]:
+    """The most quotable sentence of a review, verbatim (cut at a clause if too long), and its quality."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
     if not sentences:
-        return ""
+        return "", float("-inf")
     term_list = list(terms)
-    scored = sorted(
-        enumerate(sentences),
-        key=lambda item: (-sum(t in item[1] for t in term_list), len(item[1]) > limit, item[0]),
+    ranked = sorted(
+        ((sentence_quality(s, term_list), -i, s) for i, s in enumerate(sentences)), reverse=True
     )
-    sentence = scored[0][1]
-    if len(sentence) <= limit:
-        return sentence
-    cut = max(sentence.rfind(sep, 0, limit) for sep in (", ", " ", ","))
-    return sentence[: cut if cut > limit // 2 else limit].rstrip(" ,")
+    quality, _, sentence = ranked[0]
+    if len(sentence) > limit:
+        cut = max(sentence.rfind(sep, 0, limit) for sep in (", ", " ", ","))
+        sentence = sentence[: cut if cut > limit // 2 else limit].rstrip(" ,")
+    return sentence, quality
 
 
 class ContextIndex:
@@ -351,7 +396,7 @@ class ContextIndex:
         terms = [t for c in concerns for t in CONCERN_TERMS.get(c, ())]
         relevance = self._relevance([r[0] for r in rows], terms)
         band = profile.age_band
-        scored = []
+        ranked = []
         for rid, text, skin, rconcerns, age_band, gender, rating in rows:
             similarity = 0.0
             if profile.skin_type and skin == profile.skin_type:
@@ -364,22 +409,22 @@ class ContextIndex:
             if rating is not None:
                 similarity += 1.0 if rating >= HIGH_RATING else (-2.0 if rating < 3 else 0.0)
             similarity += relevance.get(rid, 0.0) + 0.5 * sum(t in text for t in terms[:12])
-            scored.append((similarity, rid, text, skin, age_band, gender, rating))
-        scored.sort(key=lambda item: (-item[0], item[1]))
+            sentence, quality = best_sentence(text, terms)
+            if len(sentence) >= 6:
+                label = _reviewer_label(age_band, gender, skin)
+                ranked.append((similarity + 0.5 * quality, rid, sentence, quality, rating, label))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
         snippets: list[ReviewSnippet] = []
         seen: set[str] = set()
-        for similarity, _rid, text, skin, age_band, gender, rating in scored:
-            if rating is not None and rating < 3:
-                continue
-            sentence = best_sentence(text, terms)
-            if len(sentence) < 6 or sentence in seen:
-                continue
-            seen.add(sentence)
-            snippets.append(
-                ReviewSnippet(sentence, rating, _reviewer_label(age_band, gender, skin), similarity)
-            )
-            if len(snippets) == limit:
-                break
+        # Quotable lines from high ratings first; weaker ones only to reach the minimum.
+        for floor, min_quality in ((HIGH_RATING, 0.5), (3.0, 0.0)):
+            for score, _rid, sentence, quality, rating, label in ranked:
+                if len(snippets) == limit or (floor < HIGH_RATING and len(snippets) >= MIN_SNIPPETS):
+                    break
+                if (rating is not None and rating < floor) or quality < min_quality or sentence in seen:
+                    continue
+                seen.add(sentence)
+                snippets.append(ReviewSnippet(sentence, rating, label, score))
         return snippets
 
     def _relevance(self, rowids: list[int], terms: list[str]) -> dict[int, float]:

@@ -23,7 +23,10 @@ from crm.offline import MODEL_NAME as OFFLINE_MODEL
 log = logging.getLogger(__name__)
 
 PROVIDERS = ("offline", "openai", "gemini", "ollama")
-ERROR_KINDS = ("timeout", "rate_limit", "server", "invalid_json", "empty", "refused", "config")
+# "overlong" is raised by the drafter when a draft does not fit its channel.
+ERROR_KINDS = (
+    "timeout", "rate_limit", "server", "invalid_json", "empty", "refused", "overlong", "config",
+)
 RETRYABLE = ("rate_limit", "server")
 
 
@@ -359,6 +362,34 @@ class OllamaProvider(_BaseProvider):
         if isinstance(exc, ConnectionError):
             return LLMError("server", "cannot reach Ollama; check OLLAMA_HOST")
         return super()._translate(exc)
+
+
+class UnavailableProvider:
+    """Stands in for a provider that could not be built (e.g. a missing key).
+
+    Every call raises the original configuration error, so the drafter falls back to the
+    offline copywriter and each draft shows the user why.
+    """
+
+    def __init__(self, name: str, model: str, error: LLMError) -> None:
+        self.name = name
+        self.model = model
+        self.error = error
+
+    def generate_json(
+        self, system: str, prompt: str, schema: Mapping[str, Any], *, timeout_s: float
+    ) -> dict[str, Any]:
+        raise self.error
+
+
+def resolve_provider(name: str | None, config: LLMConfig) -> LLMProvider:
+    """Like :func:`make_provider`, but a configuration problem becomes visible fallbacks."""
+    try:
+        return make_provider(name, config)
+    except LLMError as exc:
+        chosen = (name or config.provider or "offline").lower()
+        model = getattr(config, f"{chosen}_model", "") if chosen in PROVIDERS else ""
+        return UnavailableProvider(chosen, model, exc)
 
 
 def make_provider(name: str | None, config: LLMConfig) -> LLMProvider:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from crm import channels
@@ -66,7 +67,8 @@ CONCERN_NOUN = {
     "ingredients": "성분",
 }
 
-TONE_LABELS = {"friendly": "친근한", "professional": "전문적", "trendy": "트렌디"}
+# Ingredients a label must list but copy should not sell.
+NOT_SELLING_POINTS = {"향료", "정제수", "글리세린", "부틸렌글라이콜"}
 
 HOOKS = {
     "friendly": (
@@ -77,7 +79,7 @@ HOOKS = {
     ),
     "professional": (
         "{name} 고객님, {who} 피부의 {noun} 고민을 위한 제안을 드립니다.",
-        "{name} 고객님께 {brand} {product}{을_를} 안내해 드립니다.",
+        "{name} 고객님께 {brand_product}{을_를} 안내해 드립니다.",
         "{name} 고객님, {noun} 루틴을 점검해 보실 때입니다.",
     ),
     "trendy": (
@@ -88,24 +90,24 @@ HOOKS = {
 }
 BODIES = {
     "friendly": (
-        "{brand}의 {product}{은_는} {ingredient}{을_를} 담아 {benefit}{을_를} 채워 줘요.",
-        "{keyword} 감성을 담은 {brand} {product}, {benefit}{이_가} 필요한 날 딱이에요.",
+        "{brand_product}{은_는} {ingredient}{을_를} 담아 {benefit}{을_를} 선물해 줘요.",
+        "{keyword} 감성을 담은 {brand_product}, {benefit}{이_가} 필요한 날 딱이에요.",
         "{ingredient} 품은 {product}{으로_로} {benefit}{을_를} 느껴 보세요.",
     ),
     "professional": (
         "{product}{은_는} {ingredients}{을_를} 함유한 {item}{으로_로}, {benefit}{을_를} 위해 만들어졌습니다.",
-        "{brand}의 {keyword} 철학을 담은 {product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드립니다.",
+        "{keyword} 브랜드 {brand}{이_가} 제안하는 {product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드립니다.",
         "핵심 성분 {ingredients}{을_를} 담은 {product}{으로_로} {benefit}{을_를} 경험해 보십시오.",
     ),
     "trendy": (
         "{ingredient} 넣은 {product} 하나면 {benefit} 완성 ✨",
         "#{keyword_tag} 무드 그대로, {product}{으로_로} {benefit} 챙기기 💧",
-        "{brand} {product}, {benefit} 원하면 이거 하나로 끝 🙌",
+        "{brand_product}, {benefit} 원하면 이거 하나로 끝 🙌",
     ),
 }
 REVIEWS = {
     "friendly": ("먼저 써 보신 {reviewer} 고객님도 이렇게 말씀하셨어요. “{quote}”", "실제 후기 한 줄 전해 드려요. “{quote}”"),
-    "professional": ("{reviewer} 고객 리뷰: “{quote}”", "실사용 리뷰 — “{quote}”"),
+    "professional": ("{reviewer} 고객 리뷰: “{quote}”", "실사용 리뷰: “{quote}”"),
     "trendy": ("찐후기 👉 “{quote}”", "리뷰 실화? “{quote}” 🔥"),
 }
 FUNCTION_LINES = {
@@ -197,18 +199,37 @@ def _item_name(context: DraftContext) -> str:
     )
 
 
-def _benefit(context: DraftContext, rng: random.Random) -> str:
+def _concerns(context: DraftContext) -> list[str]:
+    """Concerns the copy may speak to: shared ones first, then what the product targets.
+
+    A benefit the product does not target is never promised because the customer wants it.
+    """
     target = [c for c in context.profile.concerns if c in BENEFITS]
-    shared = [c for c in target if c in context.product.concerns]
-    pool = shared or target or [c for c in context.product.concerns if c in BENEFITS] or ["moisture"]
-    return rng.choice(BENEFITS[rng.choice(pool[:2])])
+    own = [c for c in context.product.concerns if c in BENEFITS]
+    shared = [c for c in target if c in own]
+    return shared or own or target or ["moisture"]
+
+
+def _benefit(context: DraftContext, rng: random.Random) -> str:
+    return rng.choice(BENEFITS[rng.choice(_concerns(context)[:2])])
 
 
 def _main_concern(context: DraftContext) -> str:
-    for concern in (*context.profile.concerns, *context.product.concerns):
-        if concern in CONCERN_NOUN:
-            return concern
-    return "moisture"
+    return _concerns(context)[0]
+
+
+_VOLUME = re.compile(r"\s+\d+(?:\.\d+)?\s?(?:ml|mL|ML|g|매|개입|ea|EA)$")
+
+
+def display_name(context: DraftContext) -> str:
+    """The product name as copy reads it: without the trailing volume (``50ml``, ``10매``)."""
+    return _VOLUME.sub("", context.product.name.strip()) or context.product.name
+
+
+def _brand_product(context: DraftContext, name: str) -> str:
+    """"브랜드 제품명" without saying the brand twice when the name already starts with it."""
+    brand = context.brand.name
+    return name if name.startswith(brand) else f"{brand} {name}"
 
 
 def _who(context: DraftContext) -> str:
@@ -223,6 +244,12 @@ def _who(context: DraftContext) -> str:
 def _keyword(context: DraftContext, rng: random.Random) -> str:
     keywords = [k for k in context.brand.tone_keywords if k.strip()]
     return rng.choice(keywords) if keywords else "데일리"
+
+
+def reviewer_phrase(label: str) -> str:
+    """"30대/여성/건성" → "30대 건성"; the gender adds nothing to a quote's credibility."""
+    parts = [p for p in label.split("/") if p and p not in ("여성", "남성")]
+    return " ".join(parts) or "구매"
 
 
 def safe_quotes(
@@ -254,12 +281,13 @@ def compose(
     rng = random.Random(seed_for(context, tone, channel))
     product = context.product
     concern = _main_concern(context)
-    ingredients = [i for i in product.ingredients if i.strip()][:2]
+    ingredients = [i for i in product.ingredients if i.strip() and i not in NOT_SELLING_POINTS][:2]
     keyword = _keyword(context, rng)
     values = {
         "name": NAME_TOKEN,
         "brand": context.brand.name,
-        "product": product.name,
+        "product": display_name(context),
+        "brand_product": _brand_product(context, display_name(context)),
         "item": _item_name(context),
         "who": _who(context),
         "pain": PAINS.get(concern, "푸석하게"),
@@ -271,8 +299,8 @@ def compose(
         "keyword_tag": keyword.replace(" ", ""),
         "price": f"{product.price:,}" if product.price else "",
     }
-    header = f"(광고) {context.brand.name}" if add_label else ""
-    footer = f"무료수신거부 {optout_number}" if add_label else ""
+    header = channels.header_line(context.brand.sender, channel) if add_label else ""
+    footer = channels.optout_line(optout_number) if add_label else ""
     if channel == "sms":
         return _compact(values, tone, header, footer, channel)
 
@@ -284,20 +312,21 @@ def compose(
     quotes = safe_quotes(context.snippets, screen, channel)
     if quotes:
         quote = quotes[rng.randrange(min(2, len(quotes)))]
-        reviewer = next((s.reviewer for s in context.snippets if s.text == quote), "") or "구매"
-        lines.append(_fill(rng.choice(REVIEWS[tone]), {"quote": quote, "reviewer": reviewer}))
+        reviewer = next((s.reviewer for s in context.snippets if s.text == quote), "")
+        lines.append(
+            _fill(rng.choice(REVIEWS[tone]), {"quote": quote, "reviewer": reviewer_phrase(reviewer)})
+        )
     if values["price"]:
         lines.append(_fill(PRICES[tone], values))
     lines += ["", rng.choice(CTAS[tone])]
     text = "\n".join(([header] if header else []) + lines + ([footer] if footer else []))
-    if channels.is_text_channel(channel):
-        text = channels.strip_unencodable(text)
-    return text
+    if channels.is_text_channel(channel) or not context.brand.uses_emoji:
+        text = channels.strip_emoji(text)
+    return channels.strip_unencodable(text) if channels.is_text_channel(channel) else text
 
 
 def _compact(values: dict[str, str], tone: str, header: str, footer: str, channel: str) -> str:
     """SMS: 90 EUC-KR bytes hold label, sender, one short line and the opt-out line."""
-    header = header.replace("(광고) ", "(광고)")
     candidates = [
         _fill(SMS_HOOKS[tone], values),
         f"{values['name']}님, {values['noun']} {values['item']} 제안",

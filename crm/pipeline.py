@@ -1,0 +1,71 @@
+"""One ``/recommend``: profile → top products → three drafts for the top product.
+
+The CLI and the Slack app both call :func:`run_recommend`; the recommender and the drafter
+are built once by the caller and passed in, so a request costs one model query, one
+retrieval and one LLM call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any, Protocol
+
+from crm.drafting import Draft, Drafter
+from crm.llm import LLMProvider
+from recsys.profile import Profile
+
+
+class RecommenderLike(Protocol):
+    def recommend(self, profile: Profile, k: int = 3, exclude: Sequence[str] = ()) -> list[Any]: ...
+
+
+@dataclass
+class RecommendResult:
+    """What one request produced; ``product`` is the top recommendation the drafts are for."""
+
+    profile: Profile
+    recommendations: list[Any]
+    product: Any | None
+    drafts: list[Draft] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of ``personabot recommend --json``."""
+
+        def record(item: Any) -> dict[str, Any]:
+            return asdict(item) if is_dataclass(item) else dict(vars(item))
+
+        return {
+            "profile": self.profile.to_dict(),
+            "recommendations": [record(r) for r in self.recommendations],
+            "product_id": getattr(self.product, "product_id", None),
+            "drafts": [d.to_dict() for d in self.drafts],
+        }
+
+
+def with_persona(profile: Profile) -> Profile:
+    """The profile with its persona filled in (style examples are kept per persona)."""
+    if profile.persona:
+        return profile
+    from recsys.personas import assign_persona
+
+    return profile.with_persona(assign_persona(profile))
+
+
+def run_recommend(
+    profile: Profile,
+    recommender: RecommenderLike,
+    drafter: Drafter,
+    *,
+    k: int = 3,
+    channel: str = "kakao",
+    provider: LLMProvider | None = None,
+) -> RecommendResult:
+    """Recommend ``k`` products and draft every tone for the first; no products, no drafts."""
+    profile = with_persona(profile)
+    recommendations = list(recommender.recommend(profile, k=k))
+    if not recommendations:
+        return RecommendResult(profile, [], None, [])
+    top = recommendations[0]
+    drafts = drafter.draft(profile, top.product_id, channel=channel, provider=provider)
+    return RecommendResult(profile, recommendations, top, drafts)
