@@ -96,7 +96,7 @@ BODIES = {
     ),
     "professional": (
         "{product}{은_는} {ingredients}{을_를} 함유한 {item}{으로_로}, {benefit}{을_를} 위해 만들어졌습니다.",
-        "{keyword} 브랜드 {brand}{이_가} 제안하는 {product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드립니다.",
+        "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {keyword} {item}입니다.",
         "핵심 성분 {ingredients}{을_를} 담은 {product}{으로_로} {benefit}{을_를} 경험해 보십시오.",
     ),
     "trendy": (

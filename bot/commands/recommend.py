@@ -1,9 +1,215 @@
-"""CLI commands: recommend."""
+"""CLI command: ``personabot recommend`` — a whole ``/recommend`` in the terminal.
+
+Parses the text, recommends with the two-tower model, drafts the three tones for the top
+product and shows each draft's compliance result. It is the body of ``make demo``, so it
+loads the model and the context index once and needs no key or network by default.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+from bot.commands.common import console, err_console, fail, settings_or_exit
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from crm.pipeline import RecommendResult
+
+
+class LLMChoice(str, Enum):
+    offline = "offline"
+    openai = "openai"
+    gemini = "gemini"
+    ollama = "ollama"
+
+
+class ChannelChoice(str, Enum):
+    kakao = "kakao"
+    sms = "sms"
+    lms = "lms"
+
+
+TONE_TITLES = {"friendly": "친근한 · friendly", "professional": "전문적 · professional", "trendy": "트렌디 · trendy"}
+SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
+
+
+def recommend(
+    text: str = typer.Argument(..., help="Who to target, as a marketer would type it (English or Korean)."),
+    llm: LLMChoice | None = typer.Option(
+        None, "--llm", help="Who writes the drafts (default: LLM_PROVIDER, which defaults to offline)."
+    ),
+    channel: ChannelChoice | None = typer.Option(
+        None, "--channel", help="kakao (1,000 chars), sms (90 bytes) or lms (2,000 bytes). Default: CRM_CHANNEL."
+    ),
+    top: int = typer.Option(3, "--top", min=1, max=20, help="How many products to recommend."),
+    as_json: bool = typer.Option(False, "--json", help="Print one stable JSON object instead of tables."),
+) -> None:
+    """Recommend products for a customer description and draft three CRM messages.
+
+    Examples:
+
+      personabot recommend "30s dry-skin woman, moisture"
+
+      personabot recommend "30대 건성 여성 보습" --channel lms --top 5
+
+      personabot recommend "20s oily skin, acne" --llm gemini      (needs GEMINI_API_KEY)
+
+      personabot recommend "gift for mom under 50,000 won" --json
+
+    Drafts are friendly (친근한), professional (전문적) and trendy (트렌디), each checked against Korean ad-message and cosmetics-advertising rules.
+
+    If the chosen LLM fails or is not configured, the offline copywriter takes over and the draft says why. Exits with code 2 when the text holds nothing recognisable.
+    """
+    from recsys.profile import ProfileParseError, parse_profile
+
+    try:
+        profile = parse_profile(text)
+    except ProfileParseError as exc:
+        fail(str(exc), 2)
+    settings = settings_or_exit()
+    chosen_channel = channel.value if channel else settings.crm_channel
+    status = err_console.status("Loading the model and the review index…", spinner="dots")
+    with status:
+        recommender, drafter = _build(settings, llm.value if llm else None)
+        status.update(f"Drafting with {drafter.provider.name}…")
+        from crm.pipeline import run_recommend
+
+        result = run_recommend(profile, recommender, drafter, k=top, channel=chosen_channel)
+    if as_json:
+        typer.echo(json.dumps(result_json(result, chosen_channel), ensure_ascii=False, indent=2))
+        return
+    render(result, chosen_channel, console)
+
+
+def _build(settings: Any, llm: str | None) -> tuple[Any, Any]:
+    """The recommender, and a drafter over the same catalog, each built once."""
+    from crm.context import ContextIndex
+    from crm.drafting import Drafter, examples_style_source
+    from crm.llm import LLMConfig, resolve_provider
+    from recsys import paths
+    from recsys.catalog import CatalogError
+    from recsys.model import ModelLoadError
+    from recsys.recommender import Recommender
+
+    catalog = settings.catalog_path if settings.catalog_path.exists() else None
+    try:
+        recommender = Recommender.load(settings.model_dir, catalog)
+    except (ModelLoadError, CatalogError, FileNotFoundError) as exc:
+        fail(str(exc), 1)
+    index = ContextIndex.from_files(recommender.catalog, settings.brands_path)
+    provider = resolve_provider(llm, LLMConfig.from_settings(settings))
+    drafter = Drafter(
+        index,
+        provider,
+        optout_number=settings.crm_optout_number,
+        add_label=settings.crm_add_label,
+        style_source=examples_style_source(paths.CRM_EXAMPLES),
+        timeout_s=settings.llm_timeout_s,
+    )
+    return recommender, drafter
+
+
+def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:
+    """The ``--json`` shape: profile, persona, recommendations, channel and drafts."""
+    data = result.to_dict()
+    return {
+        "profile": data["profile"],
+        "persona": result.profile.persona,
+        "channel": channel,
+        "recommendations": data["recommendations"],
+        "product_id": data["product_id"],
+        "drafts": data["drafts"],
+    }
+
+
+def _profile_line(result: RecommendResult) -> str:
+    p = result.profile
+    parts = []
+    if p.age_min is not None or p.age_max is not None:
+        parts.append(f"{p.age_min if p.age_min is not None else ''}–{p.age_max if p.age_max is not None else ''}")
+    if p.gender:
+        parts.append({"F": "female 여성", "M": "male 남성"}.get(p.gender, p.gender))
+    if p.skin_type:
+        parts.append(f"{p.skin_type} {SKIN_KO.get(p.skin_type, '')}".strip())
+    if p.concerns:
+        parts.append(", ".join(p.concerns))
+    if p.category:
+        parts.append(p.category)
+    if p.price_min is not None or p.price_max is not None:
+        lo = f"₩{p.price_min:,}" if p.price_min is not None else ""
+        hi = f"₩{p.price_max:,}" if p.price_max is not None else ""
+        parts.append(f"{lo}–{hi}")
+    return " · ".join(parts) or "anyone"
+
+
+def render(result: RecommendResult, channel: str, out: Console) -> None:
+    """Profile, product table and one panel per draft with its compliance badge."""
+    from rich import box
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    persona = Text(result.profile.persona or "—", style="bold magenta")
+    header = Text.assemble(("Profile  ", "bold"), _profile_line(result), ("   Persona  ", "bold"), persona)
+    out.print(Panel(header, title="personabot recommend", border_style="cyan", box=box.ROUNDED))
+
+    if not result.recommendations:
+        out.print("[yellow]No product matches this profile's filters (category/budget); nothing to draft.[/]")
+        return
+    table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=True)
+    table.add_column("#", justify="right", width=2)
+    table.add_column("Product", ratio=3)
+    table.add_column("Category", ratio=1)
+    table.add_column("Price", justify="right")
+    table.add_column("Score", justify="right")
+    table.add_column("Why", ratio=4)
+    for rec in result.recommendations:
+        name = Text(str(rec.name), style="bold")
+        name.append(f"\n{rec.brand}", style="dim")
+        table.add_row(
+            str(rec.rank), name, Text(str(rec.category)), f"₩{rec.price:,}",
+            f"{rec.score:.2f}", Text(str(rec.explanation)),
+        )
+    out.print(table)
+
+    top = result.product
+    out.print(Text.assemble(("Drafts for ", "bold"), (str(top.name), "bold green"),
+                            (f"  ({channel})", "dim")))
+    for draft in result.drafts:
+        errors = [f for f in draft.findings if str(f.severity) == "error"]
+        warnings = [f for f in draft.findings if str(f.severity) != "error"]
+        if errors:
+            badge, colour = f"✖ blocked · {len(errors)} error(s)", "red"
+        elif warnings:
+            badge, colour = f"✔ approvable · {len(warnings)} warning(s)", "yellow"
+        else:
+            badge, colour = "✔ approvable · no findings", "green"
+        body = Text(draft.text)
+        notes = Text()
+        if draft.fallback_reason:
+            notes.append(f"\n↺ fell back to the offline copywriter — {draft.fallback_reason}", style="yellow")
+        for finding in draft.findings:
+            style = "red" if str(finding.severity) == "error" else "yellow"
+            notes.append(f"\n• {finding.rule} ({finding.severity}): {finding.message_ko} / {finding.message_en}", style=style)
+            if finding.fix:
+                notes.append(f"\n  fix: {finding.fix}", style="dim")
+        out.print(
+            Panel(
+                Text.assemble(body, notes),
+                title=f"{TONE_TITLES.get(draft.tone, draft.tone)} · {draft.provider}/{draft.model}",
+                subtitle=badge,
+                subtitle_align="right",
+                border_style=colour,
+                box=box.ROUNDED,
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+    app.command("recommend")(recommend)
