@@ -168,7 +168,7 @@ WORD_SPECS: tuple[WordSpec, ...] = (
     WordSpec("COS-ABSOLUTE", r"최고|최상|최초|유일|완벽|절대(?! ?(?:놓치|잊))|보장",
              "삭제하거나 근거가 있는 구체적 사실로 바꾸세요 (예: '재구매가 많은') / "
              "remove it or state a sourced fact instead (e.g. '재구매가 많은', often repurchased)"),
-    WordSpec("COS-ABSOLUTE", r"(?<![\d.])1 ?위(?![안원])|(?<![A-Za-z])no\. ?1(?!\d)|넘버 ?원"
+    WordSpec("COS-ABSOLUTE", r"(?<![\d.])1 ?위(?![안원])|(?<![A-Za-z])no\.? ?1(?![\d.,])|넘버 ?원"
                              r"|(?<![\d.])100 ?(?:%|퍼센트)",
              "순위·100% 표현은 출처와 기간을 밝히거나 삭제하세요 / "
              "cite the ranking's source and period, or remove the ranking/100% claim"),
@@ -180,13 +180,13 @@ WORD_SPECS: tuple[WordSpec, ...] = (
     WordSpec("COS-ENDORSE", r"(?:피부과 )?(?:의사|전문의|약사|한의사|피부과|병원) (?:가 |이 |들이 |에서 )?"
                             r"(?:추천|개발|공동 개발|인증)"
                             r"|(?:병원|피부과|약국|클리닉|에스테틱) (?:전용|용(?![어량기]))"
-                            r"|식약처 (?:인증|인정|허가|승인)|메디컬",
+                            r"|식약처 (?:인증|인정|허가|승인)|메디컬|(?<![A-Za-z])medical",
              "전문가·기관 추천 표현을 빼고 제품 특징으로 설명하세요 / "
              "drop the doctor/hospital/agency endorsement and describe the product itself"),
     # COS-COMPARE: competitor comparison (warning).
     WordSpec("COS-COMPARE", r"(?<!기)타사(?!이즈)|경쟁 ?사|경쟁 (?:제품|브랜드)|다른 (?:제품|브랜드|화장품)(?:과|와|들과) 달리"
                             r"|(?:제품|브랜드|화장품|크림|세럼|에센스|앰플|토너|로션|선크림|쿠션|파운데이션)"
-                            r"(?:들)? ?보다 (?:더|훨씬|\d)",
+                            r"(?:들)? ?보다 (?:더|훨씬|\d+(?:\.\d+)? ?(?:배|%)?)",
              "비교 대상을 빼고 이 제품의 특징만 말하세요 / "
              "drop the comparison and describe this product on its own"),
     # COS-EVIDENCE: claims that need test data on file (warning).
@@ -255,8 +255,8 @@ _WORD_RULES = _compile_rules(WORD_SPECS)
 _OPEN, _CLOSE = r"[\(\[\{<（［【「『〈《]", r"[\)\]\}>）］】」』〉》]"
 _QUOTE = r"[\"'“”‘’`]"
 _LABEL_LIKE = re.compile(
-    rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣A-Za-z]{{0,6}}?광[\s.\/·\-_,:|*]*고[가-힣]{{0,4}}?\s*{_QUOTE}?\s*{_CLOSE}?"
-    rf"|광[\s.\/·\-_,:|*]*고\s*{_CLOSE}?"
+    rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣A-Za-z]{{0,6}}?광[\s.\/·\-_,:|*]*고[가-힣]{{0,4}}(?:\s*{_QUOTE}?\s*{_CLOSE})?"
+    rf"|광[\s.\/·\-_,:|*]*고(?:\s*{_CLOSE})?"
     rf"|{_OPEN}\s*AD\s*{_CLOSE}",
     re.IGNORECASE,
 )
@@ -406,6 +406,11 @@ def _check_label(text: str, findings: list[Finding]) -> int:
     return start
 
 
+def _sender_name(sender: str | None) -> str:
+    """The bare name: callers may pass it bracketed (``[라온뷰티]``) as it appears in messages."""
+    return (sender or "").strip().strip("[]()<>【】「」 ")
+
+
 def _sender_regex(sender: str) -> re.Pattern[str]:
     chars = [re.escape(ch) for ch in sender if not ch.isspace()]
     return re.compile(_GAP.join(chars), re.IGNORECASE)
@@ -414,14 +419,14 @@ def _sender_regex(sender: str) -> re.Pattern[str]:
 def _check_sender(text: str, pos: int, sender: str | None, findings: list[Finding]) -> None:
     """AD-SENDER: the brand/service name right after the label (optionally in brackets)."""
     # A given name may sit on the next line; a guessed one must share the label's line.
-    pos = re.compile(r"\s*" if sender and sender.strip() else r"[ \t\u3000]*").match(text, pos).end()
+    name = _sender_name(sender)
+    pos = re.compile(r"\s*" if name else r"[ \t\u3000]*").match(text, pos).end()
     if text[pos:pos + 1] and re.match(_OPEN, text[pos]):
         pos += 1
     token = _TOKEN.match(text, pos)
     span = token.span() if token else (pos, pos)
     excerpt = token.group() if token else ""
-    if sender and sender.strip():
-        name = sender.strip()
+    if name:
         pattern = _sender_regex(name)
         if pattern.match(text, pos):
             return
@@ -554,8 +559,8 @@ def _check_alimtalk(text: str) -> list[Finding]:
 def _protected_spans(text: str, sender: str | None) -> list[tuple[int, int]]:
     """Regions never checked for cosmetics words: the sender's own name, URLs, placeholders."""
     spans = [m.span() for m in _PROTECTED.finditer(text)]
-    if sender and sender.strip():
-        spans += [m.span() for m in _sender_regex(sender.strip()).finditer(text)]
+    if name := _sender_name(sender):
+        spans += [m.span() for m in _sender_regex(name).finditer(text)]
     return spans
 
 

@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm.compliance import (
     CHANNELS,
@@ -77,7 +79,7 @@ def test_unknown_channel_is_a_clear_error() -> None:
 
 # --- AD-LABEL ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("label", ["(광 고)", "(광.고)", "(광/고)", "[광고]", '("광고")', "(대출광고)",
+@pytest.mark.parametrize("label", ["(광고문자)", "(광 고)", "(광.고)", "(광/고)", "[광고]", '("광고")', "(대출광고)",
                                    "（광고）", "( 광고 )", "광고)", "(AD)"])
 def test_malformed_label_is_an_error_pointing_at_it(label: str) -> None:
     text = f"  {label} {SENDER}\n본문입니다.{TAIL}"
@@ -88,6 +90,11 @@ def test_malformed_label_is_an_error_pointing_at_it(label: str) -> None:
     assert "(광고)" in finding.fix and label in finding.fix
     # The sender is still found right after the broken label.
     assert not only(check_message(text, sender=SENDER), "AD-SENDER")
+
+
+def test_unclosed_label_excerpt_stops_at_the_label() -> None:
+    [finding] = only(check_message(f"(광고 {SENDER} 본문{TAIL}", sender=SENDER), "AD-LABEL")
+    assert finding.excerpt == "(광고"
 
 
 def test_missing_label_is_an_error() -> None:
@@ -133,7 +140,7 @@ def test_without_sender_argument_some_name_must_follow(after: str) -> None:
     assert len(findings) == 1
 
 
-@pytest.mark.parametrize("sender", ["라온 뷰티", "Raon Beauty", "raon beauty"])
+@pytest.mark.parametrize("sender", ["[라온뷰티]", "라온 뷰티", "Raon Beauty", "raon beauty"])
 def test_sender_match_ignores_spacing_and_case(sender: str) -> None:
     text = f"(광고) RaonBeauty 본문{TAIL}" if sender.isascii() else f"(광고) 라온뷰티 본문{TAIL}"
     assert not only(check_message(text, sender=sender), "AD-SENDER")
@@ -265,6 +272,7 @@ TRIGGERS = [
     ("COS-ABSOLUTE", "최고급 원료", "최고", ()),
     ("COS-ABSOLUTE", "판매 1위 크림", "1위", ()),
     ("COS-ABSOLUTE", "No.1 선크림", "No.1", ()),
+    ("COS-ABSOLUTE", "올리브영 NO1 크림", "NO1", ()),
     ("COS-ABSOLUTE", "100% 만족", "100%", ()),
     ("COS-ABSOLUTE", "완벽한 보습", "완벽", ()),
     ("COS-ABSOLUTE", "효과 보장", "보장", ()),
@@ -284,7 +292,7 @@ TRIGGERS = [
     ("COS-COMPARE", "경쟁사 크림", "경쟁사", ()),
     ("COS-COMPARE", "다른 제품과 달리 끈적이지 않아요", "다른 제품과 달리", ()),
     ("COS-COMPARE", "기존 제품보다 더 촉촉해요", "제품보다 더", ()),
-    ("COS-COMPARE", "일반 크림보다 2배", "크림보다 2", ()),
+    ("COS-COMPARE", "일반 크림보다 2배 촉촉", "크림보다 2배", ()),
     ("COS-EVIDENCE", "임상 입증 완료", "임상", ()),
     ("COS-EVIDENCE", "피부과 테스트 완료", "피부과 테스트 완료", ()),
     ("COS-EVIDENCE", "수분 30% 개선", "30% 개선", ()),
@@ -307,6 +315,7 @@ NEAR_MISSES = [
     ("COS-FUNCTIONAL", "주름개선 크림", ("wrinkle",)),
     ("COS-FUNCTIONAL", "주름 개선 기능성", ("WRINKLE",)),
     ("COS-FUNCTIONAL", "촉촉한 보습감과 맑은 피부 톤", ()),
+    ("COS-FUNCTIONAL", "자외선이 강한 계절, 선크림 꼭 챙기세요", ()),
     ("COS-MEDICAL", "촉촉한 보습 크림", ()),
     ("COS-MEDICAL", "일상처럼 편안한 진정 케어", ()),
     ("COS-MEDICAL", "세상처럼 넓은", ()),
@@ -449,3 +458,13 @@ def test_finding_is_frozen_and_serialises() -> None:
 
 def test_normalize_functions_accepts_korean_and_case() -> None:
     assert normalize_functions(["UV", "미백", "주름 개선", "anti-wrinkle"]) == {"uv", "whitening", "wrinkle"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("(광고)[] 라온뷰티치료미백최고1위%무료수신거부080-1234😊똠\n가a.")), max_size=80),
+       st.sampled_from(CHANNELS))
+def test_any_text_gives_well_formed_findings(text: str, channel: str) -> None:
+    for f in check_message(text, channel=channel, sender=SENDER):
+        assert 0 <= f.span[0] <= f.span[1] <= len(text)
+        assert text[slice(*f.span)] == f.excerpt
+        assert f.severity in (Severity.ERROR, Severity.WARNING) and f.rule in RULES
