@@ -1,0 +1,86 @@
+"""Building the Bolt app: Web API client, listener executor, listeners.
+
+``build_app(settings, deps)`` is the one place the Slack app is assembled, for HTTP mode,
+Socket Mode and tests alike. The Web API client points at ``SLACK_API_URL`` (tests and
+staging aim it at another server) and retries rate limits (honouring ``Retry-After``),
+server errors and connection errors.
+
+Bolt submits both ack functions and lazy listeners to the one ``listener_executor``; with
+a single pool, heavy drafting work queued ahead of an ack could miss Slack's 3 s limit.
+:class:`ListenerExecutor` therefore runs lazy listeners (Bolt wraps them with
+``functools.wraps``, so they carry ``__wrapped__``) on their own pool; both pools are sized
+from ``LISTENER_THREADS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, Callable
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot import listeners
+from bot.services import BotDeps
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+class ListenerExecutor(Executor):
+    """Two thread pools behind Bolt's one executor: acks never wait behind heavy work."""
+
+    def __init__(self, workers: int, ack_workers: int | None = None) -> None:
+        self._acks = ThreadPoolExecutor(ack_workers or workers, thread_name_prefix="bolt-ack")
+        self._work = ThreadPoolExecutor(workers, thread_name_prefix="bolt-lazy")
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        pool = self._work if hasattr(fn, "__wrapped__") else self._acks
+        return pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._acks.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._work.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client for ``SLACK_API_URL`` with rate-limit, 5xx and connection retries."""
+    if settings.slack_bot_token is None:
+        raise SettingsError("SLACK_BOT_TOKEN: missing (the xoxb- token from OAuth & Permissions)")
+    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=base_url,
+        timeout=30,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(settings: Settings, deps: BotDeps) -> App:
+    """The Bolt app with every listener registered (slash command, buttons, modals, Home)."""
+    if settings.slack_signing_secret is None and settings.slack_app_token is None:
+        raise SettingsError("SLACK_SIGNING_SECRET: missing (Basic Information → Signing Secret)")
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = App(
+        client=make_client(settings),
+        # Always verified over HTTP; Bolt skips the check only for Socket Mode requests.
+        signing_secret=secret or "",
+        process_before_response=False,
+        listener_executor=ListenerExecutor(settings.listener_threads),
+        logger=logging.getLogger("bot.bolt"),
+    )
+    listeners.register(app, deps)
+    from bot import digest_listeners
+
+    digest_listeners.register(app, deps)
+    return app

@@ -1,0 +1,283 @@
+"""Block Kit builders: pure functions from stored records to Slack JSON.
+
+Every piece of user or LLM text is escaped (:mod:`bot.mrkdwn`) or sent as ``plain_text``,
+then clipped to Slack's limits (section text 3,000, header 150, context element 2,000,
+modal title 24, button text 75). Button values hold only opaque draft ids; everything else
+is looked up in the store when a button is clicked. Tests validate every builder with
+``slack_sdk.models``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot import mrkdwn
+from bot.i18n import STRINGS, t
+from bot.store import DraftRecord, RequestRecord
+
+SECTION_MAX = 3000
+HEADER_MAX = 150
+CONTEXT_MAX = 2000
+MAX_FINDINGS_SHOWN = 5
+
+ACTION_APPROVE = "draft_approve"
+ACTION_EDIT = "draft_edit"
+ACTION_REJECT = "draft_reject"
+ACTION_REGENERATE = "draft_regenerate"
+EDIT_CALLBACK = "draft_edit_modal"
+REJECT_CALLBACK = "draft_reject_modal"
+TEXT_BLOCK = "draft_text"
+REASON_BLOCK = "reason"
+INPUT_ACTION = "value"
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _plain(text: str, limit: int = HEADER_MAX) -> dict[str, Any]:
+    return {"type": "plain_text", "text": mrkdwn.clip(text, limit) or " ", "emoji": True}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(mrkdwn.clip(text, SECTION_MAX))}
+
+
+def _context(*texts: str) -> dict[str, Any]:
+    return {"type": "context",
+            "elements": [_mrkdwn(mrkdwn.clip(x, CONTEXT_MAX)) for x in texts if x][:10]}
+
+
+def slack_date(iso: str | None) -> str:
+    """A ``<!date>`` token: each reader sees the time in their own timezone."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _won(value: Any) -> str:
+    try:
+        return f"₩{int(value):,}"
+    except (TypeError, ValueError):
+        return mrkdwn.escape(value)
+
+
+def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> list[dict]:
+    any_ = t("any", lang)
+    lo, hi = profile.get("age_min"), profile.get("age_max")
+    age = any_ if lo is None and hi is None else f"{lo if lo is not None else ''}–{hi if hi is not None else ''}"
+    plo, phi = profile.get("price_min"), profile.get("price_max")
+    budget = any_ if plo is None and phi is None else (
+        f"{_won(plo) if plo is not None else ''} – {_won(phi) if phi is not None else ''}")
+    values = [
+        ("persona", persona or any_),
+        ("age", age),
+        ("gender", profile.get("gender") or any_),
+        ("skin_type", profile.get("skin_type") or any_),
+        ("concerns", ", ".join(profile.get("concerns") or ()) or any_),
+        ("category", profile.get("category") or any_),
+        ("budget", budget),
+    ]
+    return [_mrkdwn(mrkdwn.clip(f"*{t(k, lang)}*\n{mrkdwn.escape(v)}", 2000)) for k, v in values]
+
+
+def product_block(rec: dict[str, Any], lang: str) -> dict[str, Any]:
+    e = mrkdwn.escape
+    score = rec.get("score")
+    score_text = f"{float(score):.3f}" if isinstance(score, (int, float)) else e(score)
+    lines = [
+        f"*{e(rec.get('rank', ''))}. {e(rec.get('name', ''))}* · {e(rec.get('brand', ''))}",
+        f"{e(rec.get('category', ''))} · {_won(rec.get('price'))} · {t('score', lang)} {score_text}",
+    ]
+    if rec.get("explanation"):
+        lines.append(f"_{e(rec['explanation'])}_")
+    return _section("\n".join(lines))
+
+
+def _badge(draft: DraftRecord, lang: str) -> str:
+    errors = sum(1 for f in draft.findings if f.get("severity") == "error")
+    if errors or not draft.approvable:
+        return t("badge.error", lang, n=max(errors, 1))
+    if draft.findings:
+        return t("badge.warn", lang, n=len(draft.findings))
+    return t("badge.ok", lang)
+
+
+def _findings_text(draft: DraftRecord, lang: str) -> str:
+    lines = []
+    for f in draft.findings[:MAX_FINDINGS_SHOWN]:
+        message = f.get(f"message_{lang}") or f.get("message_ko") or f.get("rule", "")
+        line = f"• `{mrkdwn.escape(f.get('severity', ''))}` {mrkdwn.escape(message)}"
+        if f.get("fix"):
+            line += f" → {mrkdwn.escape(f['fix'])}"
+        lines.append(line)
+    if len(draft.findings) > MAX_FINDINGS_SHOWN:
+        lines.append(f"… +{len(draft.findings) - MAX_FINDINGS_SHOWN}")
+    return "\n".join(lines)
+
+
+def _button(text: str, action_id: str, draft_id: str, style: str | None = None) -> dict:
+    button: dict[str, Any] = {"type": "button", "text": _plain(text, 75),
+                              "action_id": action_id, "value": draft_id}
+    if style:
+        button["style"] = style
+    return button
+
+
+def draft_blocks(draft: DraftRecord, lang: str) -> list[dict[str, Any]]:
+    """One draft: tone and text, provider line with badge, findings, then buttons or outcome."""
+    tone = _label(f"tone.{draft.tone}", draft.tone, lang)
+    source = _label(f"source.{draft.source}", draft.source, lang)
+    head = f"*{mrkdwn.escape(tone)}* · {t('version', lang, version=draft.version, source=source)}\n"
+    blocks = [_section(head + mrkdwn.clip(mrkdwn.quote(draft.text), SECTION_MAX - len(head)))]
+    provider = f":robot_face: {mrkdwn.escape(draft.provider or '?')}/{mrkdwn.escape(draft.model or '?')}"
+    fallback = t("fallback", lang, reason=mrkdwn.escape(draft.fallback_reason)) if draft.fallback_reason else ""
+    blocks.append(_context(provider, fallback, _badge(draft, lang)))
+    if draft.findings:
+        blocks.append(_section(_findings_text(draft, lang)))
+    if draft.status == "pending":
+        blocks.append({
+            "type": "actions",
+            "block_id": f"draft:{draft.id}",
+            "elements": [
+                _button(t("btn.approve", lang), ACTION_APPROVE, draft.id, "primary"),
+                _button(t("btn.edit", lang), ACTION_EDIT, draft.id),
+                _button(t("btn.reject", lang), ACTION_REJECT, draft.id),
+                _button(t("btn.regenerate", lang), ACTION_REGENERATE, draft.id),
+            ],
+        })
+    else:
+        key = "approved_by" if draft.status == "approved" else "rejected_by"
+        outcome = t(key, lang, user=mrkdwn.user(draft.decided_by or "?"),
+                    at=slack_date(draft.decided_at))
+        reason = t("reason", lang, reason=mrkdwn.escape(draft.reason)) if draft.reason else ""
+        blocks.append(_context(outcome, reason))
+    return blocks
+
+
+def _label(key: str, fallback: str, lang: str) -> str:
+    return t(key, lang) if key in STRINGS else fallback
+
+
+def message_title(request: RequestRecord, lang: str) -> str:
+    return request.title or t("header", lang, persona=request.persona or "-")
+
+
+def request_message(
+    request: RequestRecord,
+    recommendations: Sequence[dict[str, Any]],
+    drafts: Sequence[DraftRecord],
+    lang: str,
+) -> tuple[str, list[dict[str, Any]]]:
+    """The one channel message for a request: ``(fallback text, blocks)``."""
+    title = message_title(request, lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(title)},
+        _context(t("requested_by", lang, user=mrkdwn.user(request.user_id),
+                   text=f"`{mrkdwn.clip(mrkdwn.escape(request.text), 500)}`")),
+    ]
+    if request.profile is not None:
+        blocks.append({"type": "section", "text": _mrkdwn(t("profile", lang)),
+                       "fields": profile_fields(request.profile, request.persona, lang)})
+    if recommendations:
+        blocks.append({"type": "divider"})
+        blocks.append(_section(t("products", lang, k=len(recommendations))))
+        blocks.extend(product_block(rec, lang) for rec in recommendations[:10])
+    if drafts:
+        product = next((r for r in recommendations if r.get("product_id") == request.product_id),
+                       recommendations[0] if recommendations else {})
+        name = mrkdwn.escape(product.get("name") or request.product_id or "")
+        blocks.append({"type": "divider"})
+        blocks.append(_section(t("drafts_for", lang, product=name)))
+        for draft in drafts:
+            blocks.extend(draft_blocks(draft, lang))
+    fallback = mrkdwn.escape(title)
+    if recommendations:
+        fallback += " — " + mrkdwn.escape(recommendations[0].get("name", ""))
+    return mrkdwn.clip(fallback, 3000), blocks[:50]
+
+
+def edit_modal(draft: DraftRecord, lang: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": EDIT_CALLBACK,
+        "private_metadata": draft.id,
+        "title": _plain(t("edit_title", lang), 24),
+        "submit": _plain(t("save", lang), 24),
+        "close": _plain(t("cancel", lang), 24),
+        "blocks": [
+            _context(t("edit_hint", lang)),
+            {
+                "type": "input",
+                "block_id": TEXT_BLOCK,
+                "label": _plain(t("edit_label", lang), 2000),
+                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
+                            "multiline": True, "max_length": 3000,
+                            "initial_value": draft.text[:3000]},
+            },
+        ],
+    }
+
+
+def reject_modal(draft: DraftRecord, lang: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": REJECT_CALLBACK,
+        "private_metadata": draft.id,
+        "title": _plain(t("reject_title", lang), 24),
+        "submit": _plain(t("reject_submit", lang), 24),
+        "close": _plain(t("cancel", lang), 24),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "optional": True,
+                "label": _plain(t("reject_label", lang), 2000),
+                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
+                            "multiline": True, "max_length": 500},
+            },
+        ],
+    }
+
+
+def home_view(
+    requests: Sequence[RequestRecord], approvals: Sequence[dict[str, Any]], lang: str
+) -> dict[str, Any]:
+    """The App Home tab: the user's recent requests and the team's latest approvals."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(t("home_title", lang))},
+        _section(t("home_usage", lang)),
+        {"type": "divider"},
+        _section(t("home_recent", lang)),
+    ]
+    for req in requests:
+        status = _label(f"status.{req.status}", req.status, lang)
+        blocks.append(_context(f"{slack_date(req.created_at)} · {status} · "
+                               f"`{mrkdwn.clip(mrkdwn.escape(req.text), 300)}`"
+                               + (f" · {mrkdwn.escape(req.persona)}" if req.persona else "")))
+    if not requests:
+        blocks.append(_context(t("home_none", lang)))
+    blocks += [{"type": "divider"}, _section(t("home_approvals", lang))]
+    for row in approvals:
+        head = (f"{slack_date(row['decided_at'])} · {mrkdwn.user(row['decided_by'])} · "
+                f"{mrkdwn.escape(row.get('persona') or '-')} · {mrkdwn.escape(row.get('tone') or '')}\n")
+        blocks.append(_section(head + mrkdwn.clip(mrkdwn.quote(row["text"]), 600)))
+    if not approvals:
+        blocks.append(_context(t("home_none", lang)))
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def command_error_text(key: str, values: dict[str, Any], understood: dict[str, Any],
+                       lang: str) -> str:
+    """An ephemeral reply to a bad ``/recommend``: what failed, what was understood, examples."""
+    safe = {k: mrkdwn.escape(v) for k, v in values.items()}
+    what = ", ".join(f"{mrkdwn.escape(k)}=`{mrkdwn.escape(v)}`" for k, v in understood.items())
+    return "\n".join([
+        f":warning: {t(key, lang, **safe)}",
+        t("understood", lang, what=what or t("nothing_understood", lang)),
+        t("examples", lang),
+    ])

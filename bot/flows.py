@@ -1,0 +1,300 @@
+"""The work behind each Slack listener, after the ack.
+
+Plain functions of ``(deps, client, …ids)`` so the rules read in one place: who may
+approve, compare-and-set decisions, re-rendering the message from the store, idempotent
+handling of retried deliveries, and turning any failure into one clear ephemeral line
+plus an audit entry (the process keeps serving).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks, mrkdwn
+from bot.command_text import CommandRequest
+from bot.i18n import t
+from bot.services import BotDeps, ProfileError, ServiceError
+from bot.store import DraftClosedError, DraftRecord, RequestRecord
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
+
+
+def user_reason(exc: BaseException, lang: str) -> str:
+    """One safe line for the user; never an exception's raw text (it may hold anything)."""
+    if isinstance(exc, (ServiceError, ProfileError)):
+        return mrkdwn.escape(str(exc))
+    if isinstance(exc, SlackApiError):
+        error = exc.response.get("error", "slack_error") if exc.response is not None else "slack_error"
+        if error in CHANNEL_ERRORS:
+            return ("봇이 이 채널에 글을 쓸 수 없어요 (`/invite @personabot` 후 다시 시도)"
+                    if lang == "ko" else
+                    "the bot cannot post in this channel (`/invite @personabot`, then retry)")
+        return f"Slack API error `{mrkdwn.escape(error)}`"
+    return f"internal error ({type(exc).__name__})"
+
+
+def ephemeral(client: Any, channel: str | None, user: str, text: str) -> None:
+    if not channel:
+        return
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    except SlackApiError as exc:
+        log.warning("chat.postEphemeral failed: %s", exc.response.get("error"))
+
+
+def guarded(action: str) -> Callable[[F], F]:
+    """After-ack work: a failure is audited and told to the user instead of vanishing."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def run(deps: BotDeps, client: Any, *args: Any, **kw: Any) -> Any:
+            try:
+                return func(deps, client, *args, **kw)
+            except Exception as exc:
+                user = kw.get("user_id", "?")
+                log.error("%s failed: %s", action, type(exc).__name__, exc_info=True)
+                deps.store.audit(f"{action}.failed", actor=user, request_id=kw.get("request_id"),
+                                 draft_id=kw.get("draft_id"), detail={"error": type(exc).__name__})
+                lang = deps.languages.for_user(client, user)
+                ephemeral(client, kw.get("channel_id"), user,
+                          t("action_failed", lang, reason=user_reason(exc, lang)))
+                return None
+
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def render(deps: BotDeps, request: RequestRecord) -> tuple[str, list[dict[str, Any]]]:
+    store = deps.store
+    return blocks.request_message(request, store.recommendations_for(request.id),
+                                  store.drafts_for(request.id), request.language)
+
+
+def refresh_message(deps: BotDeps, client: Any, request_id: str) -> None:
+    """Re-render the request's message from the store (after any decision or new version)."""
+    request = deps.store.get_request(request_id)
+    if request is None or not request.message_ts:
+        return
+    text, blks = render(deps, request)
+    client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
+                       blocks=blks)
+
+
+def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: str,
+                  channel_id: str, team_id: str | None, text: str, dedupe_key: str,
+                  lang: str, respond: Callable[..., Any] | None = None) -> None:
+    """Recommend, draft, store, post. A retried delivery finds its request and stops."""
+    store = deps.store
+    request, created = store.create_request(
+        kind="recommend", user_id=user_id, channel_id=channel_id, team_id=team_id, text=text,
+        dedupe_key=dedupe_key, options={**cmd.options(), "profile_text": cmd.profile_text},
+        language=lang)
+    if not created:
+        return
+    try:
+        outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
+                                                    channel=cmd.channel, llm=cmd.llm)
+        store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
+                         product_id=outcome.product_id, brand_id=outcome.brand_id,
+                         recommendations=outcome.recommendations)
+        for d in outcome.drafts:
+            store.add_draft(request.id, tone=d.tone, text=d.text, provider=d.provider,
+                            model=d.model, fallback_reason=d.fallback_reason,
+                            findings=d.findings, approvable=d.approvable)
+        fresh = store.get_request(request.id)
+        assert fresh is not None
+        message_text, blks = render(deps, fresh)
+        posted = client.chat_postMessage(channel=channel_id, text=message_text, blocks=blks,
+                                         unfurl_links=False, unfurl_media=False)
+        store.set_message(request.id, posted["channel"], posted["ts"])
+        store.audit("recommend.posted", actor="bot", request_id=request.id,
+                    detail={"drafts": len(outcome.drafts),
+                            "fallbacks": [d.fallback_reason for d in outcome.drafts
+                                          if d.fallback_reason]})
+    except Exception as exc:
+        if not isinstance(exc, (ServiceError, ProfileError, SlackApiError)):
+            log.error("recommend failed: %s", type(exc).__name__, exc_info=True)
+        store.mark_failed(request.id, f"{type(exc).__name__}: {user_reason(exc, 'en')}")
+        message = t("failed", lang, reason=user_reason(exc, lang), request_id=request.id)
+        if respond is not None:
+            respond(text=message, response_type="ephemeral", replace_original=False)
+        else:
+            ephemeral(client, channel_id, user_id, message)
+
+
+def _load_draft(deps: BotDeps, client: Any, draft_id: str, user_id: str,
+                channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    draft = deps.store.get_draft(draft_id)
+    request = deps.store.get_request(draft.request_id) if draft else None
+    if draft is None or request is None:
+        ephemeral(client, channel_id, user_id, t("unknown_draft", lang))
+        return None
+    return draft, request
+
+
+def _tell_closed(client: Any, channel_id: str | None, user_id: str, lang: str,
+                 status: str, by: str | None, at: str | None) -> None:
+    ephemeral(client, channel_id, user_id, t(
+        "already", lang, user=mrkdwn.user(by or "?"), at=blocks.slack_date(at),
+        decision=t(f"decision.{status}", lang)))
+
+
+@guarded("approve")
+def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+            channel_id: str | None) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is None:
+        return
+    draft, request = loaded
+    if draft.status != "pending":
+        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
+                     draft.decided_at)
+        return
+    refusal = deps.policy.refusal(client, user_id, request.user_id)
+    if refusal is None and not draft.approvable:
+        refusal = "blocked"
+    if refusal:
+        deps.store.audit("draft.approve_refused", actor=user_id, request_id=request.id,
+                         draft_id=draft_id, detail={"reason": refusal})
+        ephemeral(client, channel_id, user_id, t(refusal, lang))
+        return
+    _decide(deps, client, draft, "approved", user_id, channel_id, lang)
+
+
+def _decide(deps: BotDeps, client: Any, draft: DraftRecord, decision: str, user_id: str,
+            channel_id: str | None, lang: str, reason: str | None = None) -> None:
+    result = deps.store.decide(draft.id, decision=decision, user_id=user_id, reason=reason)
+    if result.won:
+        refresh_message(deps, client, draft.request_id)
+    else:
+        _tell_closed(client, channel_id, user_id, lang, result.status, result.decided_by,
+                     result.decided_at)
+
+
+def _may_change(deps: BotDeps, client: Any, user_id: str, request: RequestRecord) -> bool:
+    return user_id == request.user_id or deps.policy.is_approver(client, user_id)
+
+
+@guarded("reject")
+def open_reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+                channel_id: str | None, trigger_id: str) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is None:
+        return
+    draft, request = loaded
+    if draft.status != "pending":
+        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
+                     draft.decided_at)
+    elif not _may_change(deps, client, user_id, request):
+        ephemeral(client, channel_id, user_id, t("not_approver", lang))
+    else:
+        client.views_open(trigger_id=trigger_id, view=blocks.reject_modal(draft, lang))
+
+
+@guarded("reject")
+def reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+           reason: str | None) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    draft = deps.store.get_draft(draft_id)
+    request = deps.store.get_request(draft.request_id) if draft else None
+    if draft is None or request is None:
+        return
+    channel_id = request.message_channel
+    if not _may_change(deps, client, user_id, request):
+        ephemeral(client, channel_id, user_id, t("not_approver", lang))
+        return
+    _decide(deps, client, draft, "rejected", user_id, channel_id, lang,
+            reason=(reason or "").strip()[:500] or None)
+
+
+@guarded("edit")
+def open_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+              channel_id: str | None, trigger_id: str) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is None:
+        return
+    draft, request = loaded
+    if draft.status != "pending":
+        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
+                     draft.decided_at)
+    elif not _may_change(deps, client, user_id, request):
+        ephemeral(client, channel_id, user_id, t("not_approver", lang))
+    else:
+        client.views_open(trigger_id=trigger_id, view=blocks.edit_modal(draft, lang))
+
+
+@guarded("edit")
+def save_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str, text: str,
+              dedupe_key: str) -> None:
+    """Store the edited text as a new version with a fresh compliance check."""
+    if not deps.store.claim(dedupe_key):
+        return
+    lang = deps.languages.for_user(client, user_id)
+    draft = deps.store.get_draft(draft_id)
+    request = deps.store.get_request(draft.request_id) if draft else None
+    if draft is None or request is None:
+        return
+    if not _may_change(deps, client, user_id, request):
+        ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
+        return
+    checked = deps.services.check(text, request.options.get("channel") or "")
+    try:
+        deps.store.add_version(draft_id, text=text, author=user_id, source="edited",
+                               findings=checked.findings, approvable=checked.approvable)
+    except DraftClosedError:
+        ephemeral(client, request.message_channel, user_id, t("closed", lang))
+        return
+    refresh_message(deps, client, request.id)
+
+
+@guarded("regenerate")
+def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+               channel_id: str | None, dedupe_key: str) -> None:
+    """Redraft one tone for the same profile and product; stored as a new version."""
+    if not deps.store.claim(dedupe_key):
+        return
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is None:
+        return
+    draft, request = loaded
+    if draft.status != "pending":
+        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
+                     draft.decided_at)
+        return
+    if not _may_change(deps, client, user_id, request):
+        ephemeral(client, channel_id, user_id, t("not_approver", lang))
+        return
+    opts = request.options
+    new = deps.services.redraft(opts.get("profile_text") or request.text, request.product_id or "", draft.tone,
+                                channel=opts.get("channel"), llm=opts.get("llm"))
+    try:
+        deps.store.add_version(draft_id, text=new.text, author=user_id, source="regenerated",
+                               findings=new.findings, approvable=new.approvable,
+                               provider=new.provider, model=new.model,
+                               fallback_reason=new.fallback_reason)
+    except DraftClosedError:
+        ephemeral(client, channel_id, user_id, t("closed", lang))
+        return
+    refresh_message(deps, client, request.id)
+
+
+@guarded("home")
+def publish_home(deps: BotDeps, client: Any, *, user_id: str) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    view = blocks.home_view(deps.store.recent_requests(user_id), deps.store.latest_approvals(),
+                            lang)
+    client.views_publish(user_id=user_id, view=view)

@@ -1,0 +1,108 @@
+"""Running the Bolt app: HTTP mode (Starlette + uvicorn) or Socket Mode.
+
+HTTP mode serves Slack at ``POST /slack/events`` and a liveness probe at ``GET /healthz``
+through Bolt's Starlette adapter behind uvicorn. The adapter calls the synchronous
+``App.dispatch`` inside the event loop; :class:`ThreadedSlackRequestHandler` moves it to a
+worker thread so one slow ack never holds up the others. Signatures are verified by Bolt
+(bad signature or a timestamp more than 5 minutes off → 401, before any listener runs).
+
+Socket Mode (when ``SLACK_APP_TOKEN`` is set) needs no public URL: good for internal use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette import SlackRequestHandler
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+class ThreadedSlackRequestHandler(SlackRequestHandler):
+    """Bolt's Starlette handler with ``dispatch`` run off the event loop."""
+
+    async def handle(self, req: Request,
+                     addition_context_properties: dict[str, Any] | None = None) -> Response:
+        if req.method != "POST":
+            return await super().handle(req, addition_context_properties)
+        body = await req.body()
+        bolt_request = to_bolt_request(req, body, addition_context_properties)
+        return to_starlette_response(await run_in_threadpool(self.app.dispatch, bolt_request))
+
+
+def create_asgi_app(app: App) -> Starlette:
+    handler = ThreadedSlackRequestHandler(app)
+
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    return Starlette(routes=[
+        Route(EVENTS_PATH, events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ])
+
+
+def check_settings(settings: Settings) -> str:
+    """The mode to run in (``socket`` or ``http``), or a SettingsError naming what is missing."""
+    missing = []
+    if settings.slack_bot_token is None:
+        missing.append("SLACK_BOT_TOKEN (xoxb-…, OAuth & Permissions)")
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        missing.append("SLACK_SIGNING_SECRET (Basic Information), or SLACK_APP_TOKEN "
+                       "(xapp-…) for Socket Mode")
+    if missing:
+        raise SettingsError("missing " + "; ".join(missing) + " — see docs/slack.md")
+    token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]
+    if not token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN: expected a bot token starting with xoxb-")
+    if settings.slack_app_token is not None:
+        if not settings.slack_app_token.get_secret_value().startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN: expected an app-level token starting with xapp-")
+        return "socket"
+    return "http"
+
+
+def http_server(app: App, *, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for the app (``port=0`` picks a free port; see :func:`bound_port`)."""
+    config = uvicorn.Config(create_asgi_app(app), host=host, port=port, log_level="warning",
+                            access_log=False, lifespan="off", timeout_keep_alive=30)
+    return uvicorn.Server(config)
+
+
+def start_in_thread(server: uvicorn.Server) -> threading.Thread:
+    """Run ``server`` in a daemon thread and wait until it listens (tests and benchmarks)."""
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the HTTP server failed to start")
+        threading.Event().wait(0.01)
+    return thread
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    return int(server.servers[0].sockets[0].getsockname()[1])
+
+
+def run_socket_mode(app: App, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.slack_app_token is not None
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()

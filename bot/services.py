@@ -1,0 +1,296 @@
+"""What the Slack layer needs from the rest of personabot, injected as plain callables.
+
+The listeners never import ``recsys`` or ``crm``: they call the three functions of
+:class:`Services` and get plain records back. :func:`build_services` wires the real
+parts (profile parser, two-tower recommender, drafter with the store's approved drafts as
+its style source, compliance checker); tests can hand :func:`build_deps` anything with the
+same shape. The real pipeline loads lazily on first use, so a missing model file becomes
+a clear message on that request (and an audit entry) instead of a dead process.
+
+:class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digest_listeners.register``
+receive: the store, the services, the approval policy, the rate limiter and the language
+resolver.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import LanguageResolver
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ProfileError(ValueError):
+    """The description could not be read as a customer profile (message says what was)."""
+
+
+class ServiceError(RuntimeError):
+    """The work failed in a way the user can be told about in one line."""
+
+
+@dataclass(frozen=True)
+class DraftOut:
+    tone: str
+    text: str
+    provider: str
+    model: str
+    fallback_reason: str | None
+    findings: list[dict[str, Any]]
+    approvable: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one ``/recommend`` produced; dict shapes are documented in ``bot.store``."""
+
+    profile: dict[str, Any]
+    persona: str
+    product_id: str
+    brand_id: str
+    recommendations: list[dict[str, Any]]
+    drafts: list[DraftOut]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[dict[str, Any]]
+    approvable: bool
+
+
+@dataclass(frozen=True)
+class Services:
+    """``parse(text) -> profile dict`` (raises ProfileError);
+    ``recommend_and_draft(text, *, k, channel, llm) -> Outcome``;
+    ``redraft(text, product_id, tone, *, channel, llm) -> DraftOut``;
+    ``check(text, channel) -> CheckResult``."""
+
+    parse: Callable[[str], dict[str, Any]]
+    recommend_and_draft: Callable[..., Outcome]
+    redraft: Callable[..., DraftOut]
+    check: Callable[[str, str], CheckResult]
+
+
+class RateLimiter:
+    """At most ``per_minute`` admissions per user in any 60 s window.
+
+    ``admit`` is memoised by ``key`` (the command's trigger id) so the ack and the lazy
+    listener of one command, and Slack's retries of it, count once and agree.
+    """
+
+    def __init__(self, per_minute: int, window_s: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window_s = window_s
+        self._hits: dict[str, deque[float]] = {}
+        self._decided: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, user_id: str, key: str) -> float:
+        """0 when admitted, else the seconds to wait."""
+        with self._lock:
+            if key in self._decided:
+                return self._decided[key]
+            now = time.monotonic()
+            hits = self._hits.setdefault(user_id, deque())
+            while hits and now - hits[0] >= self.window_s:
+                hits.popleft()
+            wait = 0.0
+            if len(hits) >= self.per_minute:
+                wait = max(1.0, self.window_s - (now - hits[0]))
+            else:
+                hits.append(now)
+            if len(self._decided) > 10_000:
+                self._decided.clear()
+            self._decided[key] = wait
+            return wait
+
+
+class ApprovalPolicy:
+    """Who may approve: ``APPROVER_USER_IDS`` and/or members of ``APPROVER_USERGROUP_ID``.
+
+    Group membership comes from ``usergroups.users.list`` and is cached for ``ttl_s``.
+    """
+
+    def __init__(self, user_ids: list[str], usergroup_id: str | None, *,
+                 allow_self_approval: bool = False, ttl_s: float = 300.0) -> None:
+        self.user_ids = set(user_ids)
+        self.usergroup_id = usergroup_id
+        self.allow_self_approval = allow_self_approval
+        self.ttl_s = ttl_s
+        self._group: tuple[float, frozenset[str]] | None = None
+        self._lock = threading.Lock()
+
+    def is_approver(self, client: Any, user_id: str) -> bool:
+        if user_id in self.user_ids:
+            return True
+        return bool(self.usergroup_id) and user_id in self._members(client)
+
+    def refusal(self, client: Any, user_id: str, requester_id: str) -> str | None:
+        """The i18n key explaining why ``user_id`` may not approve, or None."""
+        if not self.is_approver(client, user_id):
+            return "not_approver"
+        if user_id == requester_id and not self.allow_self_approval:
+            return "self_approval"
+        return None
+
+    def _members(self, client: Any) -> frozenset[str]:
+        with self._lock:
+            if self._group and time.monotonic() - self._group[0] < self.ttl_s:
+                return self._group[1]
+        response = client.usergroups_users_list(usergroup=self.usergroup_id)
+        members = frozenset(response.get("users") or ())
+        with self._lock:
+            self._group = (time.monotonic(), members)
+        return members
+
+
+@dataclass
+class BotDeps:
+    store: Store
+    services: Services
+    policy: ApprovalPolicy
+    limiter: RateLimiter
+    languages: LanguageResolver
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_deps(settings: Settings, store: Store, services: Services) -> BotDeps:
+    return BotDeps(
+        store=store,
+        services=services,
+        policy=ApprovalPolicy(settings.approver_user_ids, settings.approver_usergroup_id,
+                              allow_self_approval=settings.allow_self_approval),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        languages=LanguageResolver(settings.bot_language),
+    )
+
+
+def _as_dict(record: Any) -> dict[str, Any]:
+    if isinstance(record, dict):
+        return dict(record)
+    from dataclasses import asdict
+
+    return asdict(record)
+
+
+def finding_dict(finding: Any) -> dict[str, Any]:
+    data = _as_dict(finding)
+    if isinstance(data.get("span"), tuple):
+        data["span"] = list(data["span"])
+    return data
+
+
+class _Pipeline:
+    """The real recommender + drafter, loaded once on first use (thread-safe)."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self._lock = threading.Lock()
+        self._loaded: tuple[Any, Any, Any] | None = None
+        self._providers: dict[str, Any] = {}
+
+    def parts(self) -> tuple[Any, Any, Any]:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._load()
+            return self._loaded
+
+    def _load(self) -> tuple[Any, Any, Any]:
+        from crm.context import ContextIndex
+        from crm.drafting import Drafter
+        from crm.llm import LLMConfig, make_provider
+        from recsys.catalog import load_catalog
+        from recsys.recommender import Recommender
+
+        s = self.settings
+        try:
+            catalog = load_catalog(s.catalog_path)
+            recommender = Recommender.load(s.model_dir, catalog)
+        except FileNotFoundError as exc:
+            name = getattr(exc, "filename", None) or s.model_dir
+            raise ServiceError(f"model or catalog file missing ({name}); run `personabot "
+                               f"model train` or fix MODEL_DIR / CATALOG_PATH") from None
+        config = LLMConfig.from_settings(s)
+        drafter = Drafter(ContextIndex(catalog), make_provider(None, config),
+                          optout_number=s.crm_optout_number, add_label=s.crm_add_label,
+                          style_source=self.store.style_examples)
+        return recommender, drafter, config
+
+    def provider(self, name: str | None) -> Any:
+        if not name:
+            return None
+        from crm.llm import LLMError, make_provider
+
+        _, _, config = self.parts()
+        with self._lock:
+            if name not in self._providers:
+                try:
+                    self._providers[name] = make_provider(name, config)
+                except LLMError as exc:
+                    raise ServiceError(f"LLM provider {name} is not usable: {exc}") from None
+            return self._providers[name]
+
+
+def build_services(settings: Settings, store: Store) -> Services:
+    """The real components behind :class:`Services` (loaded on first use)."""
+    from crm.compliance import check_message, is_approvable
+    from recsys.profile import Profile, ProfileParseError, parse_profile
+
+    pipeline = _Pipeline(settings, store)
+
+    def parse(text: str) -> dict[str, Any]:
+        try:
+            return parse_profile(text).to_dict()
+        except ProfileParseError as exc:
+            raise ProfileError(str(exc)) from None
+
+    def draft_out(draft: Any) -> DraftOut:
+        findings = [finding_dict(f) for f in draft.findings]
+        return DraftOut(tone=draft.tone, text=draft.text, provider=draft.provider,
+                        model=draft.model, fallback_reason=draft.fallback_reason,
+                        findings=findings, approvable=bool(draft.approvable))
+
+    def recommend_and_draft(text: str, *, k: int = 3, channel: str | None = None,
+                            llm: str | None = None) -> Outcome:
+        from crm.pipeline import run_recommend
+
+        recommender, drafter, _ = pipeline.parts()
+        profile = Profile.from_dict(parse(text))
+        result = run_recommend(profile, recommender, drafter, k=k,
+                               channel=channel or settings.crm_channel,
+                               provider=pipeline.provider(llm))
+        recs = [_as_dict(r) for r in result.recommendations]
+        if not recs:
+            raise ServiceError("no product matches this profile; loosen the budget or category")
+        product = _as_dict(result.product) if result.product is not None else recs[0]
+        return Outcome(profile=result.profile.to_dict(), persona=result.profile.persona or "",
+                       product_id=str(product["product_id"]), brand_id=str(product["brand_id"]),
+                       recommendations=recs, drafts=[draft_out(d) for d in result.drafts])
+
+    def redraft(text: str, product_id: str, tone: str, *, channel: str | None = None,
+                llm: str | None = None) -> DraftOut:
+        from recsys.personas import assign_persona
+
+        _, drafter, _ = pipeline.parts()
+        profile = Profile.from_dict(parse(text))
+        if not profile.persona:
+            profile = profile.with_persona(assign_persona(profile))
+        drafts = drafter.draft(profile, product_id, channel=channel or settings.crm_channel,
+                               tones=(tone,), provider=pipeline.provider(llm))
+        return draft_out(drafts[0])
+
+    def check(text: str, channel: str) -> CheckResult:
+        findings = check_message(text, channel=channel or settings.crm_channel)
+        return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
+
+    return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,
+                    check=check)
