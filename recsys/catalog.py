@@ -258,16 +258,20 @@ def _read_records(path: Path) -> list[Any]:
 
 def _detect_format(path: Path, records: list[Any]) -> str:
     votes = {"products": 0, "legacy": 0, "customers": 0}
+    ids = 0
     for record in records[:50]:
         if not isinstance(record, dict):
             continue
+        ids += "product_id" in record
         if "purchased_product_id" in record or "persona_name" in record:
             votes["customers"] += 1
-        elif "product_name" in record:
+        elif "product_name" in record or "sub_category" in record:
             votes["legacy"] += 1
-        elif "name" in record or "product_id" in record:
+        elif "name" in record:
             votes["products"] += 1
     fmt, count = max(votes.items(), key=lambda kv: kv[1])
+    if count == 0 and ids:
+        return "products"  # records with ids but no names: let the per-record checks say what is missing
     if count == 0:
         raise CatalogError(
             f"{path}: unrecognised records; expected products (product_id, name, ...), the legacy "
@@ -315,6 +319,7 @@ def _products_and_reviews(
     _check_bad_share(path, bad, len(records), first_problem)
     products = pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
     products["price"] = products["price"].astype("int64")
+    products["image_url"] = _none_for_missing(products["image_url"])
     interactions = _review_interactions(reviews, legacy, skipped)
     return products, interactions
 
@@ -448,8 +453,13 @@ def _interaction_frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
     frame["rating"] = frame["rating"].astype(float)
     frame["date"] = _dates(frame["date"])
     for name in ("user_id", "gender", "skin_type", "persona"):
-        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+        frame[name] = _none_for_missing(frame[name])
     return frame
+
+
+def _none_for_missing(column: pd.Series) -> pd.Series:
+    """Optional text as Python objects with ``None`` (pandas' string dtype would turn None into NaN)."""
+    return column.astype(object).where(column.notna(), None)
 
 
 def _dates(values: pd.Series) -> pd.Series:
