@@ -169,7 +169,24 @@ def default_persona(personas: tuple[Persona, ...] | None = None) -> Persona:
 
 def assign_persona(profile: Profile, personas: tuple[Persona, ...] | None = None) -> str:
     """The name of the persona whose conditions best match ``profile`` (see module docstring)."""
-    personas = personas if personas is not None else load_personas()
+    if personas is not None:
+        return _assign(profile, personas)
+    # Parsing calls this for every profile and profiles repeat a lot, so the default
+    # persona set memoises by the fields the rule reads.
+    key = (profile.skin_type, profile.concerns, profile.gender, profile.age_min, profile.age_max)
+    name = _MEMO.get(key)
+    if name is None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        name = _MEMO[key] = _assign(profile, load_personas())
+    return name
+
+
+_MEMO: dict[tuple[object, ...], str] = {}
+_MEMO_SIZE = 8192
+
+
+def _assign(profile: Profile, personas: tuple[Persona, ...]) -> str:
     best: Persona | None = None
     best_key = (0, 0)
     for persona in personas:

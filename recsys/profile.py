@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 GENDERS = ("F", "M")
@@ -174,18 +175,30 @@ _add(_ca("tools"), "tools|tool|beauty tools|beauty device|device|devices|도구|
 _MEANING = {" ".join(p.split()): m for p, m in _PHRASES}
 
 
-def _phrase_pattern(phrase: str) -> str:
-    body = r"\s+".join(re.escape(w) for w in phrase.split())
-    if phrase.isascii():
-        # Single letters (F/M) must not be the tail of a contraction like "i'm".
-        left = r"(?<![a-z'’])" if len(phrase) == 1 else _W
-        return left + body + _E
-    return body
+# Decade words are vocabulary too ("thirties", "early thirties", "삼십대"): age "lo-hi".
+_DECADE_WORDS = {
+    "teens": 1, "teen": 1, "teenagers": 1, "teenager": 1, "twenties": 2, "thirties": 3,
+    "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "twentysomething": 2,
+    "twenty something": 2, "thirtysomething": 3, "thirty something": 3,
+    "fortysomething": 4, "forty something": 4, "fifty something": 5,
+    "십대": 1, "이십대": 2, "삼십대": 3, "사십대": 4, "오십대": 5, "육십대": 6, "칠십대": 7,
+}
+for _word, _d in _DECADE_WORDS.items():
+    _MEANING[_word] = (("age", f"{_d * 10}-{_d * 10 + 9}"),)
+    if _word.isascii():
+        for _q, _shift in (("early", 0), ("mid", 3), ("late", 6)):
+            _MEANING[f"{_q} {_word}"] = (("age", f"{_d * 10 + _shift}-{_d * 10 + _shift + 3}"),)
 
-
-_WORD_RE = re.compile(
-    "|".join(_phrase_pattern(p) for p in sorted(_MEANING, key=len, reverse=True))
-)
+# Multi-word English phrases are tried only from a word that can start one.
+_PHRASE_SIZES: dict[str, tuple[int, ...]] = {}
+for _p in _MEANING:
+    if _p.isascii() and " " in _p:
+        _first, _n = _p.split()[0], len(_p.split())
+        _PHRASE_SIZES[_first] = tuple(sorted({*_PHRASE_SIZES.get(_first, ()), _n}, reverse=True))
+_KO_MEANING = {p: m for p, m in _MEANING.items() if not p.isascii() and " " not in p}
+_KO_MAX_LEN = max(map(len, _KO_MEANING))
+# "i'm" stays one token so its "m" is never read as a gender; "women's" is cut to "women".
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+")
 
 # Common misspellings that the one-edit check below cannot reach.
 _TYPOS = {
@@ -231,6 +244,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
 
 
+@lru_cache(maxsize=4096)
 def _correct(token: str) -> str | None:
     """The vocabulary word a leftover token most likely misspells, or None."""
     if token in _TYPOS:
@@ -249,25 +263,64 @@ _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 _MARKUP = re.compile(r"[*_`\[\](){}\"“”]")
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _KEY_SEP = re.compile(r"[:=]")
+_DIGIT = re.compile(r"[0-9]")
+
+# One cheap pass finds which families of numeric patterns can match at all, so a plain
+# "30대 건성" never pays for the price, range or open-ended age patterns.
+_HINT = re.compile(
+    r"[0-9]\s*(?:k|[만천원])|[0-9]{4}|[0-9],[0-9]{3}|₩|won|krw|[만천원]"
+    r"|early|mid|late|초|중|후|\+|이상|이후|넘은|이하|까지|미만|and|or|plus|over|above|least"
+    r"|under|below|younger|less|세|살|years?|yrs?|yo|y/o|age|나이|between"
+)
+_HINT_KIND = {
+    "₩": ("money",), "won": ("money",), "krw": ("money",), "만": ("money", "unit", "exact"),
+    "천": ("money", "unit"), "원": ("money",), "between": ("pair",),
+    **{w: ("qualifier",) for w in ("early", "mid", "late", "초", "중", "후")},
+    **{w: ("open",) for w in ("+", "이상", "이후", "넘은", "이하", "까지", "미만", "and", "or",
+                              "plus", "over", "above", "least", "under", "below", "younger",
+                              "less")},
+    **{w: ("exact",) for w in ("세", "살", "year", "years", "yr", "yrs", "yo", "y/o", "age",
+                               "나이")},
+}
+_NUM_RUN = re.compile(r"[0-9][0-9,.]*")
 
 
-# --- explicit keys ----------------------------------------------------------------------
-_NUM = r"(?<![0-9.,])([0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,9}(?:\.[0-9]{1,2})?)(?![0-9])"
-_MONEY = rf"(₩|krw(?![a-z]))?\s*{_NUM}((?<=[0-9])k(?![a-z])|\s*[만천])?\s*(원|won(?![a-z])|krw(?![a-z]))?"
+def _hints(s: str) -> set[str]:
+    """Families of numeric patterns worth running on ``s``: money, unit, pair, qualifier..."""
+    kinds: set[str] = set()
+    for token in _HINT.findall(s):
+        if token[0].isdigit():
+            kinds.add("money")
+            if token[-1] in "만천":
+                kinds.add("unit")
+        else:
+            kinds.update(_HINT_KIND.get(token, ()))
+    if len(_NUM_RUN.findall(s)) >= 2:
+        kinds.add("pair")
+    return kinds
+
+
+# Every numeric pattern starts with a digit or a literal word so the regex engine can skip
+# ahead to candidate positions; "not preceded by a digit" is checked just after the first
+# digit with a two-character lookbehind. "₩30k" / "krw 30,000" are rewritten to "30k원"
+# during normalisation, so money always reads number, unit, currency.
+_D1 = r"[0-9](?<![0-9.,].)"  # a digit that starts a number
+_NUM = rf"({_D1}(?:[0-9]{{0,2}}(?:,[0-9]{{3}}){{1,3}}|[0-9]{{0,8}}(?:\.[0-9]{{1,2}})?))(?![0-9])"
+_MONEY = rf"{_NUM}(k(?![a-z])|\s*[만천])?\s*(원|won(?![a-z])|krw(?![a-z]))?"
+_CURRENCY_PREFIX = re.compile(r"(?:₩|krw)\s*([0-9][0-9,.]*(?:k(?![a-z])|\s*[만천])?)")
 _PERSONA_RE = re.compile(r"(?:(?<![a-z])persona|페르소나)\s*[:=]\s*([^\s,;/*`]+)")
 _KEY_RE = re.compile(
-    r"(?<![a-z])(age_min|min_age|age_max|max_age|price_min|min_price|price_max|max_price)"
-    rf"\s*[:=]\s*{_MONEY}"
+    rf"(age_min|min_age|age_max|max_age|price_min|min_price|price_max|max_price)\s*[:=]\s*{_MONEY}"
 )
 
 # --- prices -----------------------------------------------------------------------------
 _P_BAND = re.compile(rf"{_NUM}\s*([만천])\s*원?\s*대")
 _P_RANGE = re.compile(
-    rf"(?:between\s+)?{_MONEY}\s*(?:-|~|–|to|and)\s*{_MONEY}(?!\s*(?:대|세|살|'?s(?![a-z])))"
+    rf"{_MONEY}\s*(?:-|~|–|to|and)\s*{_MONEY}(?!\s*(?:대|세|살|'?s(?![a-z])))"
 )
 _P_MAX_PRE = re.compile(
-    r"(?:(?<![a-z])(?:under|below|less than|cheaper than|no more than|not more than|at most|"
-    r"up to|max|maximum|within|budget(?: of)?|price|around|about)|예산|가격|<=?|≤)"
+    r"(?:under|below|less than|cheaper than|no more than|not more than|at most|up to|max|"
+    r"maximum|within|budget(?: of)?|price|around|about|예산|가격|<=?|≤)"
     rf"\s*[:=]?\s*{_MONEY}"
 )
 _P_MAX_SUF = re.compile(
@@ -275,7 +328,7 @@ _P_MAX_SUF = re.compile(
     r"max(?![a-z])|tops(?![a-z]))"
 )
 _P_MIN_PRE = re.compile(
-    r"(?:(?<![a-z])(?:over|above|more than|at least|min|minimum|from|starting at)|>=?|≥)"
+    r"(?:over|above|more than|at least|min|minimum|from|starting at|>=?|≥)"
     rf"\s*[:=]?\s*{_MONEY}"
 )
 _P_MIN_SUF = re.compile(
@@ -285,50 +338,35 @@ _P_BARE = re.compile(_MONEY)
 _UNIT = {"k": 1000, "천": 1000, "만": 10000}
 
 # --- ages -------------------------------------------------------------------------------
-_DECADE = r"(?<![0-9])([1-9])0\s*(?:'s|’s|s(?![a-z])|대|\s*-?\s*somethings?(?![a-z]))"
-_DECADE_WORDS = {
-    "teens": 1, "teen": 1, "teenagers": 1, "teenager": 1, "twenties": 2, "thirties": 3,
-    "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "twenty something": 2,
-    "twentysomething": 2, "thirty something": 3, "thirtysomething": 3, "forty something": 4,
-    "fortysomething": 4, "fifty something": 5, "십대": 1, "이십대": 2, "삼십대": 3, "사십대": 4,
-    "오십대": 5, "육십대": 6, "칠십대": 7,
-}
-_DECADE_WORD = "(" + "|".join(
-    (_W + re.escape(w).replace(r"\ ", r"\s+") + _E) if w.isascii() else w
-    for w in sorted(_DECADE_WORDS, key=len, reverse=True)
-) + ")"
+_DECADE = r"([1-9])(?<![0-9].)0\s*(?:'s|’s|s(?![a-z])|대|\s*-?\s*somethings?(?![a-z]))"
 _QUALIFIER = {"early": 0, "mid": 1, "late": 2, "초반": 0, "초": 0, "중반": 1, "중": 1,
               "후반": 2, "후": 2}
 _OPEN_UP = r"(?:\+|이상|이후|넘은|and up(?![a-z])|and older|and over|and above|or older|plus(?![a-z]))"
 _A_DECADE_RANGE = re.compile(
     rf"{_DECADE}\s*(?:-|~|–|to|and|or|&|/|,|와|과|에서)\s*{_DECADE}"
-    r"|(?<![0-9])([1-9])0\s*(?:-|~|–|to)\s*([1-9])0\s*(?:대|'?s(?![a-z]))"
+    r"|([1-9])(?<![0-9].)0\s*(?:-|~|–|to)\s*([1-9])0\s*(?:대|'?s(?![a-z]))"
 )
 _A_RANGE = re.compile(
-    r"(?<![0-9.,])([0-9]{2})\s*(?:-|~|–|to)\s*([0-9]{2})(?![0-9.,])\s*"
+    rf"({_D1}[0-9])\s*(?:-|~|–|to)\s*([0-9]{{2}})(?![0-9.,])\s*"
     r"(?:세|살|years?\s*old|yrs?\s*old|yo(?![a-z]))?"
-    r"|(?<![a-z])between\s+([0-9]{2})\s+and\s+([0-9]{2})(?![0-9])"
+    r"|between\s+([0-9]{2})\s+and\s+([0-9]{2})(?![0-9])"
 )
-_A_QUALIFIED = re.compile(
-    rf"(?<![a-z])(early|mid|late)\s*-?\s*(?:{_DECADE}|{_DECADE_WORD})"
-    rf"|{_DECADE}\s*(초반|중반|후반|초|중|후)"
-)
+_A_QUALIFIED = re.compile(rf"(early|mid|late)\s*-?\s*{_DECADE}|{_DECADE}\s*(초반|중반|후반|초|중|후)")
 _A_OPEN_DECADE = re.compile(rf"{_DECADE}\s*{_OPEN_UP}|{_DECADE}\s*(이하|까지)")
 _A_OPEN = re.compile(
-    rf"(?<![0-9.,])([0-9]{{2}})\s*(?:세|살)?\s*{_OPEN_UP}"
-    r"|(?<![a-z])(?:over|above|older than|at least|aged over)\s*([0-9]{2})(?![0-9])"
-    r"|(?<![a-z])(?:under|below|younger than|less than)\s*([0-9]{2})(?![0-9])"
-    r"|(?<![0-9.,])([0-9]{2})\s*(?:세|살)?\s*미만"
-    r"|(?<![0-9.,])([0-9]{2})\s*(?:세|살)\s*이하"
+    rf"({_D1}[0-9])(?![0-9])\s*(?:세|살)?\s*{_OPEN_UP}"
+    r"|(?:over|above|older than|at least|aged over)\s*([0-9]{2})(?![0-9])"
+    r"|(?:under|below|younger than|less than)\s*([0-9]{2})(?![0-9])"
+    rf"|({_D1}[0-9])(?![0-9])\s*(?:세|살)?\s*미만"
+    rf"|({_D1}[0-9])(?![0-9])\s*(?:세|살)\s*이하"
 )
-_A_DECADE = re.compile(rf"{_DECADE}|{_DECADE_WORD}")
+_A_DECADE = re.compile(_DECADE)
 _A_EXACT = re.compile(
-    r"(?<![0-9.,])([0-9]{2})\s*(?:세|살|-?\s*years?\s*-?\s*old|yrs?\s*old|yo(?![a-z])|y/o|y\.o\.?)"
-    r"|(?:(?<![a-z])(?:age|aged)|나이|만)\s*([0-9]{2})(?![0-9])"
+    rf"({_D1}[0-9])(?![0-9])\s*(?:세|살|-?\s*years?\s*-?\s*old|yrs?\s*old|yo(?![a-z])|y/o|y\.o\.?)"
+    r"|(?:age|aged|나이|만)\s*([0-9]{2})(?![0-9])"
 )
-_A_BARE = re.compile(r"(?<![0-9.,:₩])([0-9]{2})(?![0-9.,%])")
+_A_BARE = re.compile(r"([0-9](?<![0-9.,:].)[0-9])(?![0-9.,%])")
 _BARE_AGE_RANGE = (14, 99)  # bare two-digit numbers outside this are rarely ages ("top 10")
-_LEFTOVER = re.compile(r"[a-z]{3,}")
 
 
 class _Reading:
@@ -369,10 +407,14 @@ class _Reading:
             elif field_name == "concern":
                 if value not in self.concerns:
                     self.concerns.append(value)
+            elif field_name == "age":
+                lo, hi = value.split("-")
+                self.set_age(int(lo), int(hi))
             elif self.category is None:
                 self.category = value
 
-    def profile(self) -> Profile:
+    def fields(self) -> tuple[Any, ...]:
+        """The Profile fields in declaration order, persona excluded."""
         lo, hi = self.age if self.age is not None else (None, None)
         lo = self.age_key_min if self.age_key_min is not None else lo
         hi = self.age_key_max if self.age_key_max is not None else hi
@@ -383,10 +425,7 @@ class _Reading:
             p_lo, p_hi = p_hi, p_lo
         genders = self.genders - {"both"}
         gender = next(iter(genders)) if len(genders) == 1 and "both" not in self.genders else None
-        return Profile(
-            age_min=lo, age_max=hi, gender=gender, skin_type=self.skin,
-            concerns=tuple(self.concerns), category=self.category, price_min=p_lo, price_max=p_hi,
-        )
+        return (lo, hi, gender, self.skin, tuple(self.concerns), self.category, p_lo, p_hi)
 
     def understood(self) -> bool:
         return bool(self.age or self.age_key_min is not None or self.age_key_max is not None
@@ -394,13 +433,13 @@ class _Reading:
                     or self.price_min is not None or self.price_max is not None)
 
 
-def _money(cur: str | None, num: str, unit: str | None, suffix: str | None) -> int | None:
+def _money(num: str, unit: str | None, suffix: str | None) -> int | None:
     """KRW amount of one money match, or None when the number does not look like money."""
     value = float(num.replace(",", ""))
     unit = (unit or "").strip()
     if unit:
         value *= _UNIT[unit]
-    if not (cur or unit or suffix) and value < 1000:
+    if not (unit or suffix) and value < 1000:
         return None
     return int(round(value))
 
@@ -409,7 +448,7 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
-def _scan_prices(s: str, r: _Reading) -> str:
+def _scan_prices(s: str, r: _Reading, hints: set[str]) -> str:
     def band(m: re.Match[str]) -> str:
         n = float(m.group(1).replace(",", ""))
         unit = _UNIT[m.group(2)]
@@ -420,13 +459,13 @@ def _scan_prices(s: str, r: _Reading) -> str:
         return _blank(m)
 
     def rng(m: re.Match[str]) -> str:
-        c1, n1, u1, s1, c2, n2, u2, s2 = m.groups()
+        n1, u1, s1, n2, u2, s2 = m.groups()
         if not (u1 or "").strip() and (u2 or "").strip():
             u1 = u2  # "3~5만원": the unit is written once, on the upper end
-        if not (c1 or u1 or s1 or c2 or u2 or s2):
+        if not (u1 or s1 or u2 or s2):
             return m.group()
-        lo = _money(c1, n1, u1, s1 or s2 or c2 or u2)
-        hi = _money(c2, n2, u2, s2 or s1 or c1 or u1)
+        lo = _money(n1, u1, s1 or s2 or u2)
+        hi = _money(n2, u2, s2 or s1 or u1)
         if lo is None or hi is None or lo > hi:
             return m.group()
         r.set_price(lo, hi)
@@ -434,18 +473,20 @@ def _scan_prices(s: str, r: _Reading) -> str:
 
     def bound(is_max: bool, need_marker: bool = False):  # type: ignore[no-untyped-def]
         def handle(m: re.Match[str]) -> str:
-            cur, num, unit, suffix = m.groups()[-4:]
-            if need_marker and not (cur or unit or suffix):
+            num, unit, suffix = m.groups()[-3:]
+            if need_marker and not (unit or suffix):
                 return m.group()
-            value = _money(cur, num, unit, suffix)
+            value = _money(num, unit, suffix)
             if value is None:
                 return m.group()
             r.set_price(None, value) if is_max else r.set_price(value, None)
             return _blank(m)
         return handle
 
-    s = _P_BAND.sub(band, s)
-    s = _P_RANGE.sub(rng, s)
+    if "unit" in hints:
+        s = _P_BAND.sub(band, s)
+    if "pair" in hints:
+        s = _P_RANGE.sub(rng, s)
     s = _P_MAX_PRE.sub(bound(True), s)
     s = _P_MAX_SUF.sub(bound(True), s)
     s = _P_MIN_PRE.sub(bound(False), s)
@@ -453,13 +494,7 @@ def _scan_prices(s: str, r: _Reading) -> str:
     return _P_BARE.sub(bound(True, need_marker=True), s)
 
 
-def _decade_of(digit: str | None, word: str | None) -> int:
-    if digit:
-        return int(digit) * 10
-    return _DECADE_WORDS[" ".join((word or "").split())] * 10
-
-
-def _scan_ages(s: str, r: _Reading) -> str:
+def _scan_ages(s: str, r: _Reading, hints: set[str]) -> str:
     def decade_range(m: re.Match[str]) -> str:
         a, b, c, d = m.groups()
         lo, hi = (int(a), int(b)) if a else (int(c), int(d))
@@ -472,8 +507,8 @@ def _scan_ages(s: str, r: _Reading) -> str:
         return _blank(m)
 
     def qualified(m: re.Match[str]) -> str:
-        q1, d1, w1, d2, q2 = m.groups()
-        base = _decade_of(d1 or d2, w1)
+        q1, d1, d2, q2 = m.groups()
+        base = int(d1 or d2) * 10
         q = _QUALIFIER[q1 or q2]
         r.set_age(base + 3 * q, base + 3 * q + 3)
         return _blank(m)
@@ -497,7 +532,7 @@ def _scan_ages(s: str, r: _Reading) -> str:
         return _blank(m)
 
     def decade(m: re.Match[str]) -> str:
-        base = _decade_of(m.group(1), m.group(2))
+        base = int(m.group(1)) * 10
         r.set_age(base, base + 9)
         return _blank(m)
 
@@ -513,49 +548,85 @@ def _scan_ages(s: str, r: _Reading) -> str:
             return _blank(m)
         return m.group()
 
-    s = _A_DECADE_RANGE.sub(decade_range, s)
-    s = _A_RANGE.sub(num_range, s)
-    s = _A_QUALIFIED.sub(qualified, s)
-    s = _A_OPEN_DECADE.sub(open_decade, s)
-    s = _A_OPEN.sub(open_age, s)
+    if "pair" in hints:
+        s = _A_DECADE_RANGE.sub(decade_range, s)
+        s = _A_RANGE.sub(num_range, s)
+    if "qualifier" in hints:
+        s = _A_QUALIFIED.sub(qualified, s)
+    if "open" in hints:
+        s = _A_OPEN_DECADE.sub(open_decade, s)
+        s = _A_OPEN.sub(open_age, s)
     s = _A_DECADE.sub(decade, s)
-    s = _A_EXACT.sub(exact, s)
-    return _A_BARE.sub(bare, s)
+    if "exact" in hints:
+        s = _A_EXACT.sub(exact, s)
+    return _A_BARE.sub(bare, s) if r.age is None else s
 
 
-def _scan_words(s: str, r: _Reading) -> str:
-    found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
+def _scan_words(s: str, r: _Reading) -> None:
+    """Look up English words (and short phrases) and Korean runs in the vocabulary.
 
-    def word(m: re.Match[str]) -> str:
-        found.append((m.start(), _MEANING[" ".join(m.group().split())]))
-        return _blank(m)
-
-    s = _WORD_RE.sub(word, s)
-    for m in _LEFTOVER.finditer(s):
-        if len(m.group()) >= 4 or m.group() in _TYPOS:
-            fixed = _correct(m.group())
-            if fixed is not None and fixed in _MEANING:
-                found.append((m.start(), _MEANING[fixed]))
-            elif fixed is not None and fixed in _DECADE_WORDS and r.age is None:
-                base = _DECADE_WORDS[fixed] * 10
-                r.set_age(base, base + 9)
-    for _, meaning in sorted(found, key=lambda item: item[0]):
-        r.apply(meaning)
-    return s
+    Korean is written without spaces between profile words (``30대건성여성``), so each run
+    of Hangul is matched greedily, longest phrase first. English words that match nothing
+    get one typo-correction try. Meanings are applied in reading order.
+    """
+    tokens = _TOKEN.findall(s)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        word = tokens[i]
+        i += 1
+        if not word.isascii():
+            j, size_max = 0, len(word)
+            while j < size_max:
+                for size in range(min(_KO_MAX_LEN, size_max - j), 0, -1):
+                    meaning = _KO_MEANING.get(word[j:j + size])
+                    if meaning is not None:
+                        r.apply(meaning)
+                        j += size
+                        break
+                else:
+                    j += 1
+            continue
+        if "'" in word or "’" in word:
+            stem, _, tail = word.replace("’", "'").partition("'")
+            if tail != "s":
+                continue
+            word = stem
+        sizes = _PHRASE_SIZES.get(word)
+        if sizes is not None:
+            for size in sizes:
+                meaning = _MEANING.get(" ".join(tokens[i - 1:i - 1 + size]))
+                if meaning is not None:
+                    r.apply(meaning)
+                    i += size - 1
+                    break
+            else:
+                sizes = None
+            if sizes is not None:
+                continue
+        meaning = _MEANING.get(word)
+        if meaning is None and (len(word) >= 4 or word in _TYPOS):
+            fixed = _correct(word)
+            meaning = _MEANING.get(fixed) if fixed is not None else None
+        if meaning is not None:
+            r.apply(meaning)
 
 
 def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).casefold()
-    s = _SLACK_LABELLED.sub(r" \1 ", s)
-    s = _SLACK_OTHER.sub(" ", s)
-    return _EMOJI.sub(" ", s)
+    if "<" in s:
+        s = _SLACK_LABELLED.sub(r" \1 ", s)
+        s = _SLACK_OTHER.sub(" ", s)
+    if "₩" in s or "krw" in s:
+        s = _CURRENCY_PREFIX.sub(r"\1원", s)
+    return _EMOJI.sub(" ", s) if ":" in s else s
 
 
 def _scan_keys(s: str, r: _Reading) -> str:
     def key(m: re.Match[str]) -> str:
-        name, cur, num, unit, suffix = m.groups()
+        name, num, unit, suffix = m.groups()
         if name in ("age_min", "min_age", "age_max", "max_age"):
-            if unit or cur or suffix or "." in num or "," in num or not 0 < int(num) < 130:
+            if unit or suffix or "." in num or "," in num or not 0 < int(num) < 130:
                 return m.group()
             if "min" in name:
                 r.age_key_min = int(num)
@@ -572,13 +643,21 @@ def _scan_keys(s: str, r: _Reading) -> str:
 def _read(text: str) -> tuple[_Reading, str | None]:
     """Read every field from ``text``; returns the reading and the explicit persona, if any."""
     r = _Reading()
-    s, persona = _scan_persona(_normalise(text))
-    s = _scan_keys(s, r)
+    s = _normalise(text)
+    persona = None
+    if "persona" in s or "페르소나" in s:
+        s, persona = _scan_persona(s)
+    if "=" in s or ":" in s:
+        s = _scan_keys(s, r)
+        s = _KEY_SEP.sub(" ", s)
     s = _MARKUP.sub(" ", s)
-    s = _LETTER_HYPHEN.sub(" ", s)
-    s = _KEY_SEP.sub(" ", s)
-    s = _scan_prices(s, r)
-    s = _scan_ages(s, r)
+    if "-" in s:
+        s = _LETTER_HYPHEN.sub(" ", s)
+    if _DIGIT.search(s):  # every price and numeric age pattern needs a digit
+        hints = _hints(s)
+        if "money" in hints:
+            s = _scan_prices(s, r, hints)
+        s = _scan_ages(s, r, hints)
     _scan_words(s, r)
     return r, persona
 
@@ -662,20 +741,19 @@ def parse_profile(text: str) -> Profile:
     Raises :class:`ProfileParseError` when nothing recognisable is found or an explicit
     persona is unknown.
     """
-    from recsys.personas import assign_persona
-
     if not isinstance(text, str):
         raise ProfileParseError(f"Expected profile text, got {type(text).__name__}; "
                                 f"try {EXAMPLES[0]} or {EXAMPLES[1]}.")
     reading, raw_persona = _read(text)
-    profile = reading.profile()
+    fields = reading.fields()
+    profile = Profile(*fields)
     persona = _resolve_persona(raw_persona, text, profile) if raw_persona else None
     if persona is None and not reading.understood():
         raise ProfileParseError(
             f"Could not read a customer profile from {_quote(text)} (understood: nothing); "
             f"describe age, gender, skin type or concerns, e.g. {EXAMPLES[0]} or {EXAMPLES[1]}."
         )
-    return profile.with_persona(persona or assign_persona(profile))
+    return Profile(*fields, persona or _assign_persona(profile))
 
 
 def parse_profile_info(info: str) -> Profile:
@@ -685,12 +763,17 @@ def parse_profile_info(info: str) -> Profile:
     read the persona is assigned with the same rule as :func:`parse_profile`, so review-based
     interactions and marketer profiles share one persona scheme.
     """
-    from recsys.personas import assign_persona
-
     if not isinstance(info, str) or not info.strip():
         return Profile()
     reading, _ = _read(info)
     if not reading.understood():
         return Profile()
-    profile = reading.profile()
-    return profile.with_persona(assign_persona(profile))
+    fields = reading.fields()
+    return Profile(*fields, _assign_persona(Profile(*fields)))
+
+
+def _assign_persona(profile: Profile) -> str:
+    # personas.py imports this module, so the import is deferred to the first call.
+    from recsys.personas import assign_persona
+
+    return assign_persona(profile)
