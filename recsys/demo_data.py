@@ -699,10 +699,16 @@ def _round_price(raw: float) -> int:
 
 
 def _choice(rng: np.random.Generator, items: Sequence[Any], p: Sequence[float] | None = None) -> Any:
-    if p is not None:
-        p = np.asarray(p, dtype=float)
-        p = p / p.sum()
-    return items[int(rng.choice(len(items), p=p))]
+    if p is None:
+        return items[int(rng.integers(len(items)))]
+    cdf = np.cumsum(p)
+    return items[min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(items) - 1)]
+
+
+def _sample_without_replacement(rng: np.random.Generator, weights: np.ndarray, k: int) -> list[int]:
+    """``k`` distinct indices drawn proportionally to ``weights`` (exponential-race keys)."""
+    keys = rng.exponential(size=len(weights)) / weights
+    return sorted(np.argsort(keys)[:k].tolist())
 
 
 def generate_products(rng: np.random.Generator) -> list[dict[str, Any]]:
@@ -750,7 +756,7 @@ def generate_products(rng: np.random.Generator) -> list[dict[str, Any]]:
             "skin_types": skin_types,
             "functions": functions,
             "image_url": f"https://img.example.com/p/{product_id}.jpg",
-            "description": _description(rng, brand, sub, category, concerns, ingredients, skin_types),
+            "description": _description(brand, sub, category, concerns, ingredients, skin_types),
             "reviews": [],
             # internal, stripped before writing
             "_category": category,
@@ -858,11 +864,13 @@ _CONCERN_PHRASE = {
 }
 
 
-def _description(rng, brand: Brand, sub: SubType, category: str, concerns, ingredients, skin_types) -> str:
+def _description(brand: Brand, sub: SubType, category: str, concerns, ingredients, skin_types) -> str:
     phrase = next((_CONCERN_PHRASE[c] for c in concerns if c in _CONCERN_PHRASE), "매일 쓰기 좋은")
     parts = [f"{phrase} {brand.name_ko}의 {sub.ko}."]
     if ingredients:
-        parts.append(f"{'와 '.join(ingredients[:2]) if len(ingredients) > 1 else ingredients[0]} 함유.")
+        first = ingredients[0]
+        both = f"{first}{_and_particle(first)} {ingredients[1]}" if len(ingredients) > 1 else first
+        parts.append(f"{both} 함유.")
     if category == "fragrance":
         parts.append("은은하게 오래 남는 잔향이 특징입니다.")
     elif len(skin_types) == len(SKIN_TYPES):
@@ -870,6 +878,14 @@ def _description(rng, brand: Brand, sub: SubType, category: str, concerns, ingre
     else:
         parts.append(f"{'·'.join(SKIN_KO[s] for s in skin_types)} 피부에 추천합니다.")
     return " ".join(parts)
+
+
+def _and_particle(word: str) -> str:
+    """Korean "and": 과 after a final consonant (받침), 와 after a vowel."""
+    last = word[-1]
+    if "가" <= last <= "힣":
+        return "과" if (ord(last) - ord("가")) % 28 else "와"
+    return "와"
 
 
 def generate_model(rng: np.random.Generator, products: list[dict[str, Any]]) -> dict[str, Any]:
@@ -967,23 +983,23 @@ def profile_info(rng: np.random.Generator, r: Reviewer) -> str:
         concern_word = "여드름"
     parts = [f"{AGE_BANDS[r.band]}대", "여성" if GENDERS[r.gender] == "F" else "남성", skin_word, concern_word]
     if u < 0.20:
-        drop = rng.choice(4, size=int(rng.integers(1, 3)), replace=False)
-        parts = [p for i, p in enumerate(parts) if i not in set(drop.tolist())]
+        drop = set(_sample_without_replacement(rng, np.ones(4), int(rng.integers(1, 3))))
+        parts = [p for i, p in enumerate(parts) if i not in drop]
     return "/".join(parts)
 
 
 def generate_reviews(rng: np.random.Generator, products: list[dict[str, Any]], oracle: Oracle) -> None:
     """Draw ~7,000 purchases from the preference model and write a review for each."""
     reviewers = draw_reviewers(rng, oracle.population, N_REVIEWS)
-    probs = oracle._segment_probs
+    cdf = np.cumsum(oracle._segment_probs, axis=-1)
     m = oracle.model
     days = (LAST_REVIEW_DAY - FIRST_REVIEW_DAY).days + 1
     day_weight = np.linspace(0.6, 1.4, days)
     day_weight /= day_weight.sum()
     review_days = rng.choice(days, size=N_REVIEWS, p=day_weight)
     for r, day in zip(reviewers, review_days):
-        p = probs[r.band, r.gender, r.skin, r.concern]
-        i = int(rng.choice(len(p), p=p))
+        row = cdf[r.band, r.gender, r.skin, r.concern]
+        i = min(int(np.searchsorted(row, rng.random() * row[-1], side="right")), len(row) - 1)
         product = products[i]
         fit = _match_quality(m, r, i)
         rating = _rating(rng, fit)
@@ -1129,7 +1145,7 @@ _FRAGMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "-": ("선물용으로 샀는데 포장이 좀 허술했어요.",),
     },
     "repurchase": {
-        "+": ("벌써 세 통째 재구매예요.", "다 쓰면 또 살 거예요.", "정착템 찾았어요. 계속 재구매 중입니다."),
+        "+": ("벌써 세 통째 재구매예요.", "다 쓰면 또 살 거예요.", "정착템 찾아서 계속 재구매 중입니다."),
         "-": ("재구매는 안 할 것 같아요.", "한 번 써본 걸로 만족할게요."),
     },
     "ingredients": {
@@ -1138,7 +1154,7 @@ _FRAGMENTS: dict[str, dict[str, tuple[str, ...]]] = {
         "-": ("성분은 좋은데 효과는 잘 모르겠어요.",),
     },
 }
-_OPENERS = ("{band}대 {skin} 피부예요.", "피부가 {skin_plain} 편이라 고민이 많았어요.", "", "", "", "",
+_OPENERS = ("{band}대 {skin} 피부예요.", "피부가 {skin} 쪽이라 고민이 많았어요.", "", "", "", "",
             "처음 써봤어요.", "친구 추천으로 구매했어요.", "리뷰 보고 샀어요.", "이벤트 때 구매했어요.")
 _CLOSERS = {
     5: ("강력 추천합니다!", "완전 만족해요 ㅎㅎ", "인생템이에요!!", "", "", "추천해요~"),
@@ -1156,9 +1172,8 @@ def review_text(rng: np.random.Generator, product: dict[str, Any], r: Reviewer, 
     aspects = _aspects_for(category, sub_key, skin, concern, product)
     weights = np.array([w for _, w in aspects])
     n = 1 + int(rng.random() < 0.75) + int(rng.random() < 0.35)
-    picks = rng.choice(len(aspects), size=min(n, len(aspects)), replace=False, p=weights / weights.sum())
     sentences: list[str] = []
-    for k in sorted(picks.tolist()):
+    for k in _sample_without_replacement(rng, weights, min(n, len(aspects))):
         aspect = aspects[k][0]
         positive = rating >= 4 or (rating == 3 and rng.random() < 0.5)
         if aspect == "repurchase" and rating <= 3:
@@ -1166,9 +1181,7 @@ def review_text(rng: np.random.Generator, product: dict[str, Any], r: Reviewer, 
         lines = _FRAGMENTS[aspect]["+" if positive else "-"]
         sentences.append(_choice(rng, lines))
     if rng.random() < 0.3:
-        opener = _choice(rng, _OPENERS).format(
-            band=AGE_BANDS[r.band], skin=SKIN_KO[skin], skin_plain=SKIN_KO[skin].rstrip("성") + "성"
-        )
+        opener = _choice(rng, _OPENERS).format(band=AGE_BANDS[r.band], skin=SKIN_KO[skin])
         if opener:
             sentences.insert(0, opener)
     closer = _choice(rng, _CLOSERS[rating])
@@ -1266,7 +1279,7 @@ CRM_EXAMPLES: tuple[dict[str, Any], ...] = (
     {"tone": "professional", "brand_id": "springday", "channel": "lms",
      "text": "(광고) 봄날연구소\n#{이름} 고객님, 환절기 피부가 예민해지는 시기입니다.\n"
              "판테놀 리페어 진정 크림은 민감한 피부를 위해 순한 포뮬러로 만들었습니다.\n"
-             "이번 달 정기구매 신청 시 10% 할인이 적용됩니다.\n▶ 정기구매 신청\n\n무료수신거부 080-123-4567"},
+             "이번 달 정기구매 신청 시 10% 할인이 적용됩니다.\n▶ 정기구매 신청\n문의 1588-1234\n\n무료수신거부 080-123-4567"},
     {"tone": "trendy", "brand_id": "bloompinch", "channel": "kakao",
      "text": "(광고) 블룸핀치\n#{이름}님 요즘 제일 핫한 컬러 뭔지 알아요? 🍑\n"
              "젤리 팝 립틴트 신상 3컬러 드디어 오픈!\n오늘 자정까지 2개 구매 시 미니 틴트 증정 🎁\n"
