@@ -334,6 +334,8 @@ def _product_row(record: Any, legacy: bool) -> dict[str, Any]:
     name = record.get(name_key) or (record.get("name") if legacy else record.get("product_name"))
     if not isinstance(name, str) or not name.strip():
         raise _BadRecord(name_key, "missing")
+    if not isinstance(record.get("reviews"), (list, type(None))):
+        raise _BadRecord("reviews", f"expected a list of reviews, got {type(record['reviews']).__name__}")
     category, label = _category(record.get("category"))
     brand = record.get("brand") if record.get("brand") is not None else record.get("brand_name")
     sub_type = record.get("sub_type") if record.get("sub_type") is not None else record.get("sub_category")

@@ -334,7 +334,6 @@ INGREDIENTS: dict[str, tuple[str, ...]] = {
 FRAGRANCE_NOTES = (("화이트 머스크", "White Musk"), ("로즈", "Rose"), ("우디 시더", "Woody Cedar"),
                    ("베르가못", "Bergamot"), ("무화과", "Fig"), ("피오니", "Peony"),
                    ("샌달우드", "Sandalwood"), ("블랙베리", "Blackberry"), ("화이트티", "White Tea"))
-BODY_SCENTS = ("코튼", "라벤더", "베이비파우더", "자몽", "플로럴", "시트러스", "무향")
 MAKEUP_FINISH = (("롱래스팅", "Long-lasting"), ("글로우", "Glow"), ("벨벳", "Velvet"),
                  ("매트", "Matte"), ("커버", "Cover"), ("워터", "Water"))
 TOOL_WORDS = (("소프트", "Soft"), ("프로", "Pro"), ("에어", "Air"), ("데일리", "Daily"))
@@ -575,7 +574,7 @@ class Oracle:
         self.model = model
         self.population = population
         self.product_ids = model.product_ids
-        self._segment_probs = model.segment_probabilities()
+        self.segment_probs = model.segment_probabilities()  # (band, gender, skin, concern, product)
         self._joint = population.joint()
         self._categories = np.array(CATEGORIES)[model.category]
         self._prices = np.round(np.exp(model.log_price) * model.price_ref)
@@ -629,11 +628,11 @@ class Oracle:
         concerns = [CONCERNS.index(c) for c in profile.concerns if c in CONCERNS]
         weights = self._joint[np.ix_(bands, list(genders), list(skins))]  # (b, g, s, 9)
         if not concerns:
-            probs = self._segment_probs[np.ix_(bands, list(genders), list(skins))]
+            probs = self.segment_probs[np.ix_(bands, list(genders), list(skins))]
             mixed = np.einsum("bgsc,bgscp->p", weights, probs) / weights.sum()
         elif len(concerns) == 1:
             c = concerns[0]
-            probs = self._segment_probs[np.ix_(bands, list(genders), list(skins), [c])]
+            probs = self.segment_probs[np.ix_(bands, list(genders), list(skins), [c])]
             w = weights[..., [c]]
             mixed = np.einsum("bgsc,bgscp->p", w, probs) / w.sum()
         else:
@@ -690,7 +689,7 @@ def _skin_fit_row(skins: Sequence[int]) -> np.ndarray:
 
 
 def _round_price(raw: float) -> int:
-    """Real shelf prices: 100-won steps under 10,000 won, 1,000-won steps above."""
+    """Real shelf prices: 100-won steps under 10,000 won, 1,000 up to 100,000, then 5,000."""
     raw = min(max(raw, 3000.0), 300000.0)
     if raw < 10000:
         return int(round(raw / 100.0) * 100)
@@ -991,7 +990,7 @@ def profile_info(rng: np.random.Generator, r: Reviewer) -> str:
 def generate_reviews(rng: np.random.Generator, products: list[dict[str, Any]], oracle: Oracle) -> None:
     """Draw ~7,000 purchases from the preference model and write a review for each."""
     reviewers = draw_reviewers(rng, oracle.population, N_REVIEWS)
-    cdf = np.cumsum(oracle._segment_probs, axis=-1)
+    cdf = np.cumsum(oracle.segment_probs, axis=-1)
     m = oracle.model
     days = (LAST_REVIEW_DAY - FIRST_REVIEW_DAY).days + 1
     day_weight = np.linspace(0.6, 1.4, days)
