@@ -1,0 +1,450 @@
+"""What a weekly persona digest says, and how it looks in Slack and as a chart.
+
+For each persona the digest shows the top products for the persona's representative
+profile (``data/personas.json``), what changed since that subscription's previous digest
+(new entries, rank moves, products that left the list), one or two review highlights and
+one ready-to-approve draft. Everything here is pure given its inputs: the recommender,
+review index and drafter come in through :class:`DigestSources` (``LiveSources`` wires the
+real ones), so tests build digests from plain records.
+
+The Slack rendering respects Block Kit limits (≤ 50 blocks per message, 150-character
+headers, 3,000-character sections, ≤ 10 context elements): personas are packed into as
+few messages as fit, a persona is never split, and every piece of catalog, review or LLM
+text is escaped for mrkdwn.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from recsys.profile import Profile
+
+MAX_BLOCKS = 50
+MAX_HEADER = 150
+MAX_SECTION = 3000
+MAX_CONTEXT_TEXT = 2000
+MAX_FALLBACK_TEXT = 3000
+TOP_K = 5
+HIGHLIGHTS = 2
+
+
+@dataclass(frozen=True)
+class PersonaInfo:
+    name: str
+    name_ko: str
+    description: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class DigestProduct:
+    product_id: str
+    name: str
+    brand: str
+    price: int
+    score: float
+    name_en: str = ""
+    brand_id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DigestDraft:
+    """The one ready-to-approve draft; ``record`` keeps the fields the approvals store needs."""
+
+    tone: str
+    text: str
+    provider: str
+    approvable: bool
+    findings: tuple[str, ...] = ()
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+class DigestSources(Protocol):
+    """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests)."""
+
+    def personas(self) -> Sequence[PersonaInfo]: ...
+
+    def top_products(self, profile: Profile, k: int) -> list[DigestProduct]: ...
+
+    def highlights(self, profile: Profile, product_id: str, limit: int) -> list[str]: ...
+
+    def draft(self, profile: Profile, product: DigestProduct) -> DigestDraft | None: ...
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    """One product in this week's list and where it stood last time."""
+
+    rank: int
+    product: DigestProduct
+    previous_rank: int | None
+
+    @property
+    def change(self) -> str:
+        if self.previous_rank is None:
+            return "new"
+        if self.previous_rank > self.rank:
+            return "up"
+        if self.previous_rank < self.rank:
+            return "down"
+        return "same"
+
+    @property
+    def marker(self) -> str:
+        """What the reader sees next to the product: 🆕, ▲2, ▼1 or =."""
+        if self.previous_rank is None:
+            return "🆕"
+        moved = abs(self.previous_rank - self.rank)
+        return {"up": f"▲{moved}", "down": f"▼{moved}", "same": "="}[self.change]
+
+
+@dataclass(frozen=True)
+class PersonaDigest:
+    persona: PersonaInfo
+    lines: tuple[ProductLine, ...]
+    dropped: tuple[str, ...]
+    highlights: tuple[str, ...]
+    draft: DigestDraft | None
+    first: bool
+
+    def snapshot(self) -> list[dict[str, str]]:
+        return [{"product_id": ln.product.product_id, "name": ln.product.name} for ln in self.lines]
+
+
+@dataclass(frozen=True)
+class Digest:
+    title: str
+    period_label: str
+    sections: tuple[PersonaDigest, ...]
+
+    def snapshot(self) -> dict[str, list[dict[str, str]]]:
+        """What the next digest of the same subscription compares against."""
+        return {s.persona.name: s.snapshot() for s in self.sections}
+
+    def chart_data(self) -> dict[str, Any]:
+        return {
+            "title": f"{self.title} — {self.period_label}",
+            "personas": [
+                {
+                    "name": s.persona.name,
+                    "products": [
+                        {"label": ln.product.name_en or ln.product.product_id,
+                         "score": round(ln.product.score, 4), "change": ln.change}
+                        for ln in s.lines
+                    ],
+                }
+                for s in self.sections
+            ],
+        }
+
+
+# -- composing -------------------------------------------------------------------------
+
+
+def compare_ranks(
+    previous: Sequence[dict[str, str]] | None, products: Sequence[DigestProduct]
+) -> tuple[tuple[ProductLine, ...], tuple[str, ...]]:
+    """Rank this week's products against last digest's list: (lines, names that left)."""
+    before = {item["product_id"]: rank for rank, item in enumerate(previous or (), start=1)}
+    lines = tuple(
+        ProductLine(rank, product, before.get(product.product_id) if previous is not None else None)
+        for rank, product in enumerate(products, start=1)
+    )
+    now_ids = {p.product_id for p in products}
+    dropped = tuple(item["name"] for item in previous or () if item["product_id"] not in now_ids)
+    return lines, dropped
+
+
+def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
+    """``all`` or one persona by name (case-insensitive, Korean name accepted)."""
+    personas = list(sources.personas())
+    if persona.casefold() == "all":
+        return personas
+    wanted = persona.strip().casefold()
+    chosen = [p for p in personas if p.name.casefold() == wanted or p.name_ko == persona.strip()]
+    if not chosen:
+        raise UnknownPersona(persona, [p.name for p in personas])
+    return chosen
+
+
+class UnknownPersona(KeyError):
+    """A persona name that is not configured; the message lists the valid ones."""
+
+    def __init__(self, name: str, valid: Sequence[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.valid = list(valid)
+
+    def __str__(self) -> str:
+        return f"Unknown persona {self.name!r}; choose one of: {', '.join(self.valid)} or all"
+
+
+def compose_digest(
+    sources: DigestSources,
+    persona: str,
+    previous: dict[str, list[dict[str, str]]] | None,
+    *,
+    period_label: str,
+    k: int = TOP_K,
+    with_draft: bool = True,
+) -> Digest:
+    """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot."""
+    sections = []
+    for info in select_personas(sources, persona):
+        products = sources.top_products(info.profile, k)
+        before = previous.get(info.name) if previous is not None else None
+        lines, dropped = compare_ranks(before, products)
+        highlights: list[str] = []
+        draft = None
+        if products:
+            highlights = sources.highlights(info.profile, products[0].product_id, HIGHLIGHTS)
+            draft = sources.draft(info.profile, products[0]) if with_draft else None
+        sections.append(
+            PersonaDigest(info, lines, dropped, tuple(highlights[:HIGHLIGHTS]), draft, before is None)
+        )
+    title = "Weekly persona digest" if persona.casefold() == "all" else f"Weekly digest · {sections[0].persona.name}"
+    return Digest(title, period_label, tuple(sections))
+
+
+# -- Block Kit -------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """mrkdwn-escape catalog, review and LLM text so it cannot ping or spoof links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _price(won: int) -> str:
+    return f"₩{won:,}" if won else "price n/a"
+
+
+def products_text(section: PersonaDigest) -> str:
+    """The ranked list with change markers, as mrkdwn within one section's limit."""
+    rows = []
+    for line in section.lines:
+        p = line.product
+        marker = "" if section.first else f"  `{line.marker}`"
+        rows.append(
+            f"{line.rank}. *{escape(clip(p.name, 120))}* — {escape(clip(p.brand, 60))}"
+            f" · {_price(p.price)}{marker}"
+        )
+    if not rows:
+        rows.append("_No products match this persona's profile in the current catalog._")
+    if section.dropped:
+        rows.append("Left the list: " + ", ".join(escape(clip(n, 60)) for n in section.dropped))
+    elif section.first and section.lines:
+        rows.append("_First digest for this subscription — changes show from next week._")
+    return clip("\n".join(rows), MAX_SECTION)
+
+
+def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Header, ranked products, review highlights and the draft for one persona."""
+    info = section.persona
+    blocks: list[dict[str, Any]] = [
+        {"type": "header",
+         "text": {"type": "plain_text", "text": clip(f"{info.name_ko} · {info.name}", MAX_HEADER)}},
+        {"type": "context",
+         "elements": [{"type": "mrkdwn", "text": clip(escape(info.description), MAX_CONTEXT_TEXT)}]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": products_text(section)}},
+    ]
+    if section.highlights:
+        blocks.append({
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": clip(f"💬 “{escape(h)}”", MAX_CONTEXT_TEXT)}
+                for h in section.highlights[:HIGHLIGHTS]
+            ],
+        })
+    if draft_blocks is not None:
+        blocks.extend(draft_blocks)
+    elif section.draft is not None:
+        blocks.extend(plain_draft_blocks(section.draft))
+    blocks.append({"type": "divider"})
+    return blocks
+
+
+def plain_draft_blocks(draft: DigestDraft) -> list[dict[str, Any]]:
+    """The draft without buttons (previews and the terminal; the posted digest threads the
+    approvable card under the digest)."""
+    status = "✅ passes the ad-rule checks" if draft.approvable else "⚠️ needs edits: " + "; ".join(draft.findings)
+    return [
+        {"type": "section",
+         "text": {"type": "mrkdwn", "text": clip(f"*Draft ({escape(draft.tone)})*\n{escape(draft.text)}", MAX_SECTION)}},
+        {"type": "context",
+         "elements": [{"type": "mrkdwn", "text": clip(escape(f"{draft.provider} · {status}"), MAX_CONTEXT_TEXT)}]},
+    ]
+
+
+def digest_messages(
+    digest: Digest,
+    draft_blocks: Callable[[PersonaDigest], list[dict[str, Any]] | None] | None = None,
+    *,
+    note: str | None = None,
+) -> list[dict[str, Any]]:
+    """The digest as Slack messages ``{"text", "blocks"}`` of at most 50 blocks each."""
+    intro: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": clip(f"📬 {digest.title}", MAX_HEADER)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(digest.period_label), MAX_CONTEXT_TEXT)}]},
+    ]
+    if note:
+        intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
+    messages: list[list[dict[str, Any]]] = [intro]
+    for section in digest.sections:
+        blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None)
+        if len(messages[-1]) + len(blocks) > MAX_BLOCKS:
+            messages.append([])
+        messages[-1].extend(blocks[:MAX_BLOCKS])
+    return [{"text": fallback_text(digest, i, len(messages)), "blocks": blocks}
+            for i, blocks in enumerate(messages)]
+
+
+def fallback_text(digest: Digest, part: int, parts: int) -> str:
+    """Notification/fallback text: the title and each persona's number one."""
+    head = f"{digest.title} — {digest.period_label}" + (f" ({part + 1}/{parts})" if parts > 1 else "")
+    tops = [
+        f"{s.persona.name}: {s.lines[0].product.name}" for s in digest.sections if s.lines
+    ]
+    return clip(escape(head + ("\n" + "\n".join(tops) if part == 0 and tops else "")), MAX_FALLBACK_TEXT)
+
+
+# -- chart -----------------------------------------------------------------------------
+
+CHANGE_COLOURS = {"new": "#2a9d8f", "up": "#3a86ff", "down": "#e76f51", "same": "#8d99ae"}
+
+
+def render_chart(data: dict[str, Any]) -> bytes:
+    """A small PNG: per persona, this week's top products by score, coloured by change."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    personas = [p for p in data["personas"] if p["products"]]
+    cols = 1 if len(personas) <= 1 else 2
+    rows = max(1, (len(personas) + cols - 1) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 1.9 * rows + 0.5), squeeze=False)
+    for ax, persona in zip(axes.flat, personas):
+        products = persona["products"][::-1]
+        ax.barh(
+            [clip(p["label"], 28) for p in products],
+            [p["score"] for p in products],
+            color=[CHANGE_COLOURS.get(p["change"], "#8d99ae") for p in products],
+        )
+        ax.set_title(persona["name"], fontsize=9, loc="left")
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(personas):]:
+        ax.axis("off")
+    fig.suptitle(clip(data.get("title", "digest"), 80), fontsize=10)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def period_label(period: datetime, tz: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return "Week of " + period.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d (%a %H:%M %Z)")
+
+
+# -- the scheduled run's payload --------------------------------------------------------
+
+
+class DigestComposer:
+    """Builds what :class:`bot.scheduler.DigestRunner` posts for a (subscription, period).
+
+    Without an approvals store the draft is shown inline (no buttons). With one, each
+    persona's draft becomes a ``digest`` request in ``bot.store`` (deduplicated per
+    subscription, period and persona, so a retried run reuses it) and is posted in the
+    digest's thread as the same approvable card ``/recommend`` uses, rendered by
+    ``render_request(request_id)``; ``on_posted`` then ties each card to its Slack ``ts``.
+    """
+
+    def __init__(
+        self,
+        sources: DigestSources,
+        *,
+        approvals: Any = None,
+        render_request: Callable[[str], dict[str, Any]] | None = None,
+        k: int = TOP_K,
+    ) -> None:
+        self.sources = sources
+        self.approvals = approvals if render_request is not None else None
+        self.render_request = render_request
+        self.k = k
+
+    def __call__(self, sub: Any, period: datetime, previous: dict[str, Any] | None) -> dict[str, Any]:
+        label = period_label(period, sub.schedule.timezone)
+        digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k)
+        if self.approvals is None:
+            messages = digest_messages(digest)
+        else:
+            messages = digest_messages(
+                digest, lambda _section: [], note="✍️ Ready-to-approve drafts are in the thread."
+            )
+            messages += self._draft_cards(sub, period, digest)
+        return {"messages": messages, "snapshot": digest.snapshot(), "chart": digest.chart_data()}
+
+    def _draft_cards(self, sub: Any, period: datetime, digest: Digest) -> list[dict[str, Any]]:
+        assert self.render_request is not None
+        cards = []
+        for section in digest.sections:
+            draft = section.draft
+            if draft is None or not section.lines:
+                continue
+            product = section.lines[0].product
+            persona = section.persona
+            request, created = self.approvals.create_request(
+                kind="digest",
+                user_id=sub.created_by,
+                channel_id=sub.channel_id,
+                text=f"weekly digest: {persona.name}",
+                dedupe_key=f"digest:{sub.id}:{period.isoformat()}:{persona.name}",
+                team_id=sub.team_id,
+                title=clip(f"Weekly digest · {persona.name_ko} · {persona.name}", MAX_HEADER),
+            )
+            if created:
+                self.approvals.set_result(
+                    request.id,
+                    profile=persona.profile.to_dict(),
+                    persona=persona.name,
+                    product_id=product.product_id,
+                    brand_id=product.brand_id,
+                    recommendations=[
+                        ln.product.extra or {"rank": ln.rank, "product_id": ln.product.product_id,
+                                             "name": ln.product.name, "brand": ln.product.brand,
+                                             "price": ln.product.price, "score": ln.product.score}
+                        for ln in section.lines
+                    ],
+                )
+                self.approvals.add_draft(
+                    request.id,
+                    tone=draft.tone,
+                    text=draft.text,
+                    provider=draft.provider,
+                    model=draft.record.get("model"),
+                    fallback_reason=draft.record.get("fallback_reason"),
+                    findings=list(draft.record.get("findings", [])),
+                    approvable=draft.approvable,
+                )
+            card = dict(self.render_request(request.id))
+            cards.append({**card, "thread": True, "request_id": request.id})
+        return cards
+
+    def on_posted(self, sub: Any, run: Any, payload: dict[str, Any], posted: dict[str, str]) -> None:
+        """Recording step: give each draft card's request its message so buttons find it."""
+        if self.approvals is None:
+            return
+        for part, message in enumerate(payload["messages"]):
+            if message.get("request_id") and str(part) in posted:
+                self.approvals.set_message(message["request_id"], sub.channel_id, posted[str(part)])
