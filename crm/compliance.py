@@ -28,6 +28,7 @@ Spans index the text exactly as given (no normalisation that would shift offsets
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -122,6 +123,11 @@ class WordSpec:
     fix: str
     registration: str | None = None  # COS-FUNCTIONAL: fine when the product holds this
 
+    @property
+    def regex(self) -> str:
+        """``pattern`` with each space widened to optional (also zero-width) whitespace."""
+        return self.pattern.replace(" ", _GAP)
+
 
 WORD_SPECS: tuple[WordSpec, ...] = (
     # COS-MEDICAL: words that make a cosmetic read as a medicine.
@@ -147,7 +153,7 @@ WORD_SPECS: tuple[WordSpec, ...] = (
              "주름 기능성 등록 제품이 아니면 '탄력 케어', '생기 있는 피부결'로 바꾸세요 / "
              "unless registered for wrinkles, say '탄력 케어' (firming care)",
              "wrinkle"),
-    WordSpec("COS-FUNCTIONAL", r"(?:자외선|UV) (?:으로부터 )?(?:차단|보호)|(?<![A-Za-z])SPF ?\d*\+?"
+    WordSpec("COS-FUNCTIONAL", r"(?:자외선|UV) (?:으로부터 )?(?:차단|보호)|(?<![A-Za-z])SPF ?[0-9]*\+?"
                                r"|(?<![A-Za-z])PA\+{1,4}",
              "자외선 차단 기능성 등록 제품이 아니면 차단 표현과 SPF/PA 지수를 빼세요 / "
              "unless registered for UV protection, drop the UV claim and the SPF/PA index",
@@ -168,8 +174,8 @@ WORD_SPECS: tuple[WordSpec, ...] = (
     WordSpec("COS-ABSOLUTE", r"최고|최상|최초|유일|완벽|절대(?! ?(?:놓치|잊))|보장",
              "삭제하거나 근거가 있는 구체적 사실로 바꾸세요 (예: '재구매가 많은') / "
              "remove it or state a sourced fact instead (e.g. '재구매가 많은', often repurchased)"),
-    WordSpec("COS-ABSOLUTE", r"(?<![\d.])1 ?위(?![안원])|(?<![A-Za-z])no\.? ?1(?![\d.,])|넘버 ?원"
-                             r"|(?<![\d.])100 ?(?:%|퍼센트)",
+    WordSpec("COS-ABSOLUTE", r"(?<![0-9.])1 ?위(?![안원])|(?<![A-Za-z])no\.? ?1(?![0-9.,])|넘버 ?원"
+                             r"|(?<![0-9.])100 ?(?:%|퍼센트)",
              "순위·100% 표현은 출처와 기간을 밝히거나 삭제하세요 / "
              "cite the ranking's source and period, or remove the ranking/100% claim"),
     # COS-SAFETY: absolute safety promises.
@@ -186,16 +192,16 @@ WORD_SPECS: tuple[WordSpec, ...] = (
     # COS-COMPARE: competitor comparison (warning).
     WordSpec("COS-COMPARE", r"(?<!기)타사(?!이즈)|경쟁 ?사|경쟁 (?:제품|브랜드)|다른 (?:제품|브랜드|화장품)(?:과|와|들과) 달리"
                             r"|(?:제품|브랜드|화장품|크림|세럼|에센스|앰플|토너|로션|선크림|쿠션|파운데이션)"
-                            r"(?:들)? ?보다 (?:더|훨씬|\d+(?:\.\d+)? ?(?:배|%)?)",
+                            r"(?:들)? ?보다 (?:더|훨씬|[0-9]+(?:\.[0-9]+)? ?(?:배|%)?)",
              "비교 대상을 빼고 이 제품의 특징만 말하세요 / "
              "drop the comparison and describe this product on its own"),
     # COS-EVIDENCE: claims that need test data on file (warning).
     WordSpec("COS-EVIDENCE", r"임상|(?:피부과|인체 적용|패치|피부 자극|더마) (?:테스트|시험)(?: 완료| 통과)?",
              "시험 기관·기간을 밝히고 근거 자료를 보관하세요, 없으면 삭제하세요 / "
              "keep the test report on file and name the lab and period, or remove the claim"),
-    WordSpec("COS-EVIDENCE", r"(?<![\d.])\d+(?:\.\d+)? ?% (?:[가-힣]+ ){0,2}(?:개선|증가|감소|향상|상승|완화)"
-                             r"|(?<![\d.])\d+(?:\.\d+)? ?배 (?:더|이상|높|개선|향상|증가)"
-                             r"|\d+ ?명 중 \d+ ?명",
+    WordSpec("COS-EVIDENCE", r"(?<![0-9.])[0-9]+(?:\.[0-9]+)? ?% (?:[가-힣]+ ){0,2}(?:개선|증가|감소|향상|상승|완화)"
+                             r"|(?<![0-9.])[0-9]+(?:\.[0-9]+)? ?배 (?:더|이상|높|개선|향상|증가)"
+                             r"|[0-9]+ ?명 중 [0-9]+ ?명",
              "수치에는 시험 조건과 출처를 함께 적으세요 / "
              "put the test conditions and source next to the number"),
     WordSpec("COS-EVIDENCE", r"무 ?(?:\( ?無 ?\)|無)? ?(?:파라벤|실리콘|향료|인공 (?:향료|색소)|합성 (?:향료|색소)"
@@ -207,7 +213,7 @@ WORD_SPECS: tuple[WordSpec, ...] = (
              "use a free-from claim only with a test showing the ingredient is absent"),
     # COS-BANNED-2025: added by the 2025 guideline revision.
     WordSpec("COS-BANNED-2025", r"엑소 ?[좀솜]|(?<![A-Za-z])exosomes?|(?:마이크로 ?)?니들|(?<![A-Za-z])needles?"
-                                r"|피부 ?나이 (?:\d+ ?(?:세|살) )?(?:감소|어려|젊어|되돌)",
+                                r"|피부 ?나이 (?:[0-9]+ ?(?:세|살) )?(?:감소|어려|젊어|되돌)",
              "2025 가이드라인 금지 표현입니다: 삭제하세요 / "
              "banned by the 2025 guideline: remove it"),
 )
@@ -233,8 +239,22 @@ _WHY = {
 _PROMO_ALIMTALK = re.compile(r"할인|특가|세일(?!러)|이벤트|쿠폰|사은품|증정|\(광고\)")
 
 
-def _compile(pattern: str) -> str:
-    return pattern.replace(" ", _GAP)
+_LOOKAROUND = re.compile(r"\(\?<?[=!](?:[^()]|\([^()]*\))*\)")
+_RUN_START = re.compile(r"(?<![가-힣])[가-힣]|(?<![A-Za-z])[A-Za-z]")
+
+
+def _first_chars(patterns: Iterable[str]) -> str:
+    """A character class that every match of ``patterns`` starts with.
+
+    Every alternative in ``WORD_SPECS`` starts with a literal word (perhaps after an optional
+    word) or a digit, so the first syllable or letter of each word outside lookarounds,
+    plus the digits, is a superset. Scanning with it as a lookahead skips most positions at
+    once; Python's regex engine would otherwise try every alternative at every position.
+    """
+    chars = set("0123456789")
+    for pattern in patterns:
+        chars |= {m.group() for m in _RUN_START.finditer(_LOOKAROUND.sub("", pattern))}
+    return "[" + re.escape("".join(sorted(chars))) + "]"
 
 
 def _compile_rules(specs: Sequence[WordSpec]) -> dict[str, tuple[re.Pattern[str], dict[str, WordSpec]]]:
@@ -242,12 +262,12 @@ def _compile_rules(specs: Sequence[WordSpec]) -> dict[str, tuple[re.Pattern[str]
     by_rule: dict[str, list[tuple[str, WordSpec]]] = {}
     for i, spec in enumerate(specs):
         by_rule.setdefault(spec.rule, []).append((f"s{i}", spec))
-    return {
-        rule: (re.compile("|".join(f"(?P<{name}>{_compile(s.pattern)})" for name, s in items),
-                          re.IGNORECASE),
-               dict(items))
-        for rule, items in by_rule.items()
-    }
+    compiled = {}
+    for rule, items in by_rule.items():
+        alternation = "|".join(f"(?P<{name}>{s.regex})" for name, s in items)
+        first = _first_chars(s.pattern for _, s in items)
+        compiled[rule] = (re.compile(f"(?={first})(?:{alternation})", re.IGNORECASE), dict(items))
+    return compiled
 
 
 _WORD_RULES = _compile_rules(WORD_SPECS)
@@ -263,8 +283,8 @@ _LABEL_LIKE = re.compile(
 _LABEL_BRACKETED = re.compile(rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣]{{0,6}}?광[\s.\/·\-_,:|*]*고[가-힣]{{0,4}}?\s*{_QUOTE}?\s*{_CLOSE}")
 _PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}[-.) ]?\d{3,4}[-. ]?\d{4}|1[5-9]\d{2}[-. ]?\d{4})(?![\d-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_OPTOUT = re.compile(_compile(r"무료 (?:수신 )?거부"))
-_OPTOUT_NO_FREE = re.compile(_compile(r"수신 ?거부|거부 ?(?:번호|하기)"))
+_OPTOUT = re.compile(r"무료{0}(?:수신{0})?거부".format(_GAP))
+_OPTOUT_NO_FREE = re.compile(r"수신{0}거부|거부{0}(?:번호|하기)".format(_GAP))
 _PROTECTED = re.compile(r"https?://\S+|www\.\S+|#\{[^}]*\}")
 _NOT_A_NAME = re.compile(r"(?:안녕|고객님|회원님|#\{|\$\{|\{\{)")
 _TOKEN = re.compile(r"\S{1,20}")
@@ -350,7 +370,7 @@ def normalize_functions(functions: Iterable[str]) -> frozenset[str]:
 
 def euckr_bytes(text: str) -> int:
     """Size as carriers bill it: 1 byte per ASCII character, 2 for every other character."""
-    return sum(1 if ord(ch) < 0x80 else 2 for ch in text)
+    return 2 * len(text) - len(text.encode("ascii", "ignore"))
 
 
 def is_euckr(ch: str) -> bool:
@@ -411,6 +431,7 @@ def _sender_name(sender: str | None) -> str:
     return (sender or "").strip().strip("[]()<>【】「」 ")
 
 
+@functools.lru_cache(maxsize=256)
 def _sender_regex(sender: str) -> re.Pattern[str]:
     chars = [re.escape(ch) for ch in sender if not ch.isspace()]
     return re.compile(_GAP.join(chars), re.IGNORECASE)
@@ -489,7 +510,7 @@ def _check_optout(text: str, findings: list[Finding]) -> None:
 def _check_contact(text: str, findings: list[Finding]) -> None:
     """AD-CONTACT (SMS/LMS): a contact besides the opt-out number; Kakao shows the channel's."""
     for line in text.split("\n"):
-        if _EMAIL.search(line) or (_PHONE.search(line) and not _OPTOUT.search(line)):
+        if ("@" in line and _EMAIL.search(line)) or (_PHONE.search(line) and not _OPTOUT.search(line)):
             return
     end = len(text.rstrip())
     findings.append(_finding(
@@ -529,6 +550,11 @@ def _check_size(text: str, channel: str) -> list[Finding]:
 
 def _check_encoding(text: str) -> list[Finding]:
     """ENC-EUCKR: one finding per run of characters EUC-KR cannot carry (an emoji sequence is one run)."""
+    try:
+        if len(text.encode("euc-kr")) == euckr_bytes(text):  # no annex-3 8-byte syllables either
+            return []
+    except UnicodeEncodeError:
+        pass
     findings, i = [], 0
     while i < len(text):
         if is_euckr(text[i]):
