@@ -260,42 +260,31 @@ def _correct(token: str) -> str | None:
 _SLACK_LABELLED = re.compile(r"<(?:https?://|mailto:|tel:|#)[^>|]*\|([^>]*)>")
 _SLACK_OTHER = re.compile(r"<(?:[@#!][^>\s]*|https?://[^>\s]*|mailto:[^>\s]*)>")
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
-_MARKUP = re.compile(r"[*_`\[\](){}\"“”]")
+# Slack/markdown markup and key separators become spaces ("*dry*", "skin_type=oily").
+_MARKUP = re.compile(r"[*_`\[\](){}\"“”:=]")
 _LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
-_KEY_SEP = re.compile(r"[:=]")
 _DIGIT = re.compile(r"[0-9]")
 
-# One cheap pass finds which families of numeric patterns can match at all, so a plain
+# Cheap checks say which families of numeric patterns can match at all, so a plain
 # "30대 건성" never pays for the price, range or open-ended age patterns.
-_HINT = re.compile(
-    r"[0-9]\s*(?:k|[만천원])|[0-9]{4}|[0-9],[0-9]{3}|₩|won|krw|[만천원]"
-    r"|early|mid|late|초|중|후|\+|이상|이후|넘은|이하|까지|미만|and|or|plus|over|above|least"
-    r"|under|below|younger|less|세|살|years?|yrs?|yo|y/o|age|나이|between"
-)
-_HINT_KIND = {
-    "₩": ("money",), "won": ("money",), "krw": ("money",), "만": ("money", "unit", "exact"),
-    "천": ("money", "unit"), "원": ("money",), "between": ("pair",),
-    **{w: ("qualifier",) for w in ("early", "mid", "late", "초", "중", "후")},
-    **{w: ("open",) for w in ("+", "이상", "이후", "넘은", "이하", "까지", "미만", "and", "or",
-                              "plus", "over", "above", "least", "under", "below", "younger",
-                              "less")},
-    **{w: ("exact",) for w in ("세", "살", "year", "years", "yr", "yrs", "yo", "y/o", "age",
-                               "나이")},
+_MONEY_HINT = re.compile(r"[0-9](?:[0-9]{3}|,[0-9]{3}|\s*(?:k|[만천원]|won|krw))")
+_PAIR_HINT = re.compile(r"[0-9][^0-9]+[0-9]")
+_HINT_WORDS = {
+    "qualifier": ("early", "mid", "late", "초", "중", "후"),
+    "open": ("+", "이상", "이후", "넘은", "이하", "까지", "미만", "and ", "or ", "plus", "over",
+             "above", "least", "under", "below", "younger", "less"),
+    "exact": ("세", "살", "year", "yr", "yo", "y/o", "y.o", "age", "나이", "만"),
 }
-_NUM_RUN = re.compile(r"[0-9][0-9,.]*")
 
 
 def _hints(s: str) -> set[str]:
     """Families of numeric patterns worth running on ``s``: money, unit, pair, qualifier..."""
-    kinds: set[str] = set()
-    for token in _HINT.findall(s):
-        if token[0].isdigit():
-            kinds.add("money")
-            if token[-1] in "만천":
-                kinds.add("unit")
-        else:
-            kinds.update(_HINT_KIND.get(token, ()))
-    if len(_NUM_RUN.findall(s)) >= 2:
+    kinds = {kind for kind, words in _HINT_WORDS.items() if any(w in s for w in words)}
+    if _MONEY_HINT.search(s):
+        kinds.add("money")
+        if "만" in s or "천" in s:
+            kinds.add("unit")
+    if _PAIR_HINT.search(s):
         kinds.add("pair")
     return kinds
 
@@ -613,7 +602,7 @@ def _scan_words(s: str, r: _Reading) -> None:
 
 
 def _normalise(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).casefold()
+    s = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()
     if "<" in s:
         s = _SLACK_LABELLED.sub(r" \1 ", s)
         s = _SLACK_OTHER.sub(" ", s)
@@ -649,7 +638,6 @@ def _read(text: str) -> tuple[_Reading, str | None]:
         s, persona = _scan_persona(s)
     if "=" in s or ":" in s:
         s = _scan_keys(s, r)
-        s = _KEY_SEP.sub(" ", s)
     s = _MARKUP.sub(" ", s)
     if "-" in s:
         s = _LETTER_HYPHEN.sub(" ", s)
@@ -745,15 +733,17 @@ def parse_profile(text: str) -> Profile:
         raise ProfileParseError(f"Expected profile text, got {type(text).__name__}; "
                                 f"try {EXAMPLES[0]} or {EXAMPLES[1]}.")
     reading, raw_persona = _read(text)
-    fields = reading.fields()
-    profile = Profile(*fields)
+    profile = Profile(*reading.fields())
     persona = _resolve_persona(raw_persona, text, profile) if raw_persona else None
     if persona is None and not reading.understood():
         raise ProfileParseError(
             f"Could not read a customer profile from {_quote(text)} (understood: nothing); "
             f"describe age, gender, skin type or concerns, e.g. {EXAMPLES[0]} or {EXAMPLES[1]}."
         )
-    return Profile(*fields, persona or _assign_persona(profile))
+    # The profile has not left this function yet, so setting its persona here is still
+    # construction (the frozen-dataclass idiom), and it saves building a second object.
+    object.__setattr__(profile, "persona", persona or _assign_persona(profile))
+    return profile
 
 
 def parse_profile_info(info: str) -> Profile:
@@ -768,8 +758,9 @@ def parse_profile_info(info: str) -> Profile:
     reading, _ = _read(info)
     if not reading.understood():
         return Profile()
-    fields = reading.fields()
-    return Profile(*fields, _assign_persona(Profile(*fields)))
+    profile = Profile(*reading.fields())
+    object.__setattr__(profile, "persona", _assign_persona(profile))
+    return profile
 
 
 def _assign_persona(profile: Profile) -> str:
