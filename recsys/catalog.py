@@ -332,8 +332,10 @@ def _product_row(record: Any, legacy: bool) -> dict[str, Any]:
         raise _BadRecord("product_id", "missing")
     name_key = "product_name" if legacy else "name"
     name = record.get(name_key) or (record.get("name") if legacy else record.get("product_name"))
-    if not isinstance(name, str) or not name.strip():
+    if name is None or name == "":
         raise _BadRecord(name_key, "missing")
+    if not isinstance(name, str) or not name.strip():
+        raise _BadRecord(name_key, f"expected the product name as text, got {name!r}")
     if not isinstance(record.get("reviews"), (list, type(None))):
         raise _BadRecord("reviews", f"expected a list of reviews, got {type(record['reviews']).__name__}")
     category, label = _category(record.get("category"))

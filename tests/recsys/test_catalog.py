@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from recsys.catalog import (
@@ -264,3 +266,31 @@ def test_cli_catalog_info(repo_root):
     result = runner.invoke(app, ["catalog", "info", str(fixture("broken_not_json.json"))])
     assert result.exit_code == 2
     assert "not valid JSON" in result.output
+
+
+# -- robustness ----------------------------------------------------------------------------
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 200000), st.floats(allow_nan=True),
+                     st.text(max_size=8), st.sampled_from(["12,000원", "스킨케어", "97", "30대/여성/건성/보습", "2024-01-01"]))
+_values = st.one_of(_scalars, st.lists(_scalars, max_size=3), st.dictionaries(st.text(max_size=4), _scalars, max_size=2))
+_keys = st.sampled_from(["product_id", "name", "product_name", "brand", "brand_name", "category", "price",
+                         "reviews", "concerns", "skin_types", "functions", "key_ingredients", "sub_category",
+                         "user_id", "purchased_product_id", "persona_name", "age", "gender", "skin_type",
+                         "skin_concern", "text", "profile_info", "rating", "date", "image_url"])
+_reviews = st.lists(st.one_of(_scalars, st.dictionaries(_keys, _scalars, max_size=5)), max_size=3)
+_records = st.dictionaries(_keys, st.one_of(_values, _reviews), max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.lists(st.one_of(_records, _scalars), max_size=6), _scalars, _records))
+def test_any_json_loads_or_raises_catalog_error(tmp_path, data):
+    """Whatever a file holds, the loader returns a Catalog or a CatalogError, never a crash."""
+    path = write_json(tmp_path, "any.json", data)
+    try:
+        catalog = load_catalog(path)
+    except CatalogError as exc:
+        assert "any.json" in str(exc)
+        return
+    assert list(catalog.products.columns) == list(PRODUCT_COLUMNS)
+    assert catalog.products["product_id"].is_unique
+    assert isinstance(catalog.describe(), str)
