@@ -728,6 +728,8 @@ def generate_products(rng: np.random.Generator) -> list[dict[str, Any]]:
         price = _round_price(sub.base_price * price_mult)
         line_ko, line_en = _choice(rng, brand.lines)
         word_ko, word_en = _name_word(rng, category, concerns)
+        if word_ko and word_ko in line_ko:  # no "히알루 수분 수분 크림"
+            word_ko, word_en = "", ""
         name = f"{brand.name_ko} {line_ko} {word_ko} {sub.ko}".replace("  ", " ")
         name_en = f"{brand.name_en} {line_en} {word_en} {sub.en}".replace("  ", " ")
         if name in seen_names:
@@ -768,9 +770,16 @@ def _product_concerns(rng, brand: Brand, category: str, sub: SubType) -> list[st
     pool = [c for c in sub.concerns]
     chosen: list[str] = []
     hero = [c for c in brand.hero_concerns if c not in ("gift",) or category in ("fragrance", "body")]
+    # A brand's hero concern rides along where it makes sense for the product: always when
+    # the sub-type serves it, often for mild skin benefits, never on a brush or a perfume.
     if hero and (not pool or rng.random() < 0.75):
         pick = _choice(rng, hero)
-        if pick in pool or pick in ("moisture", "calming", "ingredients", "gift") or rng.random() < 0.4:
+        if pick in pool or pick == "gift":
+            chosen.append(pick)
+        elif category in ("skincare", "men", "body") and (pick in ("moisture", "calming", "ingredients")
+                                                          or rng.random() < 0.4):
+            chosen.append(pick)
+        elif category == "makeup" and pick == "moisture":
             chosen.append(pick)
     if pool:
         extra = _choice(rng, pool)
@@ -780,7 +789,7 @@ def _product_concerns(rng, brand: Brand, category: str, sub: SubType) -> list[st
         extra = _choice(rng, pool)
         if extra not in chosen:
             chosen.append(extra)
-    if brand.style == "clean" and "ingredients" not in chosen:
+    if brand.style == "clean" and category not in ("tools", "fragrance") and "ingredients" not in chosen:
         chosen.append("ingredients")
     if brand.tier == 4 and category in ("fragrance", "skincare") and rng.random() < 0.5 and "gift" not in chosen:
         chosen.append("gift")
@@ -872,6 +881,8 @@ def _description(brand: Brand, sub: SubType, category: str, concerns, ingredient
         parts.append(f"{both} 함유.")
     if category == "fragrance":
         parts.append("은은하게 오래 남는 잔향이 특징입니다.")
+    elif category == "tools":
+        parts.append("매일 손쉽게 쓰는 뷰티 툴입니다.")
     elif len(skin_types) == len(SKIN_TYPES):
         parts.append("모든 피부 타입에 추천합니다.")
     else:
