@@ -250,7 +250,8 @@ def save_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str, text: 
     if not _may_change(deps, client, user_id, request):
         ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
         return
-    checked = deps.services.check(text, request.options.get("channel") or "")
+    checked = deps.services.check(text, request.options.get("channel"),
+                                  request.product_id or "")
     try:
         deps.store.add_version(draft_id, text=text, author=user_id, source="edited",
                                findings=checked.findings, approvable=checked.approvable)
@@ -279,7 +280,8 @@ def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
         ephemeral(client, channel_id, user_id, t("not_approver", lang))
         return
     opts = request.options
-    new = deps.services.redraft(opts.get("profile_text") or request.text, request.product_id or "", draft.tone,
+    new = deps.services.redraft(opts.get("profile_text") or request.text,
+                                request.product_id or "", draft.tone,
                                 channel=opts.get("channel"), llm=opts.get("llm"))
     try:
         deps.store.add_version(draft_id, text=new.text, author=user_id, source="regenerated",

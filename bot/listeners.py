@@ -56,7 +56,8 @@ class Listeners:
         except CommandError as exc:
             return None, command_error_text(exc.key, exc.values, exc.understood, lang)
         except ProfileError as exc:
-            understood = {k: v for k, v in {"--llm": cmd.llm, "--channel": cmd.channel}.items() if v}
+            options = {"--llm": cmd.llm, "--top": cmd.top, "--channel": cmd.channel}
+            understood = {k: v for k, v in options.items() if v is not None}
             return None, command_error_text("parse_error", {"detail": str(exc)}, understood, lang)
         wait = self.deps.limiter.admit(command["user_id"], command["trigger_id"])
         if wait:

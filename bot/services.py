@@ -71,12 +71,13 @@ class Services:
     """``parse(text) -> profile dict`` (raises ProfileError);
     ``recommend_and_draft(text, *, k, channel, llm) -> Outcome``;
     ``redraft(text, product_id, tone, *, channel, llm) -> DraftOut``;
-    ``check(text, channel) -> CheckResult``."""
+    ``check(text, channel, product_id) -> CheckResult`` (the drafter's own rules for that
+    product: registered functional claims, brand sender name)."""
 
     parse: Callable[[str], dict[str, Any]]
     recommend_and_draft: Callable[..., Outcome]
     redraft: Callable[..., DraftOut]
-    check: Callable[[str, str], CheckResult]
+    check: Callable[[str, str | None, str], CheckResult]
 
 
 class RateLimiter:
@@ -182,67 +183,78 @@ def _as_dict(record: Any) -> dict[str, Any]:
 
 
 def finding_dict(finding: Any) -> dict[str, Any]:
-    data = _as_dict(finding)
-    if isinstance(data.get("span"), tuple):
-        data["span"] = list(data["span"])
-    return data
+    """A finding as stored: the keys of ``crm.compliance.Finding``, JSON-ready."""
+    if hasattr(finding, "to_dict"):
+        return finding.to_dict()
+    return _as_dict(finding)
 
 
 class _Pipeline:
-    """The real recommender + drafter, loaded once on first use (thread-safe)."""
+    """The real recommender and drafter, loaded once on first use (thread-safe).
+
+    A failed load is not cached, so fixing the model file heals the running bot.
+    """
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
         self._lock = threading.Lock()
-        self._loaded: tuple[Any, Any, Any] | None = None
+        self._loaded: tuple[Any, Any] | None = None
         self._providers: dict[str, Any] = {}
 
-    def parts(self) -> tuple[Any, Any, Any]:
+    def parts(self) -> tuple[Any, Any]:
         with self._lock:
             if self._loaded is None:
                 self._loaded = self._load()
             return self._loaded
 
-    def _load(self) -> tuple[Any, Any, Any]:
+    def _load(self) -> tuple[Any, Any]:
         from crm.context import ContextIndex
-        from crm.drafting import Drafter
-        from crm.llm import LLMConfig, make_provider
-        from recsys.catalog import load_catalog
+        from crm.drafting import Drafter, examples_style_source
+        from crm.llm import LLMConfig, resolve_provider
+        from recsys import paths
+        from recsys.catalog import CatalogError
+        from recsys.model import ModelLoadError
         from recsys.recommender import Recommender
 
         s = self.settings
+        catalog = s.catalog_path if s.catalog_path.exists() else None
         try:
-            catalog = load_catalog(s.catalog_path)
             recommender = Recommender.load(s.model_dir, catalog)
-        except FileNotFoundError as exc:
-            name = getattr(exc, "filename", None) or s.model_dir
-            raise ServiceError(f"model or catalog file missing ({name}); run `personabot "
-                               f"model train` or fix MODEL_DIR / CATALOG_PATH") from None
-        config = LLMConfig.from_settings(s)
-        drafter = Drafter(ContextIndex(catalog), make_provider(None, config),
-                          optout_number=s.crm_optout_number, add_label=s.crm_add_label,
-                          style_source=self.store.style_examples)
-        return recommender, drafter, config
+        except (ModelLoadError, CatalogError, OSError) as exc:
+            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
+        examples = examples_style_source(paths.CRM_EXAMPLES)
+
+        def style_source(persona: str | None, brand_id: str) -> list[str]:
+            approved = self.store.style_examples(persona or "", brand_id)
+            return approved or list(examples(persona, brand_id))
+
+        drafter = Drafter(
+            ContextIndex.from_files(recommender.catalog, s.brands_path),
+            resolve_provider(None, LLMConfig.from_settings(s)),
+            optout_number=s.crm_optout_number,
+            add_label=s.crm_add_label,
+            style_source=style_source,
+            timeout_s=s.llm_timeout_s,
+        )
+        return recommender, drafter
 
     def provider(self, name: str | None) -> Any:
+        """The provider for ``--llm name`` (None: the drafter's default)."""
         if not name:
             return None
-        from crm.llm import LLMError, make_provider
+        from crm.llm import LLMConfig, resolve_provider
 
-        _, _, config = self.parts()
         with self._lock:
             if name not in self._providers:
-                try:
-                    self._providers[name] = make_provider(name, config)
-                except LLMError as exc:
-                    raise ServiceError(f"LLM provider {name} is not usable: {exc}") from None
+                self._providers[name] = resolve_provider(name, LLMConfig.from_settings(self.settings))
             return self._providers[name]
 
 
 def build_services(settings: Settings, store: Store) -> Services:
     """The real components behind :class:`Services` (loaded on first use)."""
     from crm.compliance import check_message, is_approvable
+    from crm.pipeline import run_recommend, with_persona
     from recsys.profile import Profile, ProfileParseError, parse_profile
 
     pipeline = _Pipeline(settings, store)
@@ -254,42 +266,39 @@ def build_services(settings: Settings, store: Store) -> Services:
             raise ProfileError(str(exc)) from None
 
     def draft_out(draft: Any) -> DraftOut:
-        findings = [finding_dict(f) for f in draft.findings]
         return DraftOut(tone=draft.tone, text=draft.text, provider=draft.provider,
                         model=draft.model, fallback_reason=draft.fallback_reason,
-                        findings=findings, approvable=bool(draft.approvable))
+                        findings=[finding_dict(f) for f in draft.findings],
+                        approvable=bool(draft.approvable))
 
     def recommend_and_draft(text: str, *, k: int = 3, channel: str | None = None,
                             llm: str | None = None) -> Outcome:
-        from crm.pipeline import run_recommend
-
-        recommender, drafter, _ = pipeline.parts()
-        profile = Profile.from_dict(parse(text))
-        result = run_recommend(profile, recommender, drafter, k=k,
+        recommender, drafter = pipeline.parts()
+        result = run_recommend(Profile.from_dict(parse(text)), recommender, drafter, k=k,
                                channel=channel or settings.crm_channel,
                                provider=pipeline.provider(llm))
-        recs = [_as_dict(r) for r in result.recommendations]
-        if not recs:
+        if result.product is None:
             raise ServiceError("no product matches this profile; loosen the budget or category")
-        product = _as_dict(result.product) if result.product is not None else recs[0]
+        product = _as_dict(result.product)
         return Outcome(profile=result.profile.to_dict(), persona=result.profile.persona or "",
                        product_id=str(product["product_id"]), brand_id=str(product["brand_id"]),
-                       recommendations=recs, drafts=[draft_out(d) for d in result.drafts])
+                       recommendations=[_as_dict(r) for r in result.recommendations],
+                       drafts=[draft_out(d) for d in result.drafts])
 
     def redraft(text: str, product_id: str, tone: str, *, channel: str | None = None,
                 llm: str | None = None) -> DraftOut:
-        from recsys.personas import assign_persona
-
-        _, drafter, _ = pipeline.parts()
-        profile = Profile.from_dict(parse(text))
-        if not profile.persona:
-            profile = profile.with_persona(assign_persona(profile))
+        _, drafter = pipeline.parts()
+        profile = with_persona(Profile.from_dict(parse(text)))
         drafts = drafter.draft(profile, product_id, channel=channel or settings.crm_channel,
                                tones=(tone,), provider=pipeline.provider(llm))
         return draft_out(drafts[0])
 
-    def check(text: str, channel: str) -> CheckResult:
-        findings = check_message(text, channel=channel or settings.crm_channel)
+    def check(text: str, channel: str | None, product_id: str) -> CheckResult:
+        _, drafter = pipeline.parts()
+        product = drafter.index.product(product_id)
+        sender = drafter.index.brand_for(product).sender if drafter.add_label else None
+        findings = check_message(text, channel=channel or settings.crm_channel,
+                                 registered_functions=product.functions, sender=sender)
         return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
 
     return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,

@@ -152,6 +152,7 @@ class BotHarness:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.app.listener_runner.listener_executor.shutdown(wait=True)  # let lazy work finish
         self.slack.stop()
 
     # --- sending ----------------------------------------------------------------------
@@ -177,11 +178,16 @@ class BotHarness:
                                               values=values, view_id=view_id))
 
     # --- observing --------------------------------------------------------------------
-    def posted_for(self, user_id: str, timeout: float = 20.0) -> Call:
-        """The channel message posted for ``user_id``'s request."""
-        return self.slack.wait_for(
+    def posted_for(self, user_id: str, timeout: float = 30.0) -> Call:
+        """The channel message posted for ``user_id``'s request, once the store knows it."""
+        call = self.slack.wait_for(
             "chat.postMessage", timeout=timeout,
             where=lambda c: f"<@{user_id}>" in json.dumps(c.args.get("blocks")))[0]
+        deadline = time.monotonic() + timeout
+        while not any(r.message_ts for r in self.store.recent_requests(user_id)):
+            assert time.monotonic() < deadline, f"request of {user_id} never recorded its message"
+            time.sleep(0.01)
+        return call
 
     def ephemerals_for(self, user_id: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         return self.slack.wait_for("chat.postEphemeral", count=count, timeout=timeout,
