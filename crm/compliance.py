@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from types import MappingProxyType
@@ -71,6 +72,13 @@ class Finding:
         data["severity"] = str(self.severity)
         data["span"] = list(self.span)
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict`, for findings read back from the store."""
+        start, end = data["span"]
+        return cls(data["rule"], Severity(data["severity"]), (int(start), int(end)), data["message_ko"],
+                   data["message_en"], data["fix"], data.get("excerpt", ""))
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -307,6 +315,8 @@ def check_message(
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+    if not unicodedata.is_normalized("NFC", text):
+        return _check_decomposed(text, channel, registered_functions, sender)
     registered = normalize_functions(registered_functions)
     findings: list[Finding] = []
     if channel == "alimtalk":
@@ -324,12 +334,43 @@ def check_message(
     return sorted(findings, key=lambda f: (f.span, f.rule))
 
 
+def _check_decomposed(text: str, channel: str, registered_functions: Iterable[str],
+                      sender: str | None) -> list[Finding]:
+    """Check the NFC form of decomposed text (pasted from macOS: ``치료`` as separate jamo),
+    mapping spans back onto ``text`` so they still point at what the caller holds."""
+    pieces, starts, ends = [], [], []
+    cut = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or _starts_syllable(text[i]):
+            piece = unicodedata.normalize("NFC", text[cut:i])
+            pieces.append(piece)
+            starts += [cut] * len(piece)
+            ends += [i] * len(piece)
+            cut = i
+    starts.append(len(text))
+    composed = "".join(pieces)
+    remapped = []
+    for f in check_message(composed, channel=channel, registered_functions=registered_functions,
+                           sender=sender):
+        a, b = f.span
+        span = (starts[a], ends[b - 1] if b > a else starts[a])
+        remapped.append(replace(f, span=span, excerpt=text[span[0]:span[1]]))
+    return remapped
+
+
+def _starts_syllable(ch: str) -> bool:
+    """Not a combining mark nor a Hangul medial/final jamo (which compose with what precedes)."""
+    return unicodedata.combining(ch) == 0 and not "\u1160" <= ch <= "\u11ff"
+
+
 def check_send_time(dt: datetime, *, channel: str = "kakao", night_consent: bool = False) -> list[Finding]:
     """AD-NIGHT for a scheduled customer send (not for posting drafts in Slack).
 
     Naive datetimes are read as KST. SMS/LMS ads need separate consent from 21:00 to 08:00;
     KakaoTalk FriendTalk is blocked by the platform from 20:00 to 08:00 whatever the consent.
     """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     local = dt.replace(tzinfo=KST) if dt.tzinfo is None else dt.astimezone(KST)
     stamp = local.strftime("%Y-%m-%d %H:%M KST")
     if channel == "kakao" and (local.hour >= 20 or local.hour < 8):
@@ -346,15 +387,20 @@ def check_send_time(dt: datetime, *, channel: str = "kakao", night_consent: bool
     return []
 
 
-def is_approvable(findings: Iterable[Finding]) -> bool:
-    """No error-level finding (warnings are for the approver to judge)."""
-    return not any(f.severity == Severity.ERROR for f in findings)
+def _severity(finding: Finding | Mapping[str, Any]) -> str:
+    return finding["severity"] if isinstance(finding, Mapping) else finding.severity
 
 
-def summarize(findings: Sequence[Finding]) -> str:
+def is_approvable(findings: Iterable[Finding | Mapping[str, Any]]) -> bool:
+    """No error-level finding (warnings are for the approver to judge). Stored dicts work too."""
+    return not any(_severity(f) == Severity.ERROR for f in findings)
+
+
+def summarize(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
     """A short badge: ``✅ 통과``, ``⚠️ 경고 2``, ``⛔ 오류 1`` or ``⛔ 오류 1 · ⚠️ 경고 2``."""
-    errors = sum(f.severity == Severity.ERROR for f in findings)
-    warnings = len(findings) - errors
+    severities = [_severity(f) for f in findings]
+    errors = severities.count(Severity.ERROR)
+    warnings = len(severities) - errors
     parts = ([f"⛔ 오류 {errors}"] if errors else []) + ([f"⚠️ 경고 {warnings}"] if warnings else [])
     return " · ".join(parts) or "✅ 통과"
 

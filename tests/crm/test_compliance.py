@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -386,6 +387,16 @@ def test_sender_name_and_urls_are_not_checked_for_words() -> None:
     assert only(check_message(text.replace(f"{sender}\n", f"{sender}\n메디컬 "), sender=sender), "COS-ENDORSE")
 
 
+def test_decomposed_hangul_is_checked_and_spans_point_into_the_original() -> None:
+    text = unicodedata.normalize("NFD", wrap("치료 크림, 최고예요"))
+    findings = check_message(text, sender=SENDER)
+    assert rules_of(findings) == ["COS-MEDICAL", "COS-ABSOLUTE"]
+    for f in findings:
+        assert text[slice(*f.span)] == f.excerpt
+        assert unicodedata.normalize("NFC", f.excerpt) in ("치료", "최고")
+    assert check_message(unicodedata.normalize("NFD", COMPLIANT), channel="kakao", sender=SENDER) == []
+
+
 def test_findings_are_in_text_order() -> None:
     text = wrap("최고의 미백 크림, 피부과 추천")
     findings = check_message(text, sender=SENDER)
@@ -413,6 +424,11 @@ def test_night_sending(hour: int, channel: str, consent: bool, blocked: bool) ->
     findings = check_send_time(datetime(2026, 11, 24, hour, 30), channel=channel, night_consent=consent)
     assert bool(findings) is blocked
     assert all(f.rule == "AD-NIGHT" and f.severity == Severity.ERROR for f in findings)
+
+
+def test_night_sending_rejects_unknown_channel() -> None:
+    with pytest.raises(ValueError, match="unknown channel"):
+        check_send_time(datetime(2026, 11, 24, 12, 0), channel="fax")
 
 
 def test_night_sending_converts_aware_times_to_kst() -> None:
@@ -463,15 +479,22 @@ def test_finding_is_frozen_and_serialises() -> None:
     assert data == {"rule": "COS-MEDICAL", "severity": "error", "span": list(finding.span),
                     "message_ko": finding.message_ko, "message_en": finding.message_en,
                     "fix": finding.fix, "excerpt": "치료"}
+    assert Finding.from_dict(data) == finding
+    assert not is_approvable([data]) and summarize([data]) == "⛔ 오류 1"
 
 
 def test_normalize_functions_accepts_korean_and_case() -> None:
     assert normalize_functions(["UV", "미백", "주름 개선", "anti-wrinkle"]) == {"uv", "whitening", "wrinkle"}
 
 
+# Label, sender, claim words, opt-out pieces, emoji, a cp949-only syllable, and decomposed
+# jamo/combining marks (so the NFC span mapping is exercised too).
+FUZZ_ALPHABET = [*"(광고)[] 라온뷰티치료미백최고1위%무료수신거부080-1234😊똠\n가a.",
+                 "\u110e", "\u1175", "\u1105", "\u116d", "\u1100", "\u1161", "\u11a8", "\u0301"]
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("(광고)[] 라온뷰티치료미백최고1위%무료수신거부080-1234😊똠\n가a.")), max_size=80),
-       st.sampled_from(CHANNELS))
+@given(st.text(alphabet=st.sampled_from(FUZZ_ALPHABET), max_size=80), st.sampled_from(CHANNELS))
 def test_any_text_gives_well_formed_findings(text: str, channel: str) -> None:
     for f in check_message(text, channel=channel, sender=SENDER):
         assert 0 <= f.span[0] <= f.span[1] <= len(text)
