@@ -3,6 +3,12 @@
 A marketer types ``30s dry-skin woman, moisture`` or ``30대 건성 여성 보습``; the rest of
 personabot only ever sees the structured :class:`Profile`. The vocabularies below are the
 contract shared by the recommender, the drafting prompts and the Slack surface.
+
+The parser runs on every Slack request and on every review's ``profile_info`` when the
+catalog loads, so it is built for speed (tens of thousands of parses per second): all
+patterns are precompiled, numeric patterns only run when a cheap check says they can match,
+and typo correction is a one-edit check against a short list of distinctive words, tried
+only on English words that matched nothing.
 """
 
 from __future__ import annotations
@@ -90,18 +96,18 @@ class Profile:
         return max(10, min(60, (mid // 10) * 10))
 
 
-
 # --------------------------------------------------------------------------------------
-# Parser. Text is normalised once (NFKC, casefold, Slack markup removed), then a fixed
-# sequence of precompiled patterns each records what it reads and blanks its span, so a
-# number read as a price is never read again as an age. Order: explicit keys, prices,
-# ages, vocabulary words, then a cheap typo pass over the English words left over.
+# Parser. Text is normalised once (NFKC, casefold, Slack mentions/links/emoji removed).
+# Then, in order: an explicit ``persona=...`` is cut out; ``age_min=``/``price_max=``-style
+# keys are read; markup and separators become spaces; precompiled price patterns and then
+# age patterns each record what they read and blank their span, so a number read as a
+# price is never read again as an age; finally words are looked up in the vocabulary
+# (English by token, Korean by longest match inside each Hangul run) and English words
+# that match nothing get one typo-correction try. The first value found for a field wins;
+# concerns accumulate in reading order.
 # --------------------------------------------------------------------------------------
 
 EXAMPLES = ('"30s dry-skin woman, moisture"', '"30대 건성 여성 보습"')
-
-_W = r"(?<![a-z])"  # left word boundary for ASCII words (Korean has no word boundaries)
-_E = r"(?![a-z])"
 
 # (phrase, ((field, value), ...)). Fields: gender (F/M/both), skin, concern, category.
 _F, _M, _BOTH = (("gender", "F"),), (("gender", "M"),), (("gender", "both"),)
@@ -303,6 +309,7 @@ _KEY_RE = re.compile(
 )
 
 # --- prices -----------------------------------------------------------------------------
+_P_COMPOUND = re.compile(r"([0-9]{1,4})\s*만\s*([0-9])\s*천")  # "1만5천원" is 15,000
 _P_BAND = re.compile(rf"{_NUM}\s*([만천])\s*원?\s*대")
 _P_RANGE = re.compile(
     rf"{_MONEY}\s*(?:-|~|–|to|and)\s*{_MONEY}(?!\s*(?:대|세|살|'?s(?![a-z])))"
@@ -473,6 +480,7 @@ def _scan_prices(s: str, r: _Reading, hints: set[str]) -> str:
         return handle
 
     if "unit" in hints:
+        s = _P_COMPOUND.sub(lambda m: str(int(m.group(1)) * 10000 + int(m.group(2)) * 1000), s)
         s = _P_BAND.sub(band, s)
     if "pair" in hints:
         s = _P_RANGE.sub(rng, s)
@@ -710,8 +718,9 @@ def _resolve_persona(raw: str, text: str, understood: Profile) -> str:
     for persona in personas:
         if wanted in (persona.name.casefold(), persona.name_ko.casefold()):
             return persona.name
+    original = re.search(re.escape(raw), text, re.IGNORECASE)
     raise ProfileParseError(
-        f"Unknown persona {raw!r} in {_quote(text)} (understood: {describe(understood)}); "
+        f"Unknown persona {original.group() if original else raw!r} in {_quote(text)} (understood: {describe(understood)}); "
         f"valid personas: {', '.join(p.name for p in personas)} — "
         f"e.g. {EXAMPLES[0]} or \"30대 건성 여성 보습 persona=Dry_Winter\"."
     )
