@@ -40,22 +40,16 @@ code or name becomes ``other``; ``category_label`` keeps the original.
 
 Customers vocabulary mapping (prototype → ours):
 
-======================  =================================================
-prototype               ours
-======================  =================================================
-skin ``dry/oily/combination/sensitive/normal``  the same skin type
-skin ``mature``         no skin type, adds the ``anti_aging`` concern
-skin ``unknown``        no skin type (None)
-concern ``moisture``    ``moisture``
-concern ``wrinkle``     ``anti_aging``
-concern ``calming``     ``calming``
-concern ``gift``        ``gift``
-concern ``repurchase``  ``repurchase``
-concern ``texture``     ``ingredients`` (the prototype's "cares about formula" segment)
-``age`` (exact)         ``age_min = age_max = age``
-gender words            ``F`` (female, woman, f, 여성, 여자) / ``M`` (male, man, m, 남성, 남자)
-``persona_name``        kept when it names one of our personas, else assigned from the fields
-======================  =================================================
+    skin dry/oily/combination/sensitive/normal  → the same skin type
+    skin mature                                 → no skin type, adds the anti_aging concern
+    skin unknown (or anything else)             → no skin type (None)
+    concern moisture → moisture      concern wrinkle    → anti_aging
+    concern calming  → calming       concern gift       → gift
+    concern repurchase → repurchase  concern texture    → ingredients (cares about the formula)
+    age (exact years) → age_min = age_max = age
+    gender female/woman/f/여성/여자 → "F";  male/man/m/남성/남자 → "M";  else None
+    persona_name → kept when it names one of our personas, else assigned from the fields
+                   (None when no field is known)
 
 Bad input: a file that is not JSON, has the wrong top-level type, or an unknown record shape
 raises :class:`CatalogError` naming the file (and record and field). Individual bad records
@@ -422,7 +416,7 @@ def _review_interactions(reviews: list[tuple[str, Any, str]], legacy: bool, skip
         info = review.get("profile_info") or ""
         profile = profiles.get(info)
         if profile is None:
-            profile = profiles[info] = parse_profile_info(info) if isinstance(info, str) else Profile()
+            profile = profiles[info] = _review_profile(info)
         text = review.get("content") if legacy else review.get("text")
         if text is None:
             text = review.get("text", review.get("content"))
@@ -439,6 +433,19 @@ def _review_interactions(reviews: list[tuple[str, Any, str]], legacy: bool, skip
         columns["text"].append(_text(text))
         columns["source"].append("review")
     return _interaction_frame(columns)
+
+
+def _review_profile(info: Any) -> Profile:
+    """The reviewer's profile, with a persona whenever any field of it is known."""
+    if not isinstance(info, str):
+        return Profile()
+    profile = parse_profile_info(info)
+    known = profile.age_min is not None or profile.age_max is not None or profile.gender or profile.skin_type
+    if profile.persona is None and (known or profile.concerns):
+        from recsys.personas import assign_persona
+
+        profile = profile.with_persona(assign_persona(profile))
+    return profile
 
 
 def _rating(value: Any) -> float:
