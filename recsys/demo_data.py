@@ -566,8 +566,10 @@ class Oracle:
     Unknown profile fields are averaged over the population (a mixture of the segments
     consistent with what is known, weighted by how common they are), so
     ``scores(parse_profile_info("30대/여성"))`` is exactly P(product | 30s, woman) under
-    the generator. A profile's ``category`` and price range condition the choice (other
-    products get probability 0) unless nothing would remain. Several concerns add up.
+    the generator. Ages resolve to the decades they overlap (``25-34`` mixes the 20s and 30s
+    by population share). A profile's ``category`` and price range condition the choice
+    (other products get probability 0) unless nothing would remain. The population holds one
+    concern per person; a profile with several concerns adds their utility terms.
     """
 
     def __init__(self, model: PreferenceModel, population: Population):
