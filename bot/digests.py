@@ -242,7 +242,7 @@ def products_text(section: PersonaDigest) -> str:
     if section.dropped:
         rows.append("Left the list: " + ", ".join(escape(clip(n, 60)) for n in section.dropped))
     elif section.first and section.lines:
-        rows.append("_First digest for this subscription — changes show from next week._")
+        rows.append("_No earlier digest to compare with — rank changes show from the next one._")
     return clip("\n".join(rows), MAX_SECTION)
 
 
@@ -448,3 +448,77 @@ class DigestComposer:
         for part, message in enumerate(payload["messages"]):
             if message.get("request_id") and str(part) in posted:
                 self.approvals.set_message(message["request_id"], sub.channel_id, posted[str(part)])
+
+
+class LiveSources:
+    """:class:`DigestSources` over the real personas, two-tower recommender, review index
+    and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
+
+    Drafts come from ``LLM_PROVIDER`` (the offline drafter unless one is configured), with
+    approved drafts from ``style_source`` as style examples when given.
+    """
+
+    def __init__(self, settings: Any, style_source: Callable[[str | None, str], Sequence[str]] | None = None) -> None:
+        import threading
+
+        self.settings = settings
+        self.style_source = style_source
+        self._lock = threading.Lock()
+        self._parts: tuple[Any, Any] | None = None
+
+    def personas(self) -> list[PersonaInfo]:
+        from recsys.personas import load_personas
+
+        return [PersonaInfo(p.name, p.name_ko, p.description, p.representative_profile)
+                for p in load_personas(self.settings.personas_path)]
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._parts is None:
+                from crm.context import ContextIndex
+                from crm.drafting import Drafter
+                from crm.llm import LLMConfig, resolve_provider
+                from recsys.recommender import Recommender
+
+                s = self.settings
+                recommender = Recommender.load(s.model_dir, s.catalog_path if s.catalog_path.exists() else None)
+                drafter = Drafter(
+                    ContextIndex.from_files(recommender.catalog, s.brands_path),
+                    resolve_provider(None, LLMConfig.from_settings(s)),
+                    optout_number=s.crm_optout_number,
+                    add_label=s.crm_add_label,
+                    style_source=self.style_source,
+                    timeout_s=s.llm_timeout_s,
+                )
+                self._parts = (recommender, drafter)
+            return self._parts
+
+    def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
+        from dataclasses import asdict
+
+        recommender, _ = self._load()
+        return [
+            DigestProduct(r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
+                          name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r))
+            for r in recommender.recommend(profile, k=k)
+        ]
+
+    def highlights(self, profile: Profile, product_id: str, limit: int) -> list[str]:
+        _, drafter = self._load()
+        return [s.text for s in drafter.index.snippets(profile, product_id, limit=limit)]
+
+    def draft(self, profile: Profile, product: DigestProduct) -> DigestDraft | None:
+        from crm.drafting import finding_dict
+
+        _, drafter = self._load()
+        drafts = drafter.draft(profile, product.product_id, channel=self.settings.crm_channel,
+                               tones=("friendly",))
+        if not drafts:
+            return None
+        d = drafts[0]
+        return DigestDraft(
+            tone=d.tone, text=d.text, provider=d.provider, approvable=d.approvable,
+            findings=tuple(f.message_en for f in d.findings),
+            record={"model": d.model, "fallback_reason": d.fallback_reason,
+                    "findings": [finding_dict(f) for f in d.findings]},
+        )

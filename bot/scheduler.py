@@ -500,3 +500,70 @@ class DigestScheduler:
         """Subscription id -> next fire time (from the table, valid in any process)."""
         now = self.clock()
         return {sub.id: next_fire(sub.schedule, now) for sub in self.store.subscriptions()}
+
+
+# -- wiring ----------------------------------------------------------------------------
+
+
+@dataclass
+class Digests:
+    """The digest feature of one process: tables, composer, runner and scheduler.
+
+    ``personabot serve`` builds it through :func:`bot.digest_listeners.register` (it lands in
+    ``deps.extras["digests"]``) and calls :meth:`start` once the app is up and
+    :meth:`shutdown` on exit.
+    """
+
+    store: DigestStore
+    composer: Any
+    runner: DigestRunner
+    scheduler: DigestScheduler
+    team_timezone: str
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        self.scheduler.shutdown()
+
+
+def build_digests(
+    settings: Any,
+    client: Any,
+    approvals: Any,
+    *,
+    sources: Any = None,
+    clock: Clock = utc_now,
+) -> Digests:
+    """Wire the digest feature on ``settings.db_path`` with the real sources unless given.
+
+    ``approvals`` (a ``bot.store.Store``) turns each digest's draft into an approvable card
+    handled by the ``/recommend`` buttons; ``client`` is the Slack ``WebClient``.
+    """
+    from bot import blocks
+    from bot.digests import DigestComposer, LiveSources, render_chart
+
+    def render_request(request_id: str) -> dict[str, Any]:
+        request = approvals.get_request(request_id)
+        text, rendered = blocks.request_message(
+            request, approvals.recommendations_for(request_id), approvals.drafts_for(request_id),
+            request.language,
+        )
+        return {"text": text, "blocks": rendered}
+
+    def style_source(persona: str | None, brand_id: str) -> list[str]:
+        return approvals.style_examples(persona or "", brand_id)
+
+    store = DigestStore.open(settings.db_path)
+    composer = DigestComposer(
+        sources or LiveSources(settings, style_source=style_source),
+        approvals=approvals,
+        render_request=render_request,
+    )
+    runner = DigestRunner(
+        store, SlackPoster(client), composer, clock=clock, on_posted=composer.on_posted,
+        render_chart=render_chart,
+    )
+    scheduler = DigestScheduler(store, runner, team_timezone=settings.team_timezone, clock=clock)
+    return Digests(store, composer, runner, scheduler, settings.team_timezone)
+

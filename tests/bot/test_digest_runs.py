@@ -216,7 +216,7 @@ def test_next_digest_shows_what_changed_since_the_previous_one(env: Setup) -> No
     runner = env.runner()
     runner.run_period(env.sub, PERIOD)
     first = env.poster.messages("C1")[0]["blocks"]
-    assert "First digest" in str(first)
+    assert "No earlier digest to compare with" in str(first)
 
     env.sources.ranking["Dry_Moisture"] = ["P2", "P9", "P1"]
     env.clock.advance(days=7)
