@@ -1,9 +1,122 @@
-"""CLI commands: serve."""
+"""CLI commands: serve (run the Slack bot) and approvals (report decisions)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+from typing import Optional
+
 import typer
+
+from bot.commands.common import console, err_console, fail, settings_or_exit
+
+
+def _since_iso(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--since {value!r} is not a date; use YYYY-MM-DD, e.g. --since {date.today()}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command()
+    def serve(
+        port: Optional[int] = typer.Option(None, "--port", "-p", min=1, max=65535,
+                                           help="HTTP port (default: PORT, 3000)."),
+        host: str = typer.Option("0.0.0.0", "--host", help="Interface to listen on (HTTP mode)."),
+    ) -> None:
+        """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode.
+
+        HTTP mode serves Slack at POST /slack/events and a health check at GET /healthz
+        (uvicorn). Needs SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN
+        (Socket Mode); see docs/slack.md to create the app from bot/manifest.yaml.
+
+        Examples:
+
+          personabot serve                 # HTTP on $PORT (3000)
+
+          personabot serve --port 8080     # HTTP on 8080
+
+          SLACK_APP_TOKEN=xapp-… personabot serve   # Socket Mode, no public URL
+        """
+        import logging
+
+        from slack_bolt.error import BoltError
+
+        from bot.app import build_app
+        from bot.server import check_settings, http_server, run_socket_mode
+        from bot.services import build_deps, build_services
+        from bot.settings import SettingsError
+        from bot.store import Store
+
+        settings = settings_or_exit()
+        try:
+            mode = check_settings(settings)
+        except SettingsError as exc:
+            fail(str(exc))
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        store = Store.open(settings.db_path)
+        deps = build_deps(settings, store, build_services(settings, store))
+        try:
+            bolt_app = build_app(settings, deps)
+        except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
+            fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
+                 f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
+        if mode == "socket":
+            err_console.print("personabot: Socket Mode (no public URL needed)")
+            run_socket_mode(bolt_app, settings)
+            return
+        bind_port = port or settings.port
+        err_console.print(f"personabot: HTTP mode on {host}:{bind_port} "
+                          f"(POST /slack/events, GET /healthz)")
+        http_server(bolt_app, host=host, port=bind_port).run()
+        bolt_app.listener_runner.listener_executor.shutdown(wait=True)
+
+    @app.command()
+    def approvals(
+        since: Optional[str] = typer.Option(None, "--since", help="Only decisions from this date (YYYY-MM-DD)."),
+        csv: bool = typer.Option(False, "--csv", help="Write CSV to stdout (for spreadsheets)."),
+    ) -> None:
+        """List approve/reject decisions with who, when and the decided text.
+
+        Examples:
+
+          personabot approvals
+
+          personabot approvals --since 2026-11-01 --csv > approvals.csv
+        """
+        import csv as csv_module
+        import sys
+
+        from rich.table import Table
+
+        from bot.store import Store
+
+        settings = settings_or_exit()
+        if not settings.db_path.exists():
+            fail(f"no database at {settings.db_path}; run `personabot serve` first or set DB_PATH")
+        rows = Store.open(settings.db_path).decisions(_since_iso(since))
+        columns = ["decided_at", "decision", "decided_by", "reason", "requested_by", "persona",
+                   "product_id", "tone", "version", "draft_id", "request_id", "text"]
+        if csv:
+            writer = csv_module.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+            return
+        if not rows:
+            console.print("No decisions yet." if since is None else f"No decisions since {since}.")
+            return
+        table = Table(title=f"{len(rows)} decision(s)")
+        for column in ("decided_at", "decision", "decided_by", "persona", "tone", "text"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(row["decided_at"], row["decision"], row["decided_by"],
+                          row["persona"] or "", row["tone"], row["text"][:80])
+        console.print(table)
