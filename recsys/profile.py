@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 GENDERS = ("F", "M")
 SKIN_TYPES = ("dry", "oily", "combination", "sensitive", "normal")
@@ -275,23 +275,28 @@ _DIGIT = re.compile(r"[0-9]")
 # "30대 건성" never pays for the price, range or open-ended age patterns.
 _MONEY_HINT = re.compile(r"[0-9](?:[0-9]{3}|,[0-9]{3}|\s*(?:k|[만천원]|won|krw))")
 _PAIR_HINT = re.compile(r"[0-9][^0-9]+[0-9]")
-_HINT_WORDS = {
-    "qualifier": ("early", "mid", "late", "초", "중", "후"),
-    "open": ("+", "이상", "이후", "넘은", "이하", "까지", "미만", "and ", "or ", "plus", "over",
-             "above", "least", "under", "below", "younger", "less"),
-    "exact": ("세", "살", "year", "yr", "yo", "y/o", "y.o", "age", "나이", "만"),
-}
+_QUALIFIER_HINT = re.compile(r"early|mid|late|초|중|후")
+_OPEN_HINT = re.compile(
+    r"\+|이상|이후|넘은|이하|까지|미만|and |or |plus|over|above|least|under|below|younger|less"
+)
+_EXACT_HINT = re.compile(r"세|살|year|yr|yo|y/o|y\.o|age|나이|만")
 
 
 def _hints(s: str) -> set[str]:
     """Families of numeric patterns worth running on ``s``: money, unit, pair, qualifier..."""
-    kinds = {kind for kind, words in _HINT_WORDS.items() if any(w in s for w in words)}
+    kinds = set()
     if _MONEY_HINT.search(s):
         kinds.add("money")
         if "만" in s or "천" in s:
             kinds.add("unit")
     if _PAIR_HINT.search(s):
         kinds.add("pair")
+    if _QUALIFIER_HINT.search(s):
+        kinds.add("qualifier")
+    if _OPEN_HINT.search(s):
+        kinds.add("open")
+    if _EXACT_HINT.search(s):
+        kinds.add("exact")
     return kinds
 
 
@@ -573,6 +578,10 @@ def _scan_words(s: str, r: _Reading) -> None:
         word = tokens[i]
         i += 1
         if not word.isascii():
+            meaning = _KO_MEANING.get(word)
+            if meaning is not None:  # the common case: the run is one vocabulary word
+                r.apply(meaning)
+                continue
             j, size_max = 0, len(word)
             while j < size_max:
                 for size in range(min(_KO_MAX_LEN, size_max - j), 0, -1):
@@ -773,7 +782,13 @@ def parse_profile_info(info: str) -> Profile:
 
 
 def _assign_persona(profile: Profile) -> str:
-    # personas.py imports this module, so the import is deferred to the first call.
-    from recsys.personas import assign_persona
+    global _assign
+    if _assign is None:
+        # personas.py imports this module, so the import waits for the first parse.
+        from recsys.personas import assign_persona
 
-    return assign_persona(profile)
+        _assign = assign_persona
+    return _assign(profile)
+
+
+_assign: Callable[[Profile], str] | None = None
