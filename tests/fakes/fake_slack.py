@@ -5,7 +5,8 @@ and it answers the methods personabot uses the way Slack does (``{"ok": true, ..
 HTTP 200; errors as ``{"ok": false, "error": "..."}``)::
 
     auth.test  chat.postMessage  chat.update  chat.postEphemeral  views.open  views.publish
-    users.info  usergroups.users.list  files.getUploadURLExternal
+    users.info  usergroups.users.list  conversations.history  conversations.replies
+    files.getUploadURLExternal
     files.completeUploadExternal  (+ POST /upload/<file_id>, the upload URL it hands out)
     (+ POST /respond/<n>, a response_url for slash-command payloads: see response_url())
 
@@ -25,7 +26,10 @@ JSON-in-a-string arguments ``blocks``, ``view``, ``attachments`` and ``files`` a
 too. Scripted replies are consumed in order, one per call of that method; when none are
 left the method answers normally. A method the fake does not know answers
 ``unknown_method``; a wrong bearer token answers ``invalid_auth`` (when ``token`` is set).
-Messages are kept in :attr:`messages` keyed by ``(channel, ts)`` and follow ``chat.update``.
+Messages are kept in :attr:`messages` keyed by ``(channel, ts)`` (with ``thread_ts`` and
+``metadata`` when posted with them), follow ``chat.update``, and are what
+``conversations.history`` (top-level, newest first, ``oldest``/``latest``) and
+``conversations.replies`` (a thread, parent first) return; ``ts`` values increase strictly.
 """
 
 from __future__ import annotations
@@ -91,6 +95,7 @@ class FakeSlack:
         self._scripts: dict[str, list[FakeReply]] = {}
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
+        self._last_ts = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -252,7 +257,10 @@ class FakeSlack:
         return FakeReply(200, {"ok": True, **body})
 
     def _ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ids):06d}"
+        with self._lock:
+            stamp = max(time.time(), self._last_ts + 0.000001)
+            self._last_ts = stamp
+        return f"{stamp:.6f}"
 
     def _m_auth_test(self, args: dict[str, Any]) -> FakeReply:
         return self._ok(url="https://fake.slack.test/", team="Fake", user="personabot",
@@ -270,7 +278,12 @@ class FakeSlack:
         if (bad := self._blocks_ok(args)) is not None:
             return bad
         ts = self._ts()
-        message = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks")}
+        message = {"type": "message", "user": self.bot_user_id, "ts": ts,
+                   "text": args.get("text"), "blocks": args.get("blocks")}
+        for key in ("thread_ts", "metadata"):
+            if args.get(key):
+                value = args[key]
+                message[key] = json.loads(value) if key == "metadata" and isinstance(value, str) else value
         with self._lock:
             self.messages[(args["channel"], ts)] = message
         return self._ok(channel=args["channel"], ts=ts, message=message)
@@ -282,9 +295,30 @@ class FakeSlack:
         with self._lock:
             if key not in self.messages:
                 return FakeReply.error("message_not_found")
-            self.messages[key] = {"ts": key[1], "text": args.get("text"),
+            self.messages[key] = {**self.messages[key], "text": args.get("text"),
                                   "blocks": args.get("blocks")}
         return self._ok(channel=key[0], ts=key[1], text=args.get("text"))
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> FakeReply:
+        channel = args.get("channel", "")
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+        with self._lock:
+            found = [dict(m) for (ch, ts), m in self.messages.items()
+                     if ch == channel and oldest <= float(ts) <= latest
+                     and m.get("thread_ts", ts) == ts]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        return self._ok(messages=found[: int(args.get("limit") or 100)], has_more=False,
+                        response_metadata={"next_cursor": ""})
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> FakeReply:
+        channel, parent = args.get("channel", ""), args.get("ts", "")
+        with self._lock:
+            if (channel, parent) not in self.messages:
+                return FakeReply.error("thread_not_found")
+            found = [dict(m) for (ch, ts), m in self.messages.items()
+                     if ch == channel and (ts == parent or m.get("thread_ts") == parent)]
+        found.sort(key=lambda m: float(m["ts"]))
+        return self._ok(messages=found, has_more=False, response_metadata={"next_cursor": ""})
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> FakeReply:  # noqa: N802
         if not args.get("channel"):
