@@ -163,18 +163,14 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
         return
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=True)
     table.add_column("#", justify="right", width=2)
-    table.add_column("Product", ratio=3)
-    table.add_column("Category", ratio=1)
-    table.add_column("Price", justify="right")
-    table.add_column("Score", justify="right")
+    table.add_column("Product", ratio=5)
+    table.add_column("Price", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Why", ratio=4)
     for rec in result.recommendations:
         name = Text(str(rec.name), style="bold")
-        name.append(f"\n{rec.brand}", style="dim")
-        table.add_row(
-            str(rec.rank), name, Text(str(rec.category)), f"₩{rec.price:,}",
-            f"{rec.score:.2f}", Text(str(rec.explanation)),
-        )
+        name.append(f"\n{rec.brand} · {rec.category}", style="dim")
+        table.add_row(str(rec.rank), name, f"₩{rec.price:,}", f"{rec.score:.2f}", Text(str(rec.explanation)))
     out.print(table)
 
     top = result.product
@@ -190,7 +186,7 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
         else:
             badge, colour = "✔ approvable · no findings", "green"
         body = Text(draft.text)
-        notes = Text()
+        notes = Text("\n" if draft.fallback_reason or draft.findings else "")
         if draft.fallback_reason:
             notes.append(f"\n↺ fell back to the offline copywriter — {draft.fallback_reason}", style="yellow")
         for finding in draft.findings:

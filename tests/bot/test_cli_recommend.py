@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from tests.crm._crm_helpers import make_index
 from tests.fakes.fake_llm import FakeLLMServer, Reply
 
 runner = CliRunner()
-HAS_MODEL = (DEMO_MODEL_DIR / "model.json").exists() and DEMO_CATALOG.exists()
+# The shipped model, or another one named by MODEL_DIR (as `personabot recommend` reads it).
+HAS_MODEL = (Path(os.environ.get("MODEL_DIR") or DEMO_MODEL_DIR) / "model.json").exists() and DEMO_CATALOG.exists()
 
 
 @dataclass(frozen=True)
