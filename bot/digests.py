@@ -160,6 +160,30 @@ def compare_ranks(
     return lines, dropped
 
 
+def profile_text(profile: Profile) -> str:
+    """Marketer-style text that ``recsys.profile.parse_profile`` reads back as ``profile``.
+
+    A digest card's Regenerate button redrafts from its request's text, as for ``/recommend``.
+    """
+    parts = []
+    if profile.age_min is not None:
+        parts.append(f"{profile.age_min // 10 * 10}s")
+    if profile.gender:
+        parts.append({"F": "woman", "M": "man"}.get(profile.gender, profile.gender))
+    if profile.skin_type:
+        parts.append(f"{profile.skin_type} skin")
+    parts += [c.replace("_", "-") for c in profile.concerns]
+    if profile.category:
+        parts.append(profile.category)
+    if profile.price_min and profile.price_max:
+        parts.append(f"{profile.price_min}-{profile.price_max} won")
+    elif profile.price_max:
+        parts.append(f"under {profile.price_max} won")
+    elif profile.price_min:
+        parts.append(f"over {profile.price_min} won")
+    return ", ".join(parts)
+
+
 def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
     """``all`` or one persona by name (case-insensitive, Korean name accepted)."""
     personas = list(sources.personas())
@@ -411,6 +435,7 @@ class DigestComposer:
                 text=f"weekly digest: {persona.name}",
                 dedupe_key=f"digest:{sub.id}:{period.isoformat()}:{persona.name}",
                 team_id=sub.team_id,
+                options={"profile_text": profile_text(persona.profile)},
                 title=clip(f"Weekly digest · {persona.name_ko} · {persona.name}", MAX_HEADER),
             )
             if created:
