@@ -223,6 +223,9 @@ _FUZZY_WORDS = (
 )
 
 
+_FUZZY_MAX_LEN = max(map(len, _FUZZY_WORDS)) + 1
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -263,8 +266,9 @@ def _correct(token: str) -> str | None:
 
 
 # --- normalisation ---------------------------------------------------------------------
-_SLACK_LABELLED = re.compile(r"<(?:https?://|mailto:|tel:|#)[^>|]*\|([^>]*)>")
-_SLACK_OTHER = re.compile(r"<(?:[@#!][^>\s]*|https?://[^>\s]*|mailto:[^>\s]*)>")
+# The classes exclude "<" so a run of unclosed "<@" costs linear, not quadratic, time.
+_SLACK_LABELLED = re.compile(r"<(?:https?://|mailto:|tel:|#)[^<>|]*\|([^<>]*)>")
+_SLACK_OTHER = re.compile(r"<(?:[@#!][^<>\s]*|https?://[^<>\s]*|mailto:[^<>\s]*)>")
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 # Slack/markdown markup and key separators become spaces ("*dry*", "skin_type=oily").
 _MARKUP = re.compile(r"[*_`\[\](){}\"“”:=]")
@@ -611,7 +615,7 @@ def _scan_words(s: str, r: _Reading) -> None:
             if sizes is not None:
                 continue
         meaning = _MEANING.get(word)
-        if meaning is None and (len(word) >= 4 or word in _TYPOS):
+        if meaning is None and (4 <= len(word) <= _FUZZY_MAX_LEN or word in _TYPOS):
             fixed = _correct(word)
             meaning = _MEANING.get(fixed) if fixed is not None else None
         if meaning is not None:
