@@ -28,6 +28,7 @@ Spans index the text exactly as given (no normalisation that would shift offsets
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -419,6 +420,7 @@ def euckr_bytes(text: str) -> int:
     return 2 * len(text) - len(text.encode("ascii", "ignore"))
 
 
+@functools.lru_cache(maxsize=8192)
 def is_euckr(ch: str) -> bool:
     """Encodable in plain EUC-KR (KS X 1001): ASCII or one 2-byte code.
 
@@ -572,11 +574,7 @@ def _check_size(text: str, channel: str) -> list[Finding]:
         size = euckr_bytes(text)
         if size <= limit:
             return []
-        used, cut = 0, 0
-        for cut, ch in enumerate(text):
-            used += 1 if ord(ch) < 0x80 else 2
-            if used > limit:
-                break
+        cut = bisect.bisect_right(range(len(text) + 1), limit, key=lambda i: euckr_bytes(text[:i])) - 1
         fix = ("90바이트 이하로 줄이거나 LMS로 보내세요 / shorten to 90 bytes or send as LMS"
                if channel == "sms" else "2,000바이트 이하로 줄이세요 / shorten to 2,000 bytes")
         return [_finding(rule, (cut, len(text)), text[cut:],
