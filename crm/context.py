@@ -11,13 +11,14 @@ substrings of the reviews, so a draft never puts words in a customer's mouth.
 from __future__ import annotations
 
 import json
-import math
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from recsys.catalog import Catalog
 from recsys.profile import Profile
@@ -176,7 +177,7 @@ class UnknownProductError(KeyError):
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _is_na(value):
         return ()
     if isinstance(value, str):
         return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
@@ -223,17 +224,19 @@ def load_brands(path: Path | str) -> dict[str, BrandGuide]:
 
 
 def _age_band(age_min: Any, age_max: Any) -> int | None:
-    values = [int(v) for v in (age_min, age_max) if v is not None and not _is_na(v)]
+    values = [int(v) for v in (age_min, age_max) if not _is_na(v)]
     if not values:
         return None
     return max(10, min(60, (sum(values) // len(values)) // 10 * 10))
 
 
 def _is_na(value: Any) -> bool:
-    try:
-        return bool(value != value) or value is None or str(value) == "<NA>"
-    except (TypeError, ValueError):
+    """None, NaN, NaT or pandas' NA (nullable columns); lists and strings are values."""
+    if value is None:
+        return True
+    if isinstance(value, str) or not pd.api.types.is_scalar(value):
         return False
+    return bool(pd.isna(value))
 
 
 def _reviewer_label(age_band: int | None, gender: str | None, skin: str | None) -> str:
@@ -351,7 +354,7 @@ class ContextIndex:
                 ",".join(_as_tuple(row.get("concerns"))),
                 _age_band(row.get("age_min"), row.get("age_max")),
                 None if _is_na(row.get("gender")) else row.get("gender"),
-                None if rating is None or _is_na(rating) else float(rating),
+                None if _is_na(rating) else float(rating),
             )
 
     @property

@@ -301,6 +301,8 @@ class GeminiProvider(_BaseProvider):
 
     def _call(self, system: str, prompt: str, schema: Mapping[str, Any], timeout_s: float) -> str | None:
         types = self._types
+        # response_json_schema takes a plain JSON Schema (the SDK's documented route for one);
+        # response_schema expects its OpenAPI-subset Schema type.
         response = self._client.models.generate_content(
             model=self.model,
             contents=prompt,

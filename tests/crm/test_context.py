@@ -122,3 +122,13 @@ def test_demo_catalog_snippets_are_faithful_and_present() -> None:
             checked += 1
             with_snippets += len(context.snippets) >= 2
     assert with_snippets >= 0.9 * checked
+
+
+def test_nullable_columns_from_the_loader_are_read() -> None:
+    catalog = make_catalog(reviews=[
+        review("P001", "하루 종일 촉촉해요.", age=None, gender=None, skin=None, concerns=()),
+        review("P001", "보습력이 좋아요.", age=30),
+    ])
+    catalog.interactions = catalog.interactions.astype({"age_min": "Int64", "age_max": "Int64"})
+    snippets = ContextIndex(catalog).context_for(DRY_30S, "P001").snippets
+    assert {s.reviewer for s in snippets} == {"", "30대/여성/건성"}
