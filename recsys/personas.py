@@ -140,7 +140,9 @@ def _load_cached(path: Path) -> tuple[Persona, ...]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PersonaFileError(f"persona file {path} not found; restore data/personas.json") from None
+        raise PersonaFileError(
+            f"persona file {path} not found; restore data/personas.json or pass a path"
+        ) from None
     except json.JSONDecodeError as exc:
         raise PersonaFileError(f"{path} is not valid JSON ({exc}); fix the file") from None
     if not isinstance(raw, list) or not raw:

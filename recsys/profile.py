@@ -476,7 +476,7 @@ def _scan_prices(s: str, r: _Reading, hints: set[str]) -> str:
         r.set_price(lo, hi)
         return _blank(m)
 
-    def bound(is_max: bool, need_marker: bool = False):  # type: ignore[no-untyped-def]
+    def bound(is_max: bool, need_marker: bool = False) -> Callable[[re.Match[str]], str]:
         def handle(m: re.Match[str]) -> str:
             num, unit, suffix = m.groups()[-3:]
             if need_marker and not (unit or suffix):
@@ -484,7 +484,10 @@ def _scan_prices(s: str, r: _Reading, hints: set[str]) -> str:
             value = _money(num, unit, suffix)
             if value is None:
                 return m.group()
-            r.set_price(None, value) if is_max else r.set_price(value, None)
+            if is_max:
+                r.set_price(None, value)
+            else:
+                r.set_price(value, None)
             return _blank(m)
         return handle
 
@@ -602,19 +605,14 @@ def _scan_words(s: str, r: _Reading) -> None:
             if tail != "s":
                 continue
             word = stem
-        sizes = _PHRASE_SIZES.get(word)
-        if sizes is not None:
-            for size in sizes:
-                meaning = _MEANING.get(" ".join(tokens[i - 1:i - 1 + size]))
-                if meaning is not None:
-                    r.apply(meaning)
-                    i += size - 1
-                    break
-            else:
-                sizes = None
-            if sizes is not None:
-                continue
-        meaning = _MEANING.get(word)
+        meaning = None
+        for size in _PHRASE_SIZES.get(word, ()):
+            meaning = _MEANING.get(" ".join(tokens[i - 1:i - 1 + size]))
+            if meaning is not None:
+                i += size - 1
+                break
+        if meaning is None:
+            meaning = _MEANING.get(word)
         if meaning is None and (4 <= len(word) <= _FUZZY_MAX_LEN or word in _TYPOS):
             fixed = _correct(word)
             meaning = _MEANING.get(fixed) if fixed is not None else None
@@ -643,8 +641,11 @@ def _scan_keys(s: str, r: _Reading) -> str:
             else:
                 r.age_key_max = int(num)
             return _blank(m)
-        value = float(num.replace(",", "")) * _UNIT.get((unit or "").strip(), 1)
-        r.set_price(int(round(value)), None) if "min" in name else r.set_price(None, int(round(value)))
+        value = int(round(float(num.replace(",", "")) * _UNIT.get((unit or "").strip(), 1)))
+        if "min" in name:
+            r.set_price(value, None)
+        else:
+            r.set_price(None, value)
         return _blank(m)
 
     return _KEY_RE.sub(key, s)
@@ -672,7 +673,7 @@ def _read(text: str) -> tuple[_Reading, str | None]:
 
 
 def describe(profile: Profile) -> str:
-    """A short English summary of the fields that are set, e.g. ``age 30–39, F, dry``."""
+    """A short English summary of the fields that are set: ``age 30–39, gender F, dry skin``."""
     parts: list[str] = []
     if profile.age_min is not None or profile.age_max is not None:
         if profile.age_max is None:
@@ -732,8 +733,9 @@ def _resolve_persona(raw: str, text: str, understood: Profile) -> str:
         if wanted in (persona.name.casefold(), persona.name_ko.casefold()):
             return persona.name
     original = re.search(re.escape(raw), text, re.IGNORECASE)
+    shown = original.group() if original else raw
     raise ProfileParseError(
-        f"Unknown persona {original.group() if original else raw!r} in {_quote(text)} (understood: {describe(understood)}); "
+        f"Unknown persona {shown!r} in {_quote(text)} (understood: {describe(understood)}); "
         f"valid personas: {', '.join(p.name for p in personas)} — "
         f"e.g. {EXAMPLES[0]} or \"30대 건성 여성 보습 persona=Dry_Winter\"."
     )
