@@ -20,10 +20,13 @@ Matching decisions that are deliberate (and tested):
 * ``예방접종`` and ``치료제`` are still medical words; ``상처`` inside ``일상처럼`` is not.
 * ``타사`` inside ``기타사항`` is not a competitor; ``~보다 더`` is a comparison only after a
   product word (``기존 제품보다 더``), not after ``어제보다 더``.
+* ``가장`` (most) is not flagged: it is everywhere in ordinary copy (``가장 먼저``), and the
+  list in the reference names the absolutes that matter (최고, 유일, 1위, 100%, ...).
 * ``저자극`` is not a safety absolute (``무자극`` is); ``무료`` is not a "free-from" claim.
 * Words inside the sender's own name, URLs and ``#{...}`` placeholders are never flagged.
 
-Spans index the text exactly as given (no normalisation that would shift offsets).
+Spans index the text exactly as given. Decomposed Hangul (NFD, as pasted from macOS) is
+checked in its composed form and the spans are mapped back onto the original characters.
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ WORD_SPECS: tuple[WordSpec, ...] = (
     WordSpec("COS-MEDICAL", r"아토피|건선|모낭충|습진|피부염|질환",
              "질환명을 빼고 '건조하고 예민한 피부'처럼 피부 상태로 표현하세요 / "
              "name the skin condition (dry, sensitive), not a disease"),
-    WordSpec("COS-MEDICAL", r"(?:피부|세포) 재생|살균|소독|항염증?|진통|항균|해독|면역력|항 ?알레르기"
+    WordSpec("COS-MEDICAL", r"(?:피부|세포) 재생|살균|소독|항염증?|진통|항균|해독|디톡스|보톡스|면역력|항 ?알레르기"
                             r"|염증 (?:개선|완화|억제)",
              "'피부 컨디션 케어', '산뜻하게 정돈' 같은 화장품 표현으로 바꾸세요 / "
              "use cosmetic wording such as '피부 컨디션 케어' (skin-condition care)"),
@@ -210,7 +213,7 @@ WORD_SPECS: tuple[WordSpec, ...] = (
              "keep the test report on file and name the lab and period, or remove the claim"),
     WordSpec("COS-EVIDENCE", r"(?<![0-9.])[0-9]+(?:\.[0-9]+)? ?% (?:[가-힣]+ ){0,2}(?:개선|증가|감소|향상|상승|완화)"
                              r"|(?<![0-9.])[0-9]+(?:\.[0-9]+)? ?배 (?:더|이상|높|개선|향상|증가)"
-                             r"|[0-9]+ ?명 중 [0-9]+ ?명",
+                             r"|[0-9]+ ?명 중 [0-9]+ ?명|[0-9]+ ?시간 (?:동안 )?(?:보습|지속|유지)",
              "수치에는 시험 조건과 출처를 함께 적으세요 / "
              "put the test conditions and source next to the number"),
     WordSpec("COS-EVIDENCE", r"무 ?(?:\( ?無 ?\)|無)? ?(?:파라벤|실리콘|향료|인공 (?:향료|색소)|합성 (?:향료|색소)"
@@ -316,9 +319,13 @@ def check_message(
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
-    if not unicodedata.is_normalized("NFC", text):
-        return _check_decomposed(text, channel, registered_functions, sender)
     registered = normalize_functions(registered_functions)
+    if not unicodedata.is_normalized("NFC", text):
+        return _check_decomposed(text, channel, registered, sender)
+    return _check(text, channel, registered, sender)
+
+
+def _check(text: str, channel: str, registered: frozenset[str], sender: str | None) -> list[Finding]:
     findings: list[Finding] = []
     if channel == "alimtalk":
         findings += _check_alimtalk(text)
@@ -335,8 +342,7 @@ def check_message(
     return sorted(findings, key=lambda f: (f.span, f.rule))
 
 
-def _check_decomposed(text: str, channel: str, registered_functions: Iterable[str],
-                      sender: str | None) -> list[Finding]:
+def _check_decomposed(text: str, channel: str, registered: frozenset[str], sender: str | None) -> list[Finding]:
     """Check the NFC form of decomposed text (pasted from macOS: ``치료`` as separate jamo),
     mapping spans back onto ``text`` so they still point at what the caller holds."""
     pieces, starts, ends = [], [], []
@@ -351,8 +357,7 @@ def _check_decomposed(text: str, channel: str, registered_functions: Iterable[st
     starts.append(len(text))
     composed = "".join(pieces)
     remapped = []
-    for f in check_message(composed, channel=channel, registered_functions=registered_functions,
-                           sender=sender):
+    for f in _check(composed, channel, registered, sender):
         a, b = f.span
         span = (starts[a], ends[b - 1] if b > a else starts[a])
         remapped.append(replace(f, span=span, excerpt=text[span[0]:span[1]]))

@@ -260,6 +260,8 @@ TRIGGERS = [
     ("COS-MEDICAL", "흉터제거 효과", "흉터제거", ()),
     ("COS-MEDICAL", "혈액 순환을 도와요", "혈액 순환", ()),
     ("COS-MEDICAL", "염증 완화", "염증 완화", ()),
+    ("COS-MEDICAL", "바르는 보톡스", "보톡스", ()),
+    ("COS-MEDICAL", "피부 디톡스", "디톡스", ()),
     ("COS-FUNCTIONAL", "미백 세럼", "미백", ()),
     ("COS-FUNCTIONAL", "화이트닝 앰플", "화이트닝", ("wrinkle",)),
     ("COS-FUNCTIONAL", "주름개선 크림", "주름개선", ("whitening",)),
@@ -302,6 +304,8 @@ TRIGGERS = [
     ("COS-EVIDENCE", "무(無)실리콘", "무(無)실리콘", ()),
     ("COS-EVIDENCE", "무향 로션", "무향", ()),
     ("COS-EVIDENCE", "paraben-free", "paraben-free", ()),
+    ("COS-EVIDENCE", "10명 중 9명이 만족", "10명 중 9명", ()),
+    ("COS-EVIDENCE", "24시간 보습 지속", "24시간 보습", ()),
     ("COS-BANNED-2025", "엑소좀 앰플", "엑소좀", ()),
     ("COS-BANNED-2025", "마이크로니들 패치", "마이크로니들", ()),
     ("COS-BANNED-2025", "니들 샷", "니들", ()),
@@ -335,6 +339,7 @@ NEAR_MISSES = [
     ("COS-EVIDENCE", "무료 배송", ()),
     ("COS-EVIDENCE", "무게감 없이 가벼운", ()),
     ("COS-EVIDENCE", "30% 할인", ()),
+    ("COS-EVIDENCE", "24시간 이내 발송", ()),
     ("COS-BANNED-2025", "리들샷 아니고 수분 크림", ()),
 ]
 
@@ -490,7 +495,8 @@ def test_normalize_functions_accepts_korean_and_case() -> None:
 # Label, sender, claim words, opt-out pieces, emoji, a cp949-only syllable, and decomposed
 # jamo/combining marks (so the NFC span mapping is exercised too).
 FUZZ_ALPHABET = [*"(광고)[] 라온뷰티치료미백최고1위%무료수신거부080-1234😊똠\n가a.",
-                 "\u110e", "\u1175", "\u1105", "\u116d", "\u1100", "\u1161", "\u11a8", "\u0301"]
+                 "\u110e", "\u1175", "\u1105", "\u116d", "\u1100", "\u1161", "\u11a8", "\u0301",
+                 "\u0b47", "\u0b3e"]
 
 
 @settings(max_examples=100, deadline=None)
