@@ -311,3 +311,8 @@ def test_profile_info_never_raises(text: str) -> None:
                                                                   " please", "\n"]))
 def test_noise_around_a_phrase_does_not_change_it(text: str, noise: str) -> None:
     assert parse_profile(text + noise) == parse_profile(text)
+
+
+def test_case_does_not_matter() -> None:
+    for text, _ in CASES:
+        assert parse_profile(text.upper()) == parse_profile(text), text
