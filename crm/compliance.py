@@ -412,7 +412,12 @@ def summarize(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
 
 
 def normalize_functions(functions: Iterable[str]) -> frozenset[str]:
-    """Registration names as :data:`FUNCTIONAL_TYPES` keys (``"UV"``, ``"자외선 차단"`` -> ``"uv"``)."""
+    """Registration names as :data:`FUNCTIONAL_TYPES` keys (``"UV"``, ``"자외선 차단"`` -> ``"uv"``).
+
+    A bare string is one registration, not a sequence of letters.
+    """
+    if isinstance(functions, str):
+        functions = [functions]
     out = set()
     for name in functions:
         key = re.sub(r"[\s\-]+", "_", str(name).strip().lower())

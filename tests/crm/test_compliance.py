@@ -113,6 +113,7 @@ def test_label_not_at_start_is_an_error() -> None:
 
 
 @pytest.mark.parametrize("text", [f"(광고) {SENDER} 본문{TAIL}", f"\n  (광고){SENDER} 본문{TAIL}",
+                                  f"(광고) {SENDER} 광고 모델이 고른 크림 (광고 문의 환영){TAIL}",
                                   f"(광고) [{SENDER}] 본문{TAIL}"])
 def test_exact_label_with_leading_whitespace_passes(text: str) -> None:
     assert not only(check_message(text, sender=SENDER), "AD-LABEL")
@@ -490,6 +491,8 @@ def test_finding_is_frozen_and_serialises() -> None:
 
 def test_normalize_functions_accepts_korean_and_case() -> None:
     assert normalize_functions(["UV", "미백", "주름 개선", "anti-wrinkle"]) == {"uv", "whitening", "wrinkle"}
+    assert normalize_functions("uv") == {"uv"}
+    assert not only(check_message(wrap("자외선 차단"), sender=SENDER, registered_functions="uv"), "COS-FUNCTIONAL")
 
 
 # Label, sender, claim words, opt-out pieces, emoji, a cp949-only syllable, and decomposed
