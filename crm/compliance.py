@@ -286,13 +286,16 @@ _WORD_RULES = _compile_rules(WORD_SPECS)
 
 _OPEN, _CLOSE = r"[\(\[\{<（［【「『〈《]", r"[\)\]\}>）］】」』〉》]"
 _QUOTE = r"[\"'“”‘’`]"
+_AD = r"광[\s.\/·\-_,:|*]*고"  # 광고, 광 고, 광.고, 광/고, ...
+# Anything at the start that is meant as the label: (광 고), [광고], ("광고"), (대출광고), 광고), (AD).
 _LABEL_LIKE = re.compile(
-    rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣A-Za-z]{{0,6}}?광[\s.\/·\-_,:|*]*고[가-힣]{{0,4}}(?:\s*{_QUOTE}?\s*{_CLOSE})?"
-    rf"|광[\s.\/·\-_,:|*]*고(?:\s*{_CLOSE})?"
+    rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣A-Za-z]{{0,6}}?{_AD}[가-힣]{{0,4}}(?:\s*{_QUOTE}?\s*{_CLOSE})?"
+    rf"|{_AD}(?:\s*{_CLOSE})?"
     rf"|{_OPEN}\s*AD\s*{_CLOSE}",
     re.IGNORECASE,
 )
-_LABEL_BRACKETED = re.compile(rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣]{{0,6}}?광[\s.\/·\-_,:|*]*고[가-힣]{{0,4}}?\s*{_QUOTE}?\s*{_CLOSE}")
+# A bracketed label-like token anywhere (a bare 광고 mid-text is just a word).
+_LABEL_BRACKETED = re.compile(rf"{_OPEN}\s*{_QUOTE}?\s*[가-힣]{{0,6}}?{_AD}[가-힣]{{0,4}}?\s*{_QUOTE}?\s*{_CLOSE}")
 _PHONE = re.compile(r"(?<![\d-])(?:0\d{1,2}[-.) ]?\d{3,4}[-. ]?\d{4}|1[5-9]\d{2}[-. ]?\d{4})(?![\d-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _OPTOUT = re.compile(r"무료{0}(?:수신{0})?거부".format(_GAP))
@@ -342,7 +345,9 @@ def _check(text: str, channel: str, registered: frozenset[str], sender: str | No
     return sorted(findings, key=lambda f: (f.span, f.rule))
 
 
-def _check_decomposed(text: str, channel: str, registered: frozenset[str], sender: str | None) -> list[Finding]:
+def _check_decomposed(
+    text: str, channel: str, registered: frozenset[str], sender: str | None
+) -> list[Finding]:
     """Check the NFC form of decomposed text (pasted from macOS: ``치료`` as separate jamo),
     mapping spans back onto ``text`` so they still point at what the caller holds."""
     pieces, starts, ends = [], [], []
@@ -658,7 +663,8 @@ def _check_words(text: str, registered: frozenset[str], protected: list[tuple[in
             if spec.registration:
                 kind = FUNCTIONAL_TYPES[spec.registration]
                 ko = f"'{word}'는 {kind} 기능성화장품으로 등록된 제품만 쓸 수 있습니다."
-                en = f"'{word}' is a {spec.registration} functional claim; the product is not registered for it."
+                en = (f"'{word}' is a {spec.registration} functional claim; "
+                      "the product is not registered for it.")
             else:
                 why_ko, why_en = _WHY[rule]
                 ko, en = f"'{word}': {why_ko}", f"'{word}': {why_en}"
