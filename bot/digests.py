@@ -351,11 +351,14 @@ def render_chart(data: dict[str, Any]) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     personas = [p for p in data["personas"] if p["products"]]
     cols = 1 if len(personas) <= 1 else 2
     rows = max(1, (len(personas) + cols - 1) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 1.9 * rows + 0.5), squeeze=False)
+    legend_in = 0.6
+    height = 1.9 * rows + 0.5 + legend_in
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, height), squeeze=False)
     for ax, persona in zip(axes.flat, personas):
         products = persona["products"][::-1]
         ax.barh(
@@ -368,7 +371,11 @@ def render_chart(data: dict[str, Any]) -> bytes:
     for ax in list(axes.flat)[len(personas):]:
         ax.axis("off")
     fig.suptitle(clip(data.get("title", "digest"), 80), fontsize=10)
-    fig.tight_layout()
+    handles = [Patch(color=colour, label=label) for label, colour in CHANGE_COLOURS.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=7, frameon=False,
+               title="bar length: model score · colour: change since the last digest",
+               title_fontsize=7)
+    fig.tight_layout(rect=(0, legend_in / height, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)

@@ -1,9 +1,194 @@
-"""CLI commands: digest."""
+"""CLI commands: ``personabot digest run`` and ``personabot digest status``.
+
+``run --dry-run`` prints a digest in the terminal (nothing is posted or stored), so a
+marketer can see next Monday's digest today; ``run --subscription N`` delivers that
+subscription's current period through the same exactly-once runner the scheduler uses
+(for a digest missed beyond the grace period). ``status`` shows subscriptions, next run
+times, the scheduler lease and recent runs.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+from rich.console import Console
+
+from bot.commands.common import console, fail, settings_or_exit
+
+digest_app = typer.Typer(
+    name="digest",
+    help="Weekly per-persona digests: preview one, run one, see the schedule.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+CHANGE_STYLE = {"new": "bold green", "up": "cyan", "down": "red", "same": "dim"}
+
+
+def render_digest(digest: Any, out: Console) -> None:
+    """The digest as rich tables: products with rank changes, highlights and the draft."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    out.print(f"[bold]{digest.title}[/] — {digest.period_label}", highlight=False)
+    for section in digest.sections:
+        info = section.persona
+        table = Table(title=f"{info.name_ko} · {info.name}", title_justify="left",
+                      caption=info.description, caption_justify="left")
+        for column in ("#", "product", "brand", "price", "score", "change"):
+            table.add_column(column, justify="right" if column in ("#", "price", "score") else "left")
+        for line in section.lines:
+            p = line.product
+            change = "" if section.first else f"[{CHANGE_STYLE[line.change]}]{line.marker}[/]"
+            table.add_row(str(line.rank), p.name, p.brand, f"₩{p.price:,}", f"{p.score:.3f}", change)
+        out.print(table)
+        if section.dropped:
+            out.print("Left the list: " + ", ".join(section.dropped), highlight=False)
+        for highlight in section.highlights:
+            out.print(f"  💬 “{highlight}”", highlight=False)
+        if section.draft is not None:
+            d = section.draft
+            status = "[green]passes the ad-rule checks[/]" if d.approvable else \
+                "[red]needs edits:[/] " + "; ".join(d.findings)
+            out.print(Panel(d.text, title=f"draft ({d.tone}, {d.provider})", subtitle=status,
+                            expand=False), highlight=False)
+
+
+@digest_app.command("run")
+def run(
+    persona: Optional[str] = typer.Option(None, "--persona", "-p",
+                                          help="A persona name (English or Korean) or 'all'."),
+    subscription: Optional[int] = typer.Option(None, "--subscription", "-s",
+                                               help="Use this subscription (persona and last digest)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print only: post nothing, store nothing."),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Also write the chart PNG here."),
+) -> None:
+    """Print a digest in the terminal, or deliver a subscription's digest now.
+
+    Examples:
+
+      personabot digest run --persona Dry_Winter --dry-run
+
+      personabot digest run --persona all --dry-run --chart digest.png
+
+      personabot digest run --subscription 3 --dry-run   # changes since its last digest
+
+      personabot digest run --subscription 3             # post this period's digest now (once)
+    """
+    from bot.digest_store import DigestStore
+    from bot.digests import LiveSources, UnknownPersona, compose_digest, period_label, render_chart
+    from bot.scheduler import last_fire
+
+    settings = settings_or_exit()
+    if (persona is None) == (subscription is None):
+        fail("give exactly one of --persona NAME or --subscription ID (see --help)")
+    if persona is not None and not dry_run:
+        fail("--persona only previews; add --dry-run, or deliver a subscription with --subscription ID")
+    now = datetime.now(timezone.utc)
+    previous = None
+    tz = settings.team_timezone
+    sub = None
+    if subscription is not None:
+        if not settings.db_path.exists():
+            fail(f"no database at {settings.db_path}; set DB_PATH or subscribe with /digest first")
+        store = DigestStore.open(settings.db_path)
+        sub = store.subscription(subscription)
+        if sub is None or not sub.active:
+            fail(f"no active subscription #{subscription}; see `personabot digest status`")
+        persona, tz = sub.persona, sub.schedule.timezone
+        previous = store.previous_snapshot(sub.id, last_fire(sub.schedule, now))
+    assert persona is not None
+    if sub is not None and not dry_run:
+        _deliver(settings, sub, now)
+        return
+    try:
+        digest = compose_digest(LiveSources(settings), persona, previous, period_label=period_label(now, tz))
+    except UnknownPersona as exc:
+        fail(str(exc))
+    except Exception as exc:  # a missing model or catalog: say which and how to fix it
+        fail(f"could not build the digest: {exc}")
+    render_digest(digest, console)
+    if chart is not None:
+        chart.write_bytes(render_chart(digest.chart_data()))
+        console.print(f"chart written to {chart}", highlight=False)
+
+
+def _deliver(settings: Any, sub: Any, now: datetime) -> None:
+    """Run the subscription's current period through the exactly-once runner."""
+    from bot.app import make_client
+    from bot.scheduler import build_digests, last_fire, local_label
+    from bot.settings import SettingsError
+    from bot.store import Store
+
+    try:
+        client = make_client(settings)
+    except SettingsError as exc:
+        fail(str(exc))
+    digests = build_digests(settings, client, Store.open(settings.db_path))
+    period = last_fire(sub.schedule, now)
+    outcome = digests.runner.run_period(sub, period)
+    where = f"#{sub.id} for {local_label(period, sub.schedule.timezone)}"
+    if outcome.status == "failed":
+        fail(f"digest {where} failed: {outcome.detail}", code=1)
+    console.print(f"digest {where}: {outcome.status} {outcome.detail}".rstrip(), highlight=False)
+
+
+@digest_app.command("status")
+def status(
+    runs: int = typer.Option(10, "--runs", min=0, max=200, help="How many recent runs to list."),
+) -> None:
+    """List digest subscriptions with their next run, the scheduler lease and recent runs.
+
+    Examples:
+
+      personabot digest status
+
+      personabot digest status --runs 50
+    """
+    from rich.table import Table
+
+    from bot.digest_store import DigestStore
+    from bot.scheduler import local_label, next_fire
+
+    settings = settings_or_exit()
+    if not settings.db_path.exists():
+        fail(f"no database at {settings.db_path}; set DB_PATH or run `personabot serve` first")
+    store = DigestStore.open(settings.db_path)
+    now = datetime.now(timezone.utc)
+    subs = store.subscriptions()
+    if not subs:
+        console.print("No digest subscriptions. In Slack: /digest subscribe all", highlight=False)
+    else:
+        table = Table(title="Digest subscriptions")
+        for column in ("id", "persona", "channel", "every", "next run", "by"):
+            table.add_column(column)
+        for sub in subs:
+            table.add_row(str(sub.id), sub.persona, sub.channel_id, sub.schedule.label(),
+                          local_label(next_fire(sub.schedule, now), sub.schedule.timezone),
+                          sub.created_by)
+        console.print(table)
+    lease = store.lease()
+    if lease is None:
+        console.print("Scheduler: no process holds the lease (is `personabot serve` running?)")
+    else:
+        alive = "held" if lease[1] > now.isoformat(timespec="seconds") else "expired"
+        console.print(f"Scheduler lease: {lease[0]} ({alive}, until {lease[1]})", highlight=False)
+    recent = store.runs(limit=runs) if runs else []
+    if recent:
+        zones = {s.id: s.schedule.timezone for s in subs}
+        table = Table(title="Recent runs")
+        for column in ("run", "sub", "period", "state", "attempts", "reason", "notified"):
+            table.add_column(column)
+        for run in recent:
+            table.add_row(str(run.id), str(run.subscription_id),
+                          local_label(run.period, zones.get(run.subscription_id, settings.team_timezone)),
+                          run.state, str(run.attempts), run.reason or "", "yes" if run.notified_at else "")
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add ``personabot digest run|status`` to the root app."""
+    app.add_typer(digest_app, name="digest")
