@@ -41,18 +41,21 @@ CONCERN_TERMS: dict[str, tuple[str, ...]] = {
 EXPERIENCE_TERMS = (
     "촉촉", "흡수", "제형", "발려", "밀착", "산뜻", "가벼", "순하", "순한", "편하", "편안", "향이", "결이",
     "매끈", "보습", "당김", "스며", "지속", "발색", "커버", "잔향", "부드럽", "윤기", "탄력", "맑아",
-    "쫀쫀", "거품", "끈적임",
+    "쫀쫀", "거품", "끈적임", "끈적이지", "탱탱", "깔끔", "튼튼", "밀리지", "무너짐", "표현돼", "머릿결",
+    "풍성", "부드러", "따가움 없", "백탁 없",
 )
 GENERIC_TERMS = (
     "구매했어요", "샀어요", "써봤어요", "가격", "가성비", "세일", "이벤트", "편이라", "피부예요",
     "용량", "뚜껑", "펌프", "용기", "추천합니다", "인생템", "만족해요", "고민이 많았", "크기예요",
 )
 NEGATIVE_TERMS = (
-    "아쉬", "별로", "실망", "비추", "답답", "부담스러", "따가", "헐거", "불편", "기름지", "건조해져",
-    "올라와", "안 살", "잘 모르", "호불호", "약해요", "복잡", "짧아",
+    "아쉬", "별로", "실망", "비추", "답답", "부담스러", "따가웠", "따갑", "화끈", "헐거", "불편", "기름지", "건조해져",
+    "올라와", "안 살", "안 할", "잘 모르", "호불호", "약해요", "복잡", "짧아", "그냥 그래", "보통이",
+    "나쁘지는", "기대보다", "기대가 커", "변화는 없", "더 좋은 게",
 )
 
 MIN_SNIPPETS = 2
+MIN_QUALITY = 1.0  # first choice: at least one word about the product's feel or the concern
 MAX_SNIPPETS = 4
 MAX_SNIPPET_CHARS = 70
 HIGH_RATING = 4.0
@@ -419,8 +422,8 @@ class ContextIndex:
         ranked.sort(key=lambda item: (-item[0], item[1]))
         snippets: list[ReviewSnippet] = []
         seen: set[str] = set()
-        # Quotable lines from high ratings first; weaker ones only to reach the minimum.
-        for floor, min_quality in ((HIGH_RATING, 0.5), (3.0, 0.0)):
+        # Telling lines from high ratings first; plainer or 3-star ones only to reach the minimum.
+        for floor, min_quality in ((HIGH_RATING, MIN_QUALITY), (3.0, 0.0)):
             for score, _rid, sentence, quality, rating, label in ranked:
                 if len(snippets) == limit or (floor < HIGH_RATING and len(snippets) >= MIN_SNIPPETS):
                     break

@@ -105,6 +105,24 @@ BODIES = {
         "{brand_product}, {benefit} 원하면 이거 하나로 끝 🙌",
     ),
 }
+# Gifts are bought for someone else: the copy speaks to the giver, not the giver's skin.
+GIFT_HOOKS = {
+    "friendly": ("{name}님, 소중한 분께 마음을 전할 선물 고민 중이신가요?",
+                 "{name}님, 고마운 분께 드릴 선물 찾고 계셨다면 반가운 소식이에요 :)"),
+    "professional": ("{name} 고객님, 특별한 날을 위한 선물을 제안해 드립니다.",
+                     "{name} 고객님께 마음을 전하기 좋은 {item}{을_를} 소개해 드립니다."),
+    "trendy": ("{name}님, 센스 있는 선물 찾는다면 여기 주목 🎁", "{name}님 선물 고민 끝! 요즘 찐 선물템 🎀"),
+}
+GIFT_BODIES = {
+    "friendly": ("{brand_product}, 받는 분이 반가워할 {item} 선물로 딱이에요.",
+                 "{keyword} 감성을 담은 {brand_product}{으로_로} 마음을 전해 보세요."),
+    "professional": ("{brand_product}{은_는} 품격 있는 선물을 찾으시는 분께 권해 드리는 {item}입니다.",
+                     "{keyword} 감성을 담은 {brand_product}{은_는} 소중한 분께 드리기 좋은 선물입니다."),
+    "trendy": ("선물템 고민 끝, {brand_product} 하나면 센스 인정 🎁", "#{keyword_tag} 무드 선물 = {brand_product} ✨"),
+}
+# Bodies that lean on an ingredient; skipped for fragrances, tools and ingredient-less items.
+INGREDIENT_FREE_CATEGORIES = ("fragrance", "tools")
+
 REVIEWS = {
     "friendly": ("먼저 써 보신 {reviewer} 고객님도 이렇게 말씀하셨어요. “{quote}”", "실제 후기 한 줄 전해 드려요. “{quote}”"),
     "professional": ("{reviewer} 고객 리뷰: “{quote}”", "실사용 리뷰: “{quote}”"),
@@ -218,7 +236,7 @@ def _main_concern(context: DraftContext) -> str:
     return _concerns(context)[0]
 
 
-_VOLUME = re.compile(r"\s+\d+(?:\.\d+)?\s?(?:ml|mL|ML|g|매|개입|ea|EA)$")
+_VOLUME = re.compile(r"\s+\d+(?:\.\d+)?\s?(?:ml|mL|ML|g|매|개입|개|대|ea|EA)(?:\s?[×x]\s?\d+)?$")
 
 
 def display_name(context: DraftContext) -> str:
@@ -293,8 +311,8 @@ def compose(
         "pain": PAINS.get(concern, "푸석하게"),
         "noun": CONCERN_NOUN[concern],
         "benefit": _benefit(context, rng),
-        "ingredient": ingredients[0] if ingredients else "좋은 성분",
-        "ingredients": ", ".join(ingredients) if ingredients else "엄선한 성분",
+        "ingredient": ingredients[0] if ingredients else "",
+        "ingredients": ", ".join(ingredients),
         "keyword": keyword,
         "keyword_tag": keyword.replace(" ", ""),
         "price": f"{product.price:,}" if product.price else "",
@@ -304,8 +322,12 @@ def compose(
     if channel == "sms":
         return _compact(values, tone, header, footer, channel)
 
-    lines = [_fill(rng.choice(HOOKS[tone]), values), ""]
-    lines.append(_fill(rng.choice(BODIES[tone]), values))
+    gift = concern == "gift"
+    bodies = GIFT_BODIES[tone] if gift else BODIES[tone]
+    if not ingredients or product.category in INGREDIENT_FREE_CATEGORIES:
+        bodies = tuple(b for b in bodies if "{ingredient" not in b) or GIFT_BODIES[tone]
+    lines = [_fill(rng.choice(GIFT_HOOKS[tone] if gift else HOOKS[tone]), values), ""]
+    lines.append(_fill(rng.choice(bodies), values))
     claims = [FUNCTION_CLAIMS[f] for f in product.functions if f in FUNCTION_CLAIMS]
     if claims:
         lines.append(_fill(FUNCTION_LINES[tone], {"claims": "·".join(claims)}))

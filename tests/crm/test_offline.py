@@ -11,7 +11,8 @@ from crm.context import BrandGuide, ContextIndex
 from crm.drafting import TONES, Drafter
 from recsys.paths import BRANDS, DEMO_CATALOG
 from recsys.profile import Profile
-from tests.crm._crm_helpers import make_catalog, make_index
+from tests.crm._crm_helpers import BRANDS as TEST_BRANDS
+from tests.crm._crm_helpers import PRODUCTS, make_catalog, make_index
 
 DRY_30S = Profile(age_min=30, age_max=39, gender="F", skin_type="dry", concerns=("moisture",))
 OILY_20S = Profile(age_min=20, age_max=29, gender="F", skin_type="oily", concerns=("acne", "pores"))
@@ -135,3 +136,15 @@ def test_demo_catalog_drafts_pass_the_compliance_checker() -> None:
             assert not errors, (product_id, channel, draft.text, errors)
             checked += 1
     assert checked >= 600
+
+
+def test_gifts_speak_to_the_giver_and_tools_skip_ingredients() -> None:
+    products = [dict(p) for p in PRODUCTS] + [
+        {**PRODUCTS[0], "product_id": "T1", "name": "라온 에어 퍼프 4개입", "category": "tools",
+         "sub_type": "puff", "ingredients": [], "concerns": [], "functions": []},
+    ]
+    index = ContextIndex(make_catalog(products=products), TEST_BRANDS)
+    gift = " ".join(offline.compose(index.context_for(Profile(concerns=("gift",)), "P001"), t) for t in TONES)
+    assert "선물" in gift and "피부가 건조하게" not in gift
+    puff = offline.compose(index.context_for(DRY_30S, "T1"), "professional")
+    assert "성분" not in puff and "4개입" not in puff and "라온 에어 퍼프" in puff
