@@ -147,7 +147,8 @@ _add(_sk("oily") + _co("moisture"),
      "수분 부족 지성|수분부족 지성")
 _add(_sk("combination"), "combination|combination skin|combo|combi|mixed skin|복합성|복합|"
                          "복합성피부")
-_add(_sk("sensitive"), "sensitive|sensitive skin|sensitivity|민감성|민감|예민|민감성피부")
+_add(_sk("sensitive"), "sensitive|sensitive skin|sensitivity|atopic|eczema|민감성|민감|예민|"
+                       "민감성피부|아토피")
 _add(_sk("normal"), "normal|normal skin|중성|중성피부")
 _add(_co("moisture"), "moisture|moisturizing|moisturising|moisturizer|moisturiser|moist|"
                       "hydration|hydrating|hydrate|dryness|dehydration|dehydrated|보습|수분|"
@@ -156,7 +157,7 @@ _add(_co("anti_aging"), "wrinkle|wrinkles|fine lines|fine line|firmness|firming|
                         "anti aging|anti ageing|antiaging|anti age|aging|ageing|anti wrinkle|"
                         "lifting|sagging|mature|mature skin|주름|탄력|안티에이징|노화|리프팅|"
                         "주름개선")
-_add(_co("calming"), "soothing|soothe|calming|calm|redness|irritation|진정|홍조|붉은기|자극|"
+_add(_co("calming"), "soothing|soothe|calming|calm|redness|rosacea|irritation|진정|홍조|붉은기|자극|"
                      "저자극")
 _add(_co("brightening"), "whitening|brightening|brighten|bright|dark spots|dark spot|dullness|"
                          "dull|glow|glowy|tone up|radiance|radiant|pigmentation|"
@@ -308,7 +309,9 @@ def _hints(s: str) -> set[str]:
 # ahead to candidate positions; "not preceded by a digit" is checked just after the first
 # digit with a two-character lookbehind. "₩30k" / "krw 30,000" are rewritten to "30k원"
 # during normalisation, so money always reads number, unit, currency.
-_D1 = r"[0-9](?<![0-9.,].)"  # a digit that starts a number
+# A digit that starts a number: not after a digit, nor after "1," / "1." (inside "1,000").
+_D1 = r"[0-9](?<![0-9].)(?<![0-9][.,].)"
+_NUM_END = r"(?![0-9]|[.,][0-9])"  # "35," ends a number, "35,000" does not
 _NUM = rf"({_D1}(?:[0-9]{{0,2}}(?:,[0-9]{{3}}){{1,3}}|[0-9]{{0,8}}(?:\.[0-9]{{1,2}})?))(?![0-9])"
 _MONEY = rf"{_NUM}(k(?![a-z])|\s*[만천])?\s*(원|won(?![a-z])|krw(?![a-z]))?"
 _CURRENCY_PREFIX = re.compile(r"(?:₩|krw)\s*([0-9][0-9,.]*(?:k(?![a-z])|\s*[만천])?)")
@@ -352,7 +355,7 @@ _A_DECADE_RANGE = re.compile(
     r"|([1-9])(?<![0-9].)0\s*(?:-|~|–|to)\s*([1-9])0\s*(?:대|'?s(?![a-z]))"
 )
 _A_RANGE = re.compile(
-    rf"({_D1}[0-9])\s*(?:-|~|–|to)\s*([0-9]{{2}})(?![0-9.,])\s*"
+    rf"({_D1}[0-9])\s*(?:-|~|–|to)\s*([0-9]{{2}}){_NUM_END}\s*"
     r"(?:세|살|years?\s*old|yrs?\s*old|yo(?![a-z]))?"
     r"|between\s+([0-9]{2})\s+and\s+([0-9]{2})(?![0-9])"
 )
@@ -370,7 +373,7 @@ _A_EXACT = re.compile(
     rf"({_D1}[0-9])(?![0-9])\s*(?:세|살|-?\s*years?\s*-?\s*old|yrs?\s*old|yo(?![a-z])|y/o|y\.o\.?)"
     r"|(?:age|aged|나이|만)\s*([0-9]{2})(?![0-9])"
 )
-_A_BARE = re.compile(r"([0-9](?<![0-9.,:].)[0-9])(?![0-9.,%])")
+_A_BARE = re.compile(rf"({_D1}[0-9]){_NUM_END}(?!\s*%)")
 _BARE_AGE_RANGE = (14, 99)  # bare two-digit numbers outside this are rarely ages ("top 10")
 
 
