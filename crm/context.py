@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,6 +314,8 @@ class ContextIndex:
                 functions=_as_tuple(row.get("functions")),
                 description=str(row.get("description") or ""),
             )
+        # One in-memory connection shared by the bot's worker threads, used under a lock.
+        self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(
             """
@@ -391,16 +394,17 @@ class ContextIndex:
 
     def snippets(self, profile: Profile, product_id: str, limit: int = MAX_SNIPPETS) -> list[ReviewSnippet]:
         """Up to ``limit`` verbatim review snippets from the reviewers most like ``profile``."""
-        rows = self._db.execute(
-            "SELECT id, text, skin_type, concerns, age_band, gender, rating"
-            " FROM reviews WHERE product_id = ?",
-            (product_id,),
-        ).fetchall()
-        if not rows:
-            return []
         concerns = profile.concerns or self.product(product_id).concerns
         terms = [t for c in concerns for t in CONCERN_TERMS.get(c, ())]
-        relevance = self._relevance([r[0] for r in rows], terms)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, text, skin_type, concerns, age_band, gender, rating"
+                " FROM reviews WHERE product_id = ?",
+                (product_id,),
+            ).fetchall()
+            relevance = self._relevance([r[0] for r in rows], terms)
+        if not rows:
+            return []
         band = profile.age_band
         ranked = []
         for rid, text, skin, rconcerns, age_band, gender, rating in rows:

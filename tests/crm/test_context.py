@@ -132,3 +132,12 @@ def test_nullable_columns_from_the_loader_are_read() -> None:
     catalog.interactions = catalog.interactions.astype({"age_min": "Int64", "age_max": "Int64"})
     snippets = ContextIndex(catalog).context_for(DRY_30S, "P001").snippets
     assert {s.reviewer for s in snippets} == {"", "30대/여성/건성"}
+
+
+def test_concurrent_requests_share_the_index(index: ContextIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = index.context_for(DRY_30S, "P001").snippets
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: index.context_for(DRY_30S, "P001").snippets, range(200)))
+    assert all(r == expected for r in results)
