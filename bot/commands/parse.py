@@ -26,6 +26,7 @@ def parse(
     Exits with code 2 and a one-line message when nothing in the text is recognisable.
     """
     from rich.table import Table
+    from rich.text import Text
 
     from recsys.personas import get_persona
     from recsys.profile import ProfileParseError, parse_profile
@@ -33,7 +34,8 @@ def parse(
     try:
         profile = parse_profile(text)
     except ProfileParseError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        # Text, not markup: the message quotes user input, which may contain "[...]".
+        err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
         raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(profile.to_dict(), ensure_ascii=False))

@@ -58,3 +58,9 @@ def test_help_teaches_with_examples() -> None:
     result = runner.invoke(app, ["parse", "--help"])
     assert result.exit_code == 0
     assert "30s dry-skin woman, moisture" in result.stdout and "--json" in result.stdout
+
+
+def test_error_message_shows_user_text_literally() -> None:
+    result = runner.invoke(app, ["parse", "[red]nothing[/red] here"])
+    assert result.exit_code == 2
+    assert "[red]nothing[/red] here" in result.stderr
