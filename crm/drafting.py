@@ -200,7 +200,7 @@ class Drafter:
                 answer = provider.generate_json(system, prompt, schema, timeout_s=self.timeout_s)
             except LLMError as exc:
                 failure = exc
-                log.warning("%s attempt %d failed: %s", provider.name, attempt + 1, exc.kind)
+                log.info("%s attempt %d failed: %s", provider.name, attempt + 1, exc.kind)
                 if exc.kind == "config":
                     break
                 continue
