@@ -65,7 +65,7 @@ def run_recommend(
     profile = with_persona(profile)
     recommendations = list(recommender.recommend(profile, k=k))
     if not recommendations:
-        return RecommendResult(profile, [], None, [])
+        return RecommendResult(profile=profile, recommendations=[], product=None, drafts=[])
     top = recommendations[0]
     drafts = drafter.draft(profile, top.product_id, channel=channel, provider=provider)
-    return RecommendResult(profile, recommendations, top, drafts)
+    return RecommendResult(profile=profile, recommendations=recommendations, product=top, drafts=drafts)
