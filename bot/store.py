@@ -269,7 +269,7 @@ class Store:
         return record, created
 
     def get_request(self, request_id: str) -> RequestRecord | None:
-        rows = list(self.db.query("SELECT * FROM requests WHERE id = ?", [request_id]))
+        rows = self._rows("SELECT * FROM requests WHERE id = ?", [request_id])
         return _request(rows[0]) if rows else None
 
     def set_result(
@@ -317,14 +317,14 @@ class Store:
     def recommendations_for(self, request_id: str) -> list[dict[str, Any]]:
         return [
             json.loads(r["data_json"])
-            for r in self.db.query(
+            for r in self._rows(
                 "SELECT data_json FROM recommendations WHERE request_id = ? ORDER BY rank",
                 [request_id],
             )
         ]
 
     def recent_requests(self, user_id: str, limit: int = 5) -> list[RequestRecord]:
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT * FROM requests WHERE user_id = ? ORDER BY created_at DESC, rowid DESC"
             " LIMIT ?",
             [user_id, limit],
@@ -401,18 +401,18 @@ class Store:
         return version
 
     def get_draft(self, draft_id: str) -> DraftRecord | None:
-        rows = list(self.db.query(_DRAFT_SQL + " WHERE d.id = ?", [draft_id]))
+        rows = self._rows(_DRAFT_SQL + " WHERE d.id = ?", [draft_id])
         return _draft(rows[0]) if rows else None
 
     def drafts_for(self, request_id: str) -> list[DraftRecord]:
-        rows = self.db.query(_DRAFT_SQL + " WHERE d.request_id = ? ORDER BY d.position",
+        rows = self._rows(_DRAFT_SQL + " WHERE d.request_id = ? ORDER BY d.position",
                              [request_id])
         return [_draft(r) for r in rows]
 
     def versions(self, draft_id: str) -> list[dict[str, Any]]:
-        return list(self.db.query(
+        return self._rows(
             "SELECT * FROM draft_versions WHERE draft_id = ? ORDER BY version", [draft_id]
-        ))
+        )
 
     # --- decisions ------------------------------------------------------------------
     def decide(
@@ -461,10 +461,10 @@ class Store:
         if since:
             sql += " WHERE c.created_at >= ?"
             params.append(since)
-        return list(self.db.query(sql + " ORDER BY c.created_at, c.id", params))
+        return self._rows(sql + " ORDER BY c.created_at, c.id", params)
 
     def latest_approvals(self, limit: int = 5) -> list[dict[str, Any]]:
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT c.created_at AS decided_at, c.user_id AS decided_by, d.tone, r.persona,"
             " r.product_id, v.text FROM decisions c JOIN drafts d ON d.id = c.draft_id"
             " JOIN draft_versions v ON v.draft_id = c.draft_id AND v.version = c.version"
@@ -476,7 +476,7 @@ class Store:
 
     def style_examples(self, persona: str, brand_id: str, limit: int = 3) -> list[str]:
         """Approved texts for this persona and brand, newest first: the drafter's style source."""
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT v.text FROM decisions c JOIN drafts d ON d.id = c.draft_id"
             " JOIN draft_versions v ON v.draft_id = c.draft_id AND v.version = c.version"
             " JOIN requests r ON r.id = d.request_id"
@@ -501,10 +501,10 @@ class Store:
 
     def audit_entries(self, request_id: str | None = None) -> list[dict[str, Any]]:
         if request_id is None:
-            return list(self.db.query("SELECT * FROM audit_log ORDER BY id"))
-        return list(self.db.query(
+            return self._rows("SELECT * FROM audit_log ORDER BY id")
+        return self._rows(
             "SELECT * FROM audit_log WHERE request_id = ? ORDER BY id", [request_id]
-        ))
+        )
 
     def claim(self, key: str) -> bool:
         """True the first time ``key`` is seen: makes retried deliveries idempotent."""
@@ -515,6 +515,11 @@ class Store:
             return cur.rowcount == 1
 
     # --- internals ------------------------------------------------------------------
+    def _rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        """Run a query under the lock: sqlite-utils wraps it in a savepoint per call."""
+        with self._lock:
+            return list(self.db.query(sql, params or []))
+
     @staticmethod
     def _audit(conn: Any, actor: str, action: str, request_id: str | None,
                draft_id: str | None, detail: dict[str, Any]) -> None:

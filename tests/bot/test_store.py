@@ -98,3 +98,26 @@ def test_audit_log_is_append_only(store: Store) -> None:
 def test_claim_is_true_once(store: Store) -> None:
     assert store.claim("action:1")
     assert not store.claim("action:1")
+
+
+def test_concurrent_reads_and_writes_share_one_connection_safely(store: Store) -> None:
+    request_id = _request(store)
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(30):
+                draft_id = _draft(store, request_id, f"text {i}-{j}")
+                store.get_draft(draft_id)
+                store.style_examples("dry-30s", "B1")
+                store.decide(draft_id, decision="approved", user_id=f"U{i}")
+        except BaseException as exc:  # noqa: BLE001 - collected for the assert
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(store.drafts_for(request_id)) == 240
