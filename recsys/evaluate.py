@@ -1,0 +1,283 @@
+"""Honest offline evaluation: whole-catalog ranking of held-out interactions.
+
+For every held-out (profile, product) interaction each scorer ranks the *whole* catalog
+for the profile (no filters: reviews carry no category or budget) and we record where the
+product landed. Ties are broken at random (seeded).
+
+Metrics at ``k`` (one relevant product per interaction):
+    hit           product in the top k
+    category_hit  some top-k product shares the held-out product's category
+    ndcg          1 / log2(rank + 1) when rank <= k, else 0
+    mrr           mean of 1 / rank over the full ranking (not truncated)
+    coverage      share of the catalog that appears in at least one top-k list
+
+Protocols (``make_split``): ``random`` (seeded share of interactions), ``time`` (the latest
+share by date) and ``cold`` (all interactions of a seeded set of products, which the model
+never sees, so only product features can rank them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from recsys.baselines import OracleScorer, Scorer, fit_baselines
+from recsys.catalog import Catalog
+from recsys.profile import Profile
+
+PROTOCOLS = ("random", "time", "cold")
+METRICS = ("hit", "category_hit", "ndcg", "mrr", "coverage")
+CHUNK = 512
+
+
+@dataclass
+class Split:
+    protocol: str
+    seed: int
+    holdout: float
+    test_rows: np.ndarray  # row indices into catalog.interactions
+    fingerprint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"protocol": self.protocol, "seed": self.seed, "holdout": self.holdout,
+                "fingerprint": self.fingerprint, "test_rows": [int(r) for r in self.test_rows]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Split":
+        return cls(data["protocol"], int(data["seed"]), float(data["holdout"]),
+                   np.asarray(data["test_rows"], dtype=np.int64), data["fingerprint"])
+
+
+def fingerprint(catalog: Catalog) -> str:
+    """Identifies an interactions frame, so a recorded split is only reused on the same data."""
+    digest = hashlib.sha1()
+    for pid, date in zip(catalog.interactions["product_id"], catalog.interactions["date"]):
+        digest.update(f"{pid}|{date}\n".encode("utf-8"))
+    return f"{len(catalog.interactions)}:{digest.hexdigest()[:16]}"
+
+
+def make_split(catalog: Catalog, rows: np.ndarray, targets: np.ndarray, protocol: str = "random",
+               holdout: float = 0.2, seed: int = 0) -> Split:
+    """Hold out ``holdout`` of the usable ``rows`` (positions ``targets``) by ``protocol``."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}; use one of {', '.join(PROTOCOLS)}")
+    rng = np.random.default_rng(seed)
+    n_test = int(round(holdout * len(rows)))
+    if protocol == "random":
+        test = rng.choice(rows, size=n_test, replace=False) if n_test else rows[:0]
+    elif protocol == "time":
+        dates = catalog.interactions["date"].to_numpy()[rows].astype("datetime64[ns]").astype(np.int64)
+        order = np.argsort(dates, kind="stable")  # NaT sorts first, so undated rows train
+        test = rows[order[len(rows) - n_test:]] if n_test else rows[:0]
+    else:
+        chosen: list[int] = []
+        total = 0
+        counts = np.bincount(targets)
+        for product in rng.permutation(np.unique(targets)):
+            if total >= n_test:
+                break
+            chosen.append(product)
+            total += counts[product]
+        test = rows[np.isin(targets, chosen)]
+    return Split(protocol, seed, holdout, np.sort(test), fingerprint(catalog))
+
+
+def ranks_and_tops(scores: np.ndarray, targets: np.ndarray, k: int, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """1-based rank of each target and the top-k positions, ties broken at random."""
+    order = np.lexsort((rng.random(scores.shape), -scores), axis=-1)
+    ranks = np.argmax(order == targets[:, None], axis=1) + 1
+    return ranks, order[:, :k]
+
+
+def metrics(ranks: np.ndarray, tops: np.ndarray, targets: np.ndarray, categories: np.ndarray, k: int
+            ) -> dict[str, float]:
+    if len(ranks) == 0:
+        return {m: 0.0 for m in METRICS}
+    hit = ranks <= k
+    return {
+        "hit": float(hit.mean()),
+        "category_hit": float((categories[tops] == categories[targets][:, None]).any(axis=1).mean()),
+        "ndcg": float(np.where(hit, 1.0 / np.log2(ranks + 1), 0.0).mean()),
+        "mrr": float((1.0 / ranks).mean()),
+        "coverage": float(len(np.unique(tops)) / len(categories)),
+    }
+
+
+def _rank_all(scorer: Scorer, profiles: Sequence[Profile], targets: np.ndarray, k: int, seed: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    ranks, tops = [], []
+    for start in range(0, len(profiles), CHUNK):
+        s = np.asarray(scorer.score(profiles[start : start + CHUNK]), dtype=np.float64)
+        r, t = ranks_and_tops(s, targets[start : start + CHUNK], k, rng)
+        ranks.append(r)
+        tops.append(t)
+    if not ranks:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, k), dtype=np.int64)
+    return np.concatenate(ranks), np.concatenate(tops)
+
+
+@dataclass
+class ModelScorer:
+    recommender: Any
+    name: str = "model"
+
+    def score(self, profiles: Sequence[Profile]) -> np.ndarray:
+        return self.recommender.score_profiles(profiles)
+
+
+def evaluate(
+    categories: np.ndarray,
+    model: Scorer,
+    train: tuple[Sequence[Profile], np.ndarray],
+    test: tuple[Sequence[Profile], np.ndarray],
+    *,
+    k: int = 3,
+    seed: int = 0,
+    oracle: Any = None,
+) -> dict[str, Any]:
+    """Metrics of ``model``, the baselines (fitted on ``train``) and the oracle on ``test``.
+
+    ``train``/``test`` are (profiles with persona filled, product positions). Returns the
+    stable JSON shape: ``{"k", "n", "model", "baselines", "oracle", "by_persona"}``.
+    """
+    test_profiles, test_targets = test
+    n_products = len(categories)
+    scorers: list[Scorer] = [model, *fit_baselines(n_products, train[0], np.asarray(train[1]), seed)]
+    if oracle is not None:
+        scorers.append(OracleScorer(oracle))
+    personas = np.asarray([p.persona or "" for p in test_profiles])
+    overall: dict[str, dict[str, float]] = {}
+    by_persona: dict[str, dict[str, Any]] = {
+        name: {"n": int((personas == name).sum())} for name in sorted(set(personas))}
+    for scorer in scorers:
+        ranks, tops = _rank_all(scorer, test_profiles, test_targets, k, seed)
+        overall[scorer.name] = metrics(ranks, tops, test_targets, categories, k)
+        for name, entry in by_persona.items():
+            sel = personas == name
+            entry[scorer.name] = metrics(ranks[sel], tops[sel], test_targets[sel], categories, k)
+    baseline_names = [s.name for s in scorers[1:] if s.name != "oracle"]
+
+    def shape(entry: dict[str, Any]) -> dict[str, Any]:
+        return {"model": entry["model"], "baselines": {b: entry[b] for b in baseline_names},
+                "oracle": entry.get("oracle")}
+
+    return {
+        "k": k, "n": int(len(test_targets)), **shape(overall),
+        "by_persona": {name: {"n": entry["n"], **shape(entry)} for name, entry in by_persona.items()},
+    }
+
+
+def train_and_evaluate(
+    catalog: Catalog,
+    protocol: str = "random",
+    *,
+    seed: int = 0,
+    holdout: float = 0.2,
+    k: int = 10,
+    config: Any = None,
+    oracle: Any = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """One protocol end to end: split, train on the rest, evaluate against the baselines."""
+    from dataclasses import replace
+
+    from recsys.recommender import Recommender
+    from recsys.train import TrainConfig, train, usable_interactions
+
+    rows, profiles, targets = usable_interactions(catalog)
+    split = make_split(catalog, rows, targets, protocol, holdout, seed)
+    is_test = np.isin(rows, split.test_rows)
+    config = replace(config or TrainConfig(), seed=seed)
+    unseen = set(catalog.products["product_id"].iloc[np.unique(targets[is_test])]) if protocol == "cold" else ()
+    result = train(catalog, config, train_rows=rows[~is_test], unseen_products=unseen, progress=progress)
+    recommender = Recommender(result.model, result.vocab, catalog)
+    report = evaluate(
+        catalog.products["category"].to_numpy(), ModelScorer(recommender),
+        ([p for p, t in zip(profiles, is_test) if not t], targets[~is_test]),
+        ([p for p, t in zip(profiles, is_test) if t], targets[is_test]),
+        k=k, seed=seed, oracle=oracle,
+    )
+    return {"protocol": protocol, "seed": seed, "train_seconds": round(result.seconds, 2),
+            "best_epoch": result.best_epoch, **report}
+
+
+class EvaluationError(ValueError):
+    """An evaluation that cannot be run as asked; the message says what to pass instead."""
+
+
+def evaluate_model_dir(
+    model_dir: Path,
+    catalog_path: Path | None = None,
+    *,
+    interactions_path: Path | None = None,
+    k: int = 3,
+    in_sample: bool = False,
+    oracle_path: Path | None = None,
+    seed: int = 0,
+) -> tuple[dict[str, Any], Any]:
+    """What ``personabot evaluate`` does. Returns (report, recommender).
+
+    * ``interactions_path`` given: evaluate on exactly that file's interactions; baselines
+      learn from the catalog's own interactions (minus the recorded held-out rows when the
+      catalog is the one the model was trained on).
+    * otherwise: the split recorded at training time (``in_sample``: the training rows,
+      only to compare with the prototype's way of measuring).
+    """
+    from recsys.catalog import load_catalog
+    from recsys.model import load_checkpoint
+    from recsys.paths import DEMO_CATALOG, DEMO_ORACLE
+    from recsys.recommender import Recommender, _resolve_catalog_path
+    from recsys.train import usable_interactions
+
+    model, vocab, meta = load_checkpoint(model_dir)
+    catalog_path = catalog_path or _resolve_catalog_path(meta.get("catalog"))
+    recorded_interactions = _resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
+    split = Split.from_dict(meta["split"]) if meta.get("split") else None
+
+    base = load_catalog(catalog_path, None if interactions_path else recorded_interactions)
+    rows, profiles, targets = usable_interactions(base)
+    same_data = split is not None and split.fingerprint == fingerprint(base)
+    held = np.isin(rows, split.test_rows) if same_data else np.zeros(len(rows), dtype=bool)
+    train_part = ([p for p, h in zip(profiles, held) if not h], targets[~held])
+
+    if interactions_path is not None:
+        catalog = load_catalog(catalog_path, interactions_path)
+        n_base = len(base.interactions)
+        all_rows, all_profiles, all_targets = usable_interactions(catalog)
+        extra = all_rows >= n_base
+        test_part = ([p for p, e in zip(all_profiles, extra) if e], all_targets[extra])
+        source = f"interactions of {interactions_path}"
+    else:
+        catalog = base
+        if in_sample:
+            test_part = train_part
+            source = "training interactions (in-sample: optimistic, for comparison only)"
+        elif split is None:
+            raise EvaluationError(f"{model_dir} was trained on every interaction (--holdout 0), so there is no "
+                                  "held-out split; pass --interactions FILE (or --in-sample)")
+        elif not same_data:
+            raise EvaluationError(f"the interactions of {catalog_path} are not the ones {model_dir} was trained "
+                                  "on, so its recorded split does not apply; pass --interactions FILE")
+        else:
+            test_part = ([p for p, h in zip(profiles, held) if h], targets[held])
+            source = f"held-out {split.protocol} split ({split.holdout:.0%}, seed {split.seed})"
+    if len(test_part[1]) == 0:
+        raise EvaluationError("no interactions with a known product and a customer profile to evaluate on")
+
+    oracle = None
+    if oracle_path is None and Path(catalog_path).resolve() == DEMO_CATALOG.resolve() and DEMO_ORACLE.is_file():
+        oracle_path = DEMO_ORACLE
+    if oracle_path is not None:
+        from recsys.demo_data import Oracle
+        oracle = Oracle.load(oracle_path)
+
+    recommender = Recommender(model, vocab, catalog, meta=meta)
+    report = evaluate(catalog.products["category"].to_numpy(), ModelScorer(recommender), train_part, test_part,
+                      k=k, seed=seed, oracle=oracle)
+    return {"source": source, **report}, recommender

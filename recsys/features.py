@@ -1,0 +1,242 @@
+"""Turn profiles and products into the integer/float tensors the two towers read.
+
+Vocabularies are built once from the training catalog and saved next to the weights, so a
+checkpoint encodes any later catalog exactly as it did in training. Anything not in a
+vocabulary maps to index 0 ("unknown"); in particular a product without training
+interactions gets item id 0, which is what makes cold-start products rankable by their
+features alone. Names are hashed (crc32 of character n-grams, stable across runs and
+machines) so unseen products still get a name signal.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+
+from recsys.profile import CONCERNS, SKIN_TYPES, Profile
+
+AGE_BANDS = (10, 20, 30, 40, 50, 60)
+GENDER_CODES = {"F": 1, "M": 2}
+FUNCTIONS = ("whitening", "wrinkle", "uv")
+# KRW upper edges of the price bands; band 0 is "price unknown".
+PRICE_EDGES = (5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 70_000, 100_000, 150_000)
+
+
+@dataclass
+class Vocab:
+    """Everything needed to encode a catalog the way the model was trained (saved as JSON)."""
+
+    product_ids: list[str]
+    categories: list[str]
+    sub_types: list[str]
+    brands: list[str]
+    ingredients: list[str]
+    personas: list[str]
+    name_buckets: int = 1024
+
+    @classmethod
+    def build(
+        cls,
+        products: pd.DataFrame,
+        trained_product_ids: Iterable[str],
+        personas: Sequence[str],
+        *,
+        name_buckets: int = 1024,
+        max_ingredients: int = 64,
+    ) -> "Vocab":
+        """Item ids only for products seen in training; feature vocabularies from the catalog."""
+        seen = set(trained_product_ids)
+        counts = Counter(i for items in products["ingredients"] for i in _as_list(items))
+        ingredients = [i for i, n in counts.most_common(max_ingredients) if n >= 2]
+        return cls(
+            product_ids=[p for p in products["product_id"] if p in seen],
+            categories=sorted(set(products["category"])),
+            sub_types=sorted({s for s in products["sub_type"] if s}),
+            brands=sorted({_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])}),
+            ingredients=ingredients,
+            personas=list(personas),
+            name_buckets=name_buckets,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Vocab":
+        return cls(**data)
+
+    @property
+    def n_tags(self) -> int:
+        return len(SKIN_TYPES) + len(CONCERNS) + len(FUNCTIONS) + len(self.ingredients)
+
+    @property
+    def n_price_bands(self) -> int:
+        return len(PRICE_EDGES) + 2
+
+
+@dataclass
+class ProfileBatch:
+    age: torch.Tensor  # (B,) 0 unknown, 1..6 decade
+    gender: torch.Tensor  # (B,) 0 unknown, 1 F, 2 M
+    skin: torch.Tensor  # (B,) 0 unknown, 1..5
+    persona: torch.Tensor  # (B,) 0 unknown, 1..P
+    concerns: torch.Tensor  # (B, 9) multi-hot float
+
+    def __len__(self) -> int:
+        return len(self.age)
+
+    def index(self, rows: torch.Tensor) -> "ProfileBatch":
+        return ProfileBatch(*(t[rows] for t in (self.age, self.gender, self.skin, self.persona, self.concerns)))
+
+
+@dataclass
+class ProductBatch:
+    item: torch.Tensor  # (N,) 0 = no id (cold or dropped)
+    category: torch.Tensor
+    sub_type: torch.Tensor
+    brand: torch.Tensor
+    price: torch.Tensor
+    log_price: torch.Tensor  # (N,) log(price / 25,000 KRW), 0 when unknown
+    tags: torch.Tensor  # (N, n_tags) multi-hot: skin types, concerns, functions, ingredients
+    name_ids: torch.Tensor  # flat hashed n-gram ids for EmbeddingBag
+    name_offsets: torch.Tensor  # (N,)
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v) for v in value]
+    return []
+
+
+def _brand_key(brand: Any, brand_id: Any) -> str:
+    return str(brand_id) if isinstance(brand_id, str) and brand_id else str(brand or "")
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def interaction_profiles(frame: pd.DataFrame) -> list[Profile]:
+    """The reviewer/customer profile of each interaction row (no category/budget)."""
+    return [
+        Profile(
+            age_min=_int_or_none(a),
+            age_max=_int_or_none(b),
+            gender=_str_or_none(g),
+            skin_type=_str_or_none(s),
+            concerns=tuple(_as_list(c)),
+            persona=_str_or_none(p),
+        )
+        for a, b, g, s, c, p in zip(
+            frame["age_min"], frame["age_max"], frame["gender"], frame["skin_type"],
+            frame["concerns"], frame["persona"],
+        )
+    ]
+
+
+def has_profile(profile: Profile) -> bool:
+    """True when a profile carries at least one feature the customer tower can use."""
+    return profile.age_band is not None or bool(profile.gender or profile.skin_type or profile.concerns)
+
+
+def encode_profiles(profiles: Sequence[Profile], vocab: Vocab) -> ProfileBatch:
+    persona_index = {p: i + 1 for i, p in enumerate(vocab.personas)}
+    n = len(profiles)
+    age = np.zeros(n, dtype=np.int64)
+    gender = np.zeros(n, dtype=np.int64)
+    skin = np.zeros(n, dtype=np.int64)
+    persona = np.zeros(n, dtype=np.int64)
+    concerns = np.zeros((n, len(CONCERNS)), dtype=np.float32)
+    for row, profile in enumerate(profiles):
+        band = profile.age_band
+        age[row] = AGE_BANDS.index(band) + 1 if band is not None else 0
+        gender[row] = GENDER_CODES.get(profile.gender or "", 0)
+        skin[row] = SKIN_TYPES.index(profile.skin_type) + 1 if profile.skin_type in SKIN_TYPES else 0
+        persona[row] = persona_index.get(profile.persona or "", 0)
+        for concern in profile.concerns:
+            if concern in CONCERNS:
+                concerns[row, CONCERNS.index(concern)] = 1.0
+    return ProfileBatch(
+        torch.from_numpy(age), torch.from_numpy(gender), torch.from_numpy(skin),
+        torch.from_numpy(persona), torch.from_numpy(concerns),
+    )
+
+
+def name_grams(name: str, name_en: str = "") -> list[str]:
+    """Character 2/3-grams of each Korean word plus lower-cased English words."""
+    grams: list[str] = []
+    for word in re.findall(r"\w+", name.lower()):
+        padded = f"<{word}>"
+        grams.extend(padded[i : i + n] for n in (2, 3) for i in range(len(padded) - n + 1))
+    grams.extend(f"en:{w}" for w in re.findall(r"[a-z0-9]+", name_en.lower()))
+    return grams
+
+
+def hash_grams(grams: Iterable[str], buckets: int) -> list[int]:
+    return sorted({zlib.crc32(g.encode("utf-8")) % buckets for g in grams})
+
+
+def price_band(prices: np.ndarray) -> np.ndarray:
+    bands = np.searchsorted(np.asarray(PRICE_EDGES), prices, side="right") + 1
+    return np.where(prices > 0, bands, 0).astype(np.int64)
+
+
+def encode_products(products: pd.DataFrame, vocab: Vocab) -> ProductBatch:
+    """Encode a products frame (``recsys.catalog`` columns) in frame order."""
+    def lookup(values: Iterable[Any], names: list[str]) -> torch.Tensor:
+        index = {v: i + 1 for i, v in enumerate(names)}
+        return torch.tensor([index.get(v, 0) for v in values], dtype=torch.long)
+
+    tag_names = (
+        [f"skin:{s}" for s in SKIN_TYPES] + [f"concern:{c}" for c in CONCERNS]
+        + [f"fn:{f}" for f in FUNCTIONS] + [f"ing:{i}" for i in vocab.ingredients]
+    )
+    tag_index = {t: i for i, t in enumerate(tag_names)}
+    tags = np.zeros((len(products), len(tag_names)), dtype=np.float32)
+    columns = zip(products["skin_types"], products["concerns"], products["functions"], products["ingredients"])
+    for row, (skins, concerns, functions, ingredients) in enumerate(columns):
+        keys = (
+            [f"skin:{s}" for s in _as_list(skins)] + [f"concern:{c}" for c in _as_list(concerns)]
+            + [f"fn:{f}" for f in _as_list(functions)] + [f"ing:{i}" for i in _as_list(ingredients)]
+        )
+        for key in keys:
+            if key in tag_index:
+                tags[row, tag_index[key]] = 1.0
+
+    name_ids: list[int] = []
+    offsets: list[int] = []
+    cache: dict[tuple[str, str], list[int]] = {}
+    for name, name_en in zip(products["name"], products["name_en"]):
+        key = (str(name or ""), str(name_en or ""))
+        if key not in cache:
+            cache[key] = hash_grams(name_grams(*key), vocab.name_buckets)
+        offsets.append(len(name_ids))
+        name_ids.extend(cache[key])
+
+    prices = products["price"].fillna(0).to_numpy(dtype=np.int64)
+    return ProductBatch(
+        item=lookup(products["product_id"], vocab.product_ids),
+        category=lookup(products["category"], vocab.categories),
+        sub_type=lookup(products["sub_type"], vocab.sub_types),
+        brand=lookup((_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])), vocab.brands),
+        price=torch.from_numpy(price_band(prices)),
+        log_price=torch.from_numpy(np.where(prices > 0, np.log(np.maximum(prices, 1) / 25_000.0), 0.0)
+                                   .astype(np.float32)),
+        tags=torch.from_numpy(tags),
+        name_ids=torch.tensor(name_ids, dtype=torch.long),
+        name_offsets=torch.tensor(offsets, dtype=torch.long),
+    )

@@ -1,0 +1,257 @@
+"""Serve recommendations: one matrix-vector product and a top-k over the whole catalog.
+
+Product embeddings and popularity biases are computed once at load into a dense matrix, so
+a query costs one pass of the customer tower, ``E @ u`` and ``argpartition`` — no Python
+loop over products (1M products answer in tens of milliseconds on a laptop CPU; past that,
+put ``E`` in an inner-product ANN index such as faiss, see docs/recsys.md).
+
+Category and budget in a profile are hard filters, not features: the model ranks, the
+filters decide what may be shown. ``men`` products only show up for men (and never for a
+profile marked female); a profile category admits ``men`` products for men too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import torch
+
+from recsys.catalog import Catalog
+from recsys.features import Vocab, encode_products, encode_profiles, interaction_profiles
+from recsys.model import ModelLoadError, TwoTower, load_checkpoint
+from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
+from recsys.profile import Profile
+
+MAX_EXPLANATION = 150
+ENCODE_CHUNK = 65_536
+SKIN_EN = {"dry": "dry-skin", "oily": "oily-skin", "combination": "combination-skin",
+           "sensitive": "sensitive-skin", "normal": "normal-skin"}
+SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
+CONCERN_EN = {"moisture": "moisture", "anti_aging": "anti-aging", "calming": "calming",
+              "brightening": "brightening", "pores": "pores", "acne": "acne care", "gift": "gifting",
+              "repurchase": "repurchase", "ingredients": "clean ingredients"}
+CONCERN_KO = {"moisture": "보습", "anti_aging": "안티에이징", "calming": "진정", "brightening": "미백",
+              "pores": "모공", "acne": "트러블", "gift": "선물", "repurchase": "재구매", "ingredients": "성분"}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    rank: int
+    product_id: str
+    name: str
+    name_en: str
+    brand: str
+    brand_id: str
+    category: str
+    sub_type: str
+    price: int
+    image_url: str | None
+    score: float
+    explanation: str
+
+
+class ReviewEvidence:
+    """Review counts and ratings per product by reviewer skin type and age band.
+
+    Precomputed once so an explanation is a few dict look-ups.
+    """
+
+    def __init__(self, catalog: Catalog):
+        position = {pid: i for i, pid in enumerate(catalog.products["product_id"])}
+        self._stats: dict[tuple[int, str | None, int | None], list[float]] = defaultdict(lambda: [0, 0.0, 0])
+        frame = catalog.interactions
+        if frame.empty:
+            return
+        for profile, pid, rating in zip(interaction_profiles(frame), frame["product_id"], frame["rating"]):
+            pos = position.get(pid)
+            if pos is None:
+                continue
+            rated = rating == rating and rating is not None  # NaN-safe
+            for key in {(pos, profile.skin_type, profile.age_band), (pos, profile.skin_type, None),
+                        (pos, None, profile.age_band), (pos, None, None)}:
+                stat = self._stats[key]
+                stat[0] += 1
+                if rated:
+                    stat[1] += float(rating)
+                    stat[2] += 1
+
+    def best(self, pos: int, skin: str | None, band: int | None) -> tuple[str | None, int | None, int, float | None]:
+        """The most specific reviewer group with enough reviews: (skin, band, n, mean rating)."""
+        for s, b in dict.fromkeys([(skin, band), (skin, None), (None, band), (None, None)]):
+            stat = self._stats.get((pos, s, b))
+            if stat and stat[0] >= (1 if s is None and b is None else 2):
+                return s, b, int(stat[0]), (stat[1] / stat[2] if stat[2] else None)
+        return None, None, 0, None
+
+
+def _who(skin: str | None, band: int | None, n: int, lang: str) -> str:
+    if lang == "ko":
+        parts = ([f"{band}대"] if band else []) + ([SKIN_KO[skin]] if skin in SKIN_KO else [])
+        return " ".join(parts + [f"리뷰어 {n}명"])
+    noun = "reviewer" if n == 1 else "reviewers"
+    who = f"{n} {SKIN_EN[skin]} {noun}" if skin in SKIN_EN else f"{n} {noun}"
+    if band:
+        who += " in their teens" if band == 10 else f" in their {band}s"
+    return who
+
+
+def explain(profile: Profile, product: dict[str, Any], evidence: tuple[str | None, int | None, int, float | None],
+            lang: str = "en") -> str:
+    """A short, concrete reason: matched product targets plus the best review evidence."""
+    matched_skin = profile.skin_type if profile.skin_type in (product.get("skin_types") or ()) else None
+    matched = [c for c in profile.concerns if c in (product.get("concerns") or ())]
+    skin, band, n, rating = evidence
+    if lang == "ko":
+        tags = ([SKIN_KO[matched_skin]] if matched_skin else []) + [CONCERN_KO[c] for c in matched if c in CONCERN_KO]
+        head = f"{'·'.join(tags)} 타깃" if tags else (product.get("sub_type") or product.get("category") or "")
+        tail = (f"{_who(skin, band, n, lang)} 평점 {rating:.1f}★" if rating is not None
+                else f"{_who(skin, band, n, lang)} 구매") if n else "신상품 · 특징 기반 추천"
+    else:
+        tags = ([SKIN_EN[matched_skin].replace("-skin", " skin")] if matched_skin else []) + [
+            CONCERN_EN[c] for c in matched if c in CONCERN_EN]
+        head = f"targets {', '.join(tags)}" if tags else (product.get("sub_type") or product.get("category") or "")
+        tail = (f"{rating:.1f}★ from {_who(skin, band, n, lang)}" if rating is not None
+                else f"bought by {_who(skin, band, n, lang)}") if n else "new: matched on features"
+    text = " · ".join(part for part in (head, tail) if part)
+    return text if len(text) <= MAX_EXPLANATION else text[: MAX_EXPLANATION - 1] + "…"
+
+
+def _resolve_catalog_path(recorded: str | None) -> Path:
+    if not recorded:
+        return DEMO_CATALOG
+    path = Path(recorded)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def record_catalog_path(path: Path) -> str:
+    """How a catalog path is written into model.json: repo-relative when inside the repo."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(resolved)
+
+
+class Recommender:
+    """A trained model bound to a catalog, ready to answer queries."""
+
+    def __init__(self, model: TwoTower, vocab: Vocab, catalog: Catalog, *, meta: dict[str, Any] | None = None,
+                 pop_weight: float | None = None, persona_of: Callable[[Profile], str] | None = None):
+        self.model = model.eval()
+        self.vocab = vocab
+        self.catalog = catalog
+        self.meta = meta or {}
+        self.temperature = model.cfg.temperature
+        self.pop_weight = model.cfg.pop_weight if pop_weight is None else pop_weight
+        self._persona_of = persona_of
+        products = catalog.products
+        embeddings, biases = [], []
+        with torch.inference_mode():
+            for start in range(0, len(products), ENCODE_CHUNK):
+                emb, bias = model.product(encode_products(products.iloc[start : start + ENCODE_CHUNK], vocab))
+                embeddings.append(emb.numpy())
+                biases.append(bias.numpy())
+        dim = model.cfg.dim
+        self.product_embeddings = np.concatenate(embeddings) if embeddings else np.zeros((0, dim), np.float32)
+        self.product_bias = np.concatenate(biases) if biases else np.zeros(0, np.float32)
+        self._ids = products["product_id"].to_numpy()
+        self._position = {pid: i for i, pid in enumerate(self._ids)}
+        self._category = products["category"].to_numpy()
+        self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
+        self._evidence = ReviewEvidence(catalog)
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, catalog: Catalog | str | Path | None = None,
+             *, pop_weight: float | None = None) -> "Recommender":
+        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time."""
+        from recsys.catalog import load_catalog
+
+        model_dir = Path(model_dir) if model_dir is not None else DEMO_MODEL_DIR
+        model, vocab, meta = load_checkpoint(model_dir)
+        if not isinstance(catalog, Catalog):
+            path = Path(catalog) if catalog is not None else _resolve_catalog_path(meta.get("catalog"))
+            if not path.is_file():
+                raise ModelLoadError(f"catalog {path} (recorded in {model_dir}/model.json) not found; "
+                                     "pass the catalog path explicitly (--catalog)")
+            catalog = load_catalog(path, meta.get("interactions") and _resolve_catalog_path(meta["interactions"]))
+        return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
+
+    def _with_persona(self, profile: Profile) -> Profile:
+        if profile.persona:
+            return profile
+        if self._persona_of is None:
+            from recsys.personas import assign_persona
+            self._persona_of = assign_persona
+        return profile.with_persona(self._persona_of(profile))
+
+    def profile_embeddings(self, profiles: Sequence[Profile]) -> np.ndarray:
+        with torch.inference_mode():
+            batch = encode_profiles([self._with_persona(p) for p in profiles], self.vocab)
+            return self.model.customer(batch).numpy()
+
+    def profile_embedding(self, profile: Profile) -> np.ndarray:
+        return self.profile_embeddings([profile])[0]
+
+    def score_profiles(self, profiles: Sequence[Profile]) -> np.ndarray:
+        """Unfiltered scores (B, N) of every product for each profile (for evaluation)."""
+        users = self.profile_embeddings(profiles)
+        return users @ self.product_embeddings.T / self.temperature + self.pop_weight * self.product_bias
+
+    def allowed(self, profile: Profile, exclude: Iterable[str] = ()) -> np.ndarray | None:
+        """Boolean mask of products the profile's hard filters admit (None: all of them)."""
+        mask: np.ndarray | None = None
+
+        def both(cond: np.ndarray) -> None:
+            nonlocal mask
+            mask = cond if mask is None else mask & cond
+
+        if profile.category:
+            cond = self._category == profile.category
+            if profile.gender == "M" and profile.category != "men":
+                cond |= self._category == "men"
+            both(cond)
+        elif profile.gender == "F":
+            both(self._category != "men")
+        if profile.price_min is not None or profile.price_max is not None:
+            lo = profile.price_min if profile.price_min is not None else 1
+            hi = profile.price_max if profile.price_max is not None else np.iinfo(np.int64).max
+            both((self._price >= max(lo, 1)) & (self._price <= hi))
+        excluded = [self._position[pid] for pid in exclude if pid in self._position]
+        if excluded:
+            cond = np.ones(len(self._ids), dtype=bool)
+            cond[excluded] = False
+            both(cond)
+        return mask
+
+    def recommend(self, profile: Profile, k: int = 3, exclude: Iterable[str] = (), *, lang: str = "en"
+                  ) -> list[Recommendation]:
+        """The top-``k`` products for ``profile`` that pass its category/budget filters."""
+        profile = self._with_persona(profile)
+        scores = self.score_profiles([profile])[0]
+        mask = self.allowed(profile, exclude)
+        candidates = np.flatnonzero(mask) if mask is not None else None
+        pool = scores[candidates] if candidates is not None else scores
+        k = min(k, len(pool))
+        if k <= 0:
+            return []
+        top = np.argpartition(-pool, k - 1)[:k]
+        top = top[np.argsort(-pool[top], kind="stable")]
+        positions = candidates[top] if candidates is not None else top
+        return [self._recommendation(rank, int(pos), float(scores[pos]), profile, lang)
+                for rank, pos in enumerate(positions, start=1)]
+
+    def _recommendation(self, rank: int, pos: int, score: float, profile: Profile, lang: str) -> Recommendation:
+        row = self.catalog.products.iloc[pos]
+        evidence = self._evidence.best(pos, profile.skin_type, profile.age_band)
+        image = row.get("image_url")
+        return Recommendation(
+            rank=rank, product_id=str(row["product_id"]), name=str(row["name"]), name_en=str(row["name_en"] or ""),
+            brand=str(row["brand"]), brand_id=str(row["brand_id"] or ""), category=str(row["category"]),
+            sub_type=str(row["sub_type"] or ""), price=int(self._price[pos]),
+            image_url=image if isinstance(image, str) and image else None, score=round(score, 4),
+            explanation=explain(profile, row.to_dict(), evidence, lang),
+        )

@@ -1,0 +1,263 @@
+"""Train the two-tower model with a full-catalog softmax and early stopping.
+
+Each step scores a batch of reviewer profiles against *every* product (a few hundred to a
+few thousand: cheap) and minimises the cross-entropy of the product they actually
+reviewed — the maximum-likelihood estimate of P(product | profile), which is exactly what
+ranking needs. No negative sampling, so no sampling bias to correct. Profile fields and
+item ids are dropped at random so partial profiles and unseen products work at serving.
+
+One dataclass holds every knob; the same seed gives the same model on the same machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from recsys.catalog import Catalog
+from recsys.features import (
+    ProductBatch, ProfileBatch, Vocab, encode_products, encode_profiles, has_profile, interaction_profiles,
+)
+from recsys.model import ModelConfig, TwoTower, save_checkpoint
+from recsys.profile import Profile
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 0
+    epochs: int = 60
+    batch_size: int = 256
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    item_dropout: float = 0.8
+    bias_dropout: float = 0.2
+    field_dropout: float = 0.15
+    val_fraction: float = 0.1
+    patience: int = 6
+    threads: int = 1  # intra-op threads; this model is too small to gain from more
+    # model shape (see recsys.model.ModelConfig)
+    field_dim: int = 16
+    hidden: int = 128
+    dim: int = 32
+    dropout: float = 0.1
+    temperature: float = 0.1
+    pop_weight: float = 1.0
+    name_buckets: int = 1024
+    max_ingredients: int = 64
+
+    def model_hyper(self) -> dict[str, Any]:
+        keys = ("field_dim", "hidden", "dim", "dropout", "temperature", "pop_weight")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass
+class TrainResult:
+    model: TwoTower
+    vocab: Vocab
+    config: TrainConfig
+    best_epoch: int
+    val_loss: float
+    val_hit10: float
+    n_train: int
+    n_val: int
+    seconds: float
+    history: list[dict[str, float]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "best_epoch": self.best_epoch, "val_loss": round(self.val_loss, 4),
+            "val_hit10": round(self.val_hit10, 4), "n_train": self.n_train, "n_val": self.n_val,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class TrainingDataError(ValueError):
+    """No usable interactions; the message says which file to pass."""
+
+
+def usable_interactions(catalog: Catalog, persona_of: Callable[[Profile], str] | None = None
+                        ) -> tuple[np.ndarray, list[Profile], np.ndarray]:
+    """Rows of ``catalog.interactions`` with a known product and some profile.
+
+    Returns (row indices, profiles with persona filled in, product positions).
+    """
+    if persona_of is None:
+        from recsys.personas import assign_persona as persona_of
+    position = {pid: i for i, pid in enumerate(catalog.products["product_id"])}
+    rows, profiles, targets = [], [], []
+    frame = catalog.interactions
+    for row, (profile, pid) in enumerate(zip(interaction_profiles(frame), frame["product_id"])):
+        if pid in position and has_profile(profile):
+            rows.append(row)
+            profiles.append(profile if profile.persona else profile.with_persona(persona_of(profile)))
+            targets.append(position[pid])
+    return np.asarray(rows, dtype=np.int64), profiles, np.asarray(targets, dtype=np.int64)
+
+
+def _drop_fields(batch: ProfileBatch, p: float) -> ProfileBatch:
+    if p <= 0:
+        return batch
+    def keep(t: torch.Tensor) -> torch.Tensor:
+        return torch.rand(t.shape[0]) >= p
+    return ProfileBatch(
+        age=batch.age * keep(batch.age), gender=batch.gender * keep(batch.gender),
+        skin=batch.skin * keep(batch.skin), persona=batch.persona * keep(batch.persona),
+        concerns=batch.concerns * keep(batch.concerns).unsqueeze(1),
+    )
+
+
+@torch.no_grad()
+def _validate(model: TwoTower, profiles: ProfileBatch, targets: torch.Tensor, products: ProductBatch
+              ) -> tuple[float, float]:
+    model.eval()
+    logits = model(profiles, products)
+    loss = F.cross_entropy(logits, targets).item()
+    top = logits.topk(min(10, logits.shape[1]), dim=1).indices
+    hit = (top == targets[:, None]).any(dim=1).float().mean().item()
+    return loss, hit
+
+
+def train(
+    catalog: Catalog,
+    config: TrainConfig | None = None,
+    *,
+    train_rows: np.ndarray | None = None,
+    unseen_products: Iterable[str] = (),
+    progress: bool = True,
+    persona_of: Callable[[Profile], str] | None = None,
+) -> TrainResult:
+    """Fit a model on ``catalog``'s interactions (only ``train_rows`` of them when given).
+
+    ``unseen_products`` simulates products launched after training (the cold-start
+    protocol): they are left out of the softmax and the vocabularies entirely, as if the
+    catalog had not listed them yet.
+    """
+    config = config or TrainConfig()
+    torch.set_num_threads(max(1, config.threads))
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    start = time.perf_counter()
+
+    unseen = set(unseen_products)
+    products = catalog.products[~catalog.products["product_id"].isin(unseen)].reset_index(drop=True)
+    rows, profiles, targets = usable_interactions(Catalog(products, catalog.interactions), persona_of)
+    if train_rows is not None:
+        keep = np.isin(rows, train_rows)
+        profiles = [p for p, k in zip(profiles, keep) if k]
+        rows, targets = rows[keep], targets[keep]
+    if len(rows) < 10:
+        raise TrainingDataError(
+            f"only {len(rows)} interactions with a product in the catalog and a customer profile; "
+            "pass reviews with profile_info or --interactions customers.json"
+        )
+    order = rng.permutation(len(rows))
+    n_val = max(1, int(round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0
+    val_idx, fit_idx = order[:n_val], order[n_val:]
+
+    vocab = Vocab.build(
+        products, set(products["product_id"].iloc[targets[fit_idx]]), sorted({p.persona for p in profiles}),
+        name_buckets=config.name_buckets, max_ingredients=config.max_ingredients,
+    )
+    model = TwoTower(ModelConfig.for_vocab(vocab, **config.model_hyper()))
+    product_batch = encode_products(products, vocab)
+    all_profiles = encode_profiles(profiles, vocab)
+    all_targets = torch.from_numpy(targets)
+    fit_p, fit_t = all_profiles.index(torch.from_numpy(fit_idx)), all_targets[fit_idx]
+    val_p, val_t = all_profiles.index(torch.from_numpy(val_idx)), all_targets[val_idx]
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = math.ceil(len(fit_idx) / config.batch_size)
+    shuffle = torch.Generator().manual_seed(config.seed)
+    best = (math.inf, 0.0, 0, copy.deepcopy(model.state_dict()))
+    history: list[dict[str, float]] = []
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]training[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        TimeElapsedColumn(), disable=not progress, transient=False,
+    ) as bar:
+        task = bar.add_task("", total=config.epochs)
+        for epoch in range(1, config.epochs + 1):
+            model.train()
+            perm = torch.randperm(len(fit_idx), generator=shuffle)
+            total = 0.0
+            for step in range(steps_per_epoch):
+                batch = perm[step * config.batch_size : (step + 1) * config.batch_size]
+                logits = model(_drop_fields(fit_p.index(batch), config.field_dropout), product_batch,
+                               item_dropout=config.item_dropout, bias_dropout=config.bias_dropout)
+                loss = F.cross_entropy(logits, fit_t[batch])
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(batch)
+            train_loss = total / len(fit_idx)
+            val_loss, val_hit = _validate(model, val_p, val_t, product_batch) if n_val else (train_loss, 0.0)
+            history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_hit10": val_hit})
+            if val_loss < best[0]:
+                best = (val_loss, val_hit, epoch, copy.deepcopy(model.state_dict()))
+            bar.update(task, advance=1, description=(
+                f"loss {train_loss:.3f} · val loss {val_loss:.3f} · val Hit@10 {val_hit:.3f} (best ep {best[2]})"))
+            if epoch - best[2] >= config.patience:
+                break
+
+    model.load_state_dict(best[3])
+    model.eval()
+    return TrainResult(
+        model=model, vocab=vocab, config=config, best_epoch=best[2], val_loss=best[0], val_hit10=best[1],
+        n_train=len(fit_idx), n_val=n_val, seconds=time.perf_counter() - start, history=history,
+    )
+
+
+def train_to_dir(
+    catalog_path: Path,
+    out_dir: Path,
+    config: TrainConfig | None = None,
+    *,
+    interactions_path: Path | None = None,
+    holdout: float = 0.2,
+    protocol: str = "random",
+    progress: bool = True,
+) -> dict[str, Any]:
+    """What ``personabot train`` does: hold out a seeded split, train, save, summarise.
+
+    The split is recorded in ``model.json`` so ``personabot evaluate`` measures on exactly
+    the interactions the model never saw.
+    """
+    from recsys.catalog import load_catalog
+    from recsys.evaluate import fingerprint, make_split
+    from recsys.recommender import record_catalog_path
+
+    config = config or TrainConfig()
+    catalog = load_catalog(catalog_path, interactions_path)
+    rows, _, targets = usable_interactions(catalog)
+    split = None
+    unseen: set[str] = set()
+    train_rows = rows
+    if holdout > 0:
+        split = make_split(catalog, rows, targets, protocol, holdout, config.seed)
+        train_rows = rows[~np.isin(rows, split.test_rows)]
+        if protocol == "cold":
+            held = targets[np.isin(rows, split.test_rows)]
+            unseen = set(catalog.products["product_id"].iloc[np.unique(held)])
+    result = train(catalog, config, train_rows=train_rows, unseen_products=unseen, progress=progress)
+    meta = {
+        "catalog": record_catalog_path(catalog_path),
+        "interactions": record_catalog_path(interactions_path) if interactions_path else None,
+        "fingerprint": fingerprint(catalog),
+        "split": split.to_dict() if split else None,
+        "train_config": asdict(config),
+        "summary": result.summary(),
+        "history": [{k: round(v, 5) for k, v in h.items()} for h in result.history],
+    }
+    save_checkpoint(out_dir, result.model, result.vocab, meta)
+    return {**result.summary(), "n_test": int(len(split.test_rows)) if split else 0,
+            "protocol": protocol if split else None, "out": str(out_dir)}
