@@ -9,7 +9,8 @@ a clear message on that request (and an audit entry) instead of a dead process.
 
 :class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digest_listeners.register``
 receive: the store, the services, the approval policy, the rate limiter and the language
-resolver.
+resolver, plus ``extras`` for features that plug in (``extras["settings"]`` is the
+Settings the app runs with; the digests keep theirs in ``extras["digests"]``).
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def build_deps(settings: Settings, store: Store, services: Services) -> BotDeps:
                               allow_self_approval=settings.allow_self_approval),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         languages=LanguageResolver(settings.bot_language),
+        extras={"settings": settings},
     )
 
 

@@ -69,15 +69,22 @@ def register(app: typer.Typer) -> None:
         except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
             fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
                  f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
-        if mode == "socket":
-            err_console.print("personabot: Socket Mode (no public URL needed)")
-            run_socket_mode(bolt_app, settings)
-            return
-        bind_port = port or settings.port
-        err_console.print(f"personabot: HTTP mode on {host}:{bind_port} "
-                          f"(POST /slack/events, GET /healthz)")
-        http_server(bolt_app, host=host, port=bind_port).run()
-        bolt_app.listener_runner.listener_executor.shutdown(wait=True)
+        digests = deps.extras.get("digests")  # the weekly scheduler, when registered
+        if digests is not None:
+            digests.start()
+        try:
+            if mode == "socket":
+                err_console.print("personabot: Socket Mode (no public URL needed)")
+                run_socket_mode(bolt_app, settings)
+            else:
+                bind_port = port or settings.port
+                err_console.print(f"personabot: HTTP mode on {host}:{bind_port} "
+                                  f"(POST /slack/events, GET /healthz)")
+                http_server(bolt_app, host=host, port=bind_port).run()
+        finally:
+            if digests is not None:
+                digests.shutdown()
+            bolt_app.listener_runner.listener_executor.shutdown(wait=True)
 
     @app.command()
     def approvals(
