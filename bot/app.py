@@ -49,21 +49,21 @@ class ListenerExecutor(Executor):
         self._work.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def make_client(settings: Settings) -> WebClient:
-    """A Web API client for ``SLACK_API_URL`` with rate-limit, 5xx and connection retries."""
+def make_client(settings: Settings, *, quick: bool = False) -> WebClient:
+    """A Web API client for ``SLACK_API_URL`` with rate-limit, 5xx and connection retries.
+
+    ``quick`` is for lookups made inside an ack: a 1.5 s timeout and no retry sleeps.
+    """
     if settings.slack_bot_token is None:
         raise SettingsError("SLACK_BOT_TOKEN: missing (the xoxb- token from OAuth & Permissions)")
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=base_url,
-        timeout=30,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    retries = [] if quick else [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base_url,
+                     timeout=1.5 if quick else 30, retry_handlers=retries)
 
 
 def build_app(settings: Settings, deps: BotDeps) -> App:
@@ -79,6 +79,7 @@ def build_app(settings: Settings, deps: BotDeps) -> App:
         listener_executor=ListenerExecutor(settings.listener_threads),
         logger=logging.getLogger("bot.bolt"),
     )
+    deps.languages.lookup_client = make_client(settings, quick=True)
     listeners.register(app, deps)
     from bot import digest_listeners
 

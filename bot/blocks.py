@@ -88,9 +88,12 @@ def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> l
 def product_block(rec: dict[str, Any], lang: str) -> dict[str, Any]:
     e = mrkdwn.escape
     score = rec.get("score")
-    score_text = f"{float(score):.3f}" if isinstance(score, (int, float)) else e(score)
+    score_text = f"{float(score):.2f}" if isinstance(score, (int, float)) else e(score)
+    name = e(rec.get("name", ""))
+    if lang == "en" and rec.get("name_en"):
+        name += f" ({e(rec['name_en'])})"
     lines = [
-        f"*{e(rec.get('rank', ''))}. {e(rec.get('name', ''))}* · {e(rec.get('brand', ''))}",
+        f"*{e(rec.get('rank', ''))}. {name}* · {e(rec.get('brand', ''))}",
         f"{e(rec.get('category', ''))} · {_won(rec.get('price'))} · {t('score', lang)} {score_text}",
     ]
     if rec.get("explanation"):

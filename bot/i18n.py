@@ -167,8 +167,11 @@ def language_from_locale(locale: str | None) -> Language:
 class LanguageResolver:
     """Picks each user's UI language: the ``BOT_LANGUAGE`` setting, else their Slack locale."""
 
-    def __init__(self, setting: str = "auto") -> None:
+    def __init__(self, setting: str = "auto", lookup_client: Any = None) -> None:
         self.setting = setting
+        # users.info runs inside acks (3 s budget): a quick client without rate-limit
+        # sleeps; a slow or failed lookup just means the default language this time.
+        self.lookup_client = lookup_client
         self._cache: dict[str, Language] = {}
         self._lock = threading.Lock()
 
@@ -182,7 +185,7 @@ class LanguageResolver:
         if cached:
             return cached
         try:
-            info = client.users_info(user=user_id, include_locale=True)
+            info = (self.lookup_client or client).users_info(user=user_id, include_locale=True)
             lang = language_from_locale((info.get("user") or {}).get("locale"))
         except Exception as exc:  # the UI language is never worth failing a request for
             log.warning("users.info failed for a user (%s); using %s", type(exc).__name__,

@@ -377,3 +377,27 @@ def test_signature_helper_matches_slack_sdk() -> None:
     assert SignatureVerifier(SECRET).is_valid(
         "a=b", headers["X-Slack-Request-Timestamp"], headers["X-Slack-Signature"])
 
+
+
+
+def test_clients_retry_slack_failures_but_ack_lookups_never_sleep(bot: BotHarness) -> None:
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+
+    from bot.app import make_client
+
+    kinds = {type(h) for h in bot.app.client.retry_handlers}
+    assert kinds == {ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
+                     ServerErrorRetryHandler}
+    assert bot.app.client.base_url == bot.slack.api_url
+    assert make_client(bot.settings, quick=True).retry_handlers == []
+    assert bot.deps.languages.lookup_client.retry_handlers == []
+
+    user = unique("UREQ")
+    bot.slack.script("users.info", FakeReply.rate_limited(retry_after=30))
+    ack = bot.command("30s dry woman moisture", user_id=user)
+    assert ack.status == 200
+    bot.posted_for(user)

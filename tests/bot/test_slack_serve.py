@@ -132,3 +132,13 @@ def test_approvals_report_lists_and_exports_decisions(
         cli, ["approvals", "--since", "2999-01-01"]).output
     bad = CliRunner().invoke(cli, ["approvals", "--since", "last tuesday"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_socket_mode_is_chosen_by_the_app_token() -> None:
+    from bot.server import check_settings
+    from bot.settings import SettingsError, load_settings
+
+    assert check_settings(load_settings(slack_bot_token=TOKEN, slack_app_token="xapp-1-A")) == "socket"
+    assert check_settings(load_settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET)) == "http"
+    with pytest.raises(SettingsError, match="xapp-"):
+        check_settings(load_settings(slack_bot_token=TOKEN, slack_app_token="xoxb-wrong"))
