@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/digest"
 MAX_TEXT = 500
+MAX_LISTED = 15  # keeps the reply under Slack's ~4,000-character message limit
 DEFAULT_WEEKDAY, DEFAULT_HOUR, DEFAULT_MINUTE = 0, 9, 0
 
 WEEKDAY_WORDS: dict[str, int] = {}
@@ -184,8 +185,10 @@ class DigestHandlers:
         now = self.clock()
         lines = [
             subscription_line(sub, now, next(iter(self.digests.store.runs(sub.id, limit=1)), None))
-            for sub in subs
+            for sub in subs[:MAX_LISTED]
         ]
+        if len(subs) > MAX_LISTED:
+            lines.append(f"…and {len(subs) - MAX_LISTED} more: `personabot digest status` lists all.")
         return "*Digest subscriptions*\n" + "\n".join(lines)
 
     def unsubscribe(self, cmd: DigestCommand, user_id: str) -> str:

@@ -381,8 +381,8 @@ class DigestStore:
         )
         return [_run(r) for r in rows]
 
-    def previous_snapshot(self, sub_id: int, period: datetime) -> dict[str, list[str]] | None:
-        """What the last digest before ``period`` showed (persona -> product ids), if any."""
+    def previous_snapshot(self, sub_id: int, period: datetime) -> dict[str, list[dict[str, str]]] | None:
+        """What the last digest before ``period`` showed (persona -> ranked products), if any."""
         rows = self._query(
             "SELECT payload FROM digest_runs WHERE subscription_id = ? AND period < ?"
             " AND state IN ('posted', 'recorded') AND payload IS NOT NULL"

@@ -208,7 +208,7 @@ class SlackPoster:
         self.client.chat_postMessage(channel=user_id, text=text)
 
 
-Composer = Callable[[Subscription, datetime, "dict[str, list[str]] | None"], dict[str, Any]]
+Composer = Callable[[Subscription, datetime, "dict[str, Any] | None"], dict[str, Any]]
 PostedHook = Callable[[Subscription, Run, dict[str, Any], dict[str, str]], None]
 
 

@@ -9,9 +9,17 @@ from typing import Iterator
 
 import pytest
 
-from bot.digest_listeners import DigestCommand, DigestCommandError, parse_digest_command
+from bot.digest_listeners import (
+    DigestCommand,
+    DigestCommandError,
+    DigestHandlers,
+    parse_digest_command,
+)
 from bot.digest_store import DigestStore
-from tests.bot._digest_helpers import PERSONAS, FakeSources
+from bot.scheduler import build_digests
+from bot.settings import load_settings
+from bot.store import Store
+from tests.bot._digest_helpers import PERSONAS, SEOUL_MONDAY_9, FakeSources, utc
 from tests.bot._slack_helpers import CHANNEL, BotHarness, slash_command_body
 
 
@@ -149,3 +157,14 @@ def test_a_forged_request_is_refused(harness: BotHarness) -> None:
     response = harness.send(body, secret="not-the-secret")
     assert response.status == 401
     assert DigestStore.open(harness.settings.db_path).subscriptions() == []
+
+
+def test_list_stays_within_one_message_with_many_subscriptions(tmp_path: Path) -> None:
+    settings = load_settings(db_path=tmp_path / "bot.db")
+    digests = build_digests(settings, None, Store.open(settings.db_path), sources=FakeSources())
+    for i in range(20):
+        digests.store.subscribe("all", f"C{i:03d}", SEOUL_MONDAY_9, "U1", utc(2026, 11, 1))
+    text = DigestHandlers(digests).list()
+    assert len(text) < 4000
+    assert "<#C014>" in text and "<#C015>" not in text
+    assert text.endswith("…and 5 more: `personabot digest status` lists all.")
