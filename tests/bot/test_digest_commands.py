@@ -4,8 +4,10 @@ requests to the real Bolt app talking to the fake Slack Web API."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -168,3 +170,23 @@ def test_list_stays_within_one_message_with_many_subscriptions(tmp_path: Path) -
     assert len(text) < 4000
     assert "<#C014>" in text and "<#C015>" not in text
     assert text.endswith("…and 5 more: `personabot digest status` lists all.")
+
+
+def test_a_subscription_made_in_slack_is_scheduled_by_a_restarted_process(harness: BotHarness) -> None:
+    seen = len(harness.slack.calls_to("response_url"))
+    digest(harness, "subscribe 지성 모공 <#CPRIVATE|ops> 금 18:30")
+    responses(harness, 1, seen)
+    [sub] = [s for s in DigestStore.open(harness.settings.db_path).subscriptions()
+             if s.channel_id == "CPRIVATE"]
+    # A fresh process (what `personabot serve` builds after a restart) reads the table.
+    restarted = build_digests(harness.settings, None, Store.open(harness.settings.db_path),
+                              sources=FakeSources())
+    try:
+        restarted.scheduler.start(paused=True)
+        job = restarted.scheduler.scheduler.get_job(sub.job_id)
+        local = job.next_run_time.astimezone(ZoneInfo("Asia/Seoul"))
+        assert (local.strftime("%a %H:%M"), local.utcoffset()) == ("Fri 18:30", timedelta(hours=9))
+        assert job.args == (sub.id,) and sub.persona == "Oily_Pores"
+    finally:
+        restarted.shutdown()
+        restarted.store.unsubscribe(sub.id, "UTEST", utc(2026, 11, 1))

@@ -11,12 +11,14 @@ from typing import Any, Iterator
 
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 
 from bot import blocks
 from bot.digest_store import ALL_PERSONAS, DigestStore, iso
 from bot.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
 from bot.settings import load_settings
 from bot.store import Store
+from recsys import paths
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources, SimulatedCrash
 from tests.bot._slack_helpers import APPROVERS, TOKEN, BotHarness, draft_ids
 from tests.fakes.fake_slack import FakeReply, FakeSlack
@@ -132,3 +134,22 @@ def test_a_digest_card_is_approved_with_the_recommend_buttons(tmp_path: Path) ->
         assert harness.store.get_draft(draft_id).status == "approved"
     finally:
         harness.stop()
+
+
+@pytest.mark.skipif(not (paths.DEMO_MODEL_DIR / "model.json").exists(), reason="demo model not trained")
+def test_the_real_all_persona_digest_renders_within_slack_limits(tmp_path: Path, slack: FakeSlack) -> None:
+    settings = load_settings(db_path=tmp_path / "bot.db", slack_api_url=slack.api_url)
+    approvals = Store.open(settings.db_path)
+    digests = build_digests(settings, WebClient(token=TOKEN, base_url=slack.api_url), approvals)
+    digests.runner.render_chart = None
+    sub = subscribe(digests)
+    assert digests.runner.run_period(sub, last_fire(sub.schedule, utc_now())).status == "recorded"
+    posts = slack.calls_to("chat.postMessage")
+    assert len(posts) == 1 + 6                      # the digest, then one card per persona
+    for call in posts:
+        assert 1 <= len(call.args["blocks"]) <= 50 and len(call.args["text"]) <= 3000
+        for raw in call.args["blocks"]:
+            Block.parse(raw).validate_json()
+    for card in posts[1:]:
+        [draft_id] = draft_ids(card)
+        assert approvals.get_draft(draft_id).provider == "offline"
