@@ -38,7 +38,7 @@ Clock = Callable[[], datetime]
 
 MARKER_EVENT = "personabot_digest"
 MISFIRE_GRACE = timedelta(hours=6)
-CLAIM_TTL = timedelta(minutes=5)
+CLAIM_TTL = timedelta(minutes=15)  # longer than the slowest compose (6 LLM drafts with retries)
 LEASE_TTL = timedelta(seconds=90)
 LEASE_RENEW_EVERY = timedelta(seconds=30)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
@@ -381,7 +381,6 @@ class DigestScheduler:
         clock: Clock = utc_now,
         lease_ttl: timedelta = LEASE_TTL,
         grace: timedelta = MISFIRE_GRACE,
-        scheduler: Any = None,
     ) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -393,9 +392,10 @@ class DigestScheduler:
         self.lease_ttl = lease_ttl
         self.grace = grace
         self.is_leader = False
-        self.scheduler = scheduler or BackgroundScheduler(
+        self.scheduler = BackgroundScheduler(
             timezone=ZoneInfo(team_timezone),
-            executors={"default": ThreadPoolExecutor(2)},
+            # The lease has its own thread, so long digest jobs never delay its renewal.
+            executors={"default": ThreadPoolExecutor(2), "lease": ThreadPoolExecutor(1)},
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -411,6 +411,7 @@ class DigestScheduler:
             seconds=int(LEASE_RENEW_EVERY.total_seconds()),
             id=self.LEASE_JOB,
             replace_existing=True,
+            executor="lease",
             misfire_grace_time=None,
         )
         self.tick()

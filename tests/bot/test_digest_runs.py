@@ -10,7 +10,7 @@ import pytest
 
 from bot.digest_store import ALL_PERSONAS, DigestStore, Subscription
 from bot.digests import DigestComposer
-from bot.scheduler import DigestRunner
+from bot.scheduler import CLAIM_TTL, DigestRunner
 from bot.store import Store
 from tests.bot._digest_helpers import (
     SEOUL_MONDAY_9,
@@ -81,7 +81,7 @@ def test_crash_between_posting_and_recording_then_restart_posts_once(env: Setup)
 
     restarted = env.runner("B")
     assert restarted.resume_unfinished() == []          # the claim is still live
-    env.clock.advance(minutes=6)                        # ...and now it has expired
+    env.clock.advance(seconds=CLAIM_TTL.total_seconds() + 60)                        # ...and now it has expired
     [outcome] = restarted.resume_unfinished()
     assert outcome.status == "recorded"
     assert len(env.poster.messages("C1")) == 1          # found by its marker, not reposted
@@ -100,7 +100,7 @@ def test_crash_in_the_recorder_then_restart_records_without_reposting(env: Setup
 
     recorded: list[dict[str, str]] = []
     restarted = env.runner("B", on_posted=lambda sub, run, payload, posted: recorded.append(posted))
-    env.clock.advance(minutes=6)
+    env.clock.advance(seconds=CLAIM_TTL.total_seconds() + 60)
     [outcome] = restarted.resume_unfinished()
     assert outcome.status == "recorded"
     assert env.poster.post_calls == 1
@@ -117,7 +117,7 @@ def test_a_recorder_error_keeps_the_run_posted_until_a_later_pass_records_it(env
 
     runner = env.runner(on_posted=flaky)
     assert runner.run_period(env.sub, PERIOD).status == "posted"
-    env.clock.advance(minutes=6)
+    env.clock.advance(seconds=CLAIM_TTL.total_seconds() + 60)
     assert [o.status for o in runner.resume_unfinished()] == ["recorded"]
     assert env.poster.post_calls == 1 and len(calls) == 2
 
@@ -132,7 +132,7 @@ def test_crash_midway_through_a_multi_part_digest_posts_each_part_once(env: Setu
     env.poster.crash_after_posts = 2                    # digest + first card, then death
     with pytest.raises(SimulatedCrash):
         env.runner("A", compose=composer, on_posted=composer.on_posted).run_period(env.sub, PERIOD)
-    env.clock.advance(minutes=6)
+    env.clock.advance(seconds=CLAIM_TTL.total_seconds() + 60)
     [outcome] = env.runner("B", compose=composer, on_posted=composer.on_posted).resume_unfinished()
     assert outcome.status == "recorded"
 
