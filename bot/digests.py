@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.mrkdwn import clip, escape
 from recsys.profile import Profile
 
 MAX_BLOCKS = 50
@@ -215,7 +216,6 @@ def compose_digest(
     *,
     period_label: str,
     k: int = TOP_K,
-    with_draft: bool = True,
 ) -> Digest:
     """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot."""
     sections = []
@@ -227,7 +227,7 @@ def compose_digest(
         draft = None
         if products:
             highlights = sources.highlights(info.profile, products[0].product_id, HIGHLIGHTS)
-            draft = sources.draft(info.profile, products[0]) if with_draft else None
+            draft = sources.draft(info.profile, products[0])
         sections.append(
             PersonaDigest(info, lines, dropped, tuple(highlights[:HIGHLIGHTS]), draft, before is None)
         )
@@ -236,15 +236,6 @@ def compose_digest(
 
 
 # -- Block Kit -------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """mrkdwn-escape catalog, review and LLM text so it cannot ping or spoof links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _price(won: int) -> str:
