@@ -8,13 +8,14 @@ import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot import blocks
-from bot.digest_store import ALL_PERSONAS, DigestStore, iso
+from bot.digest_store import ALL_PERSONAS, DigestStore, Schedule, iso
 from bot.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
 from bot.settings import load_settings
 from bot.store import Store
@@ -153,3 +154,25 @@ def test_the_real_all_persona_digest_renders_within_slack_limits(tmp_path: Path,
     for card in posts[1:]:
         [draft_id] = draft_ids(card)
         assert approvals.get_draft(draft_id).provider == "offline"
+
+
+def test_the_apps_scheduler_posts_a_due_digest_once_started(tmp_path: Path) -> None:
+    """What `personabot serve` runs: the app's Digests started, a digest due 30 minutes ago."""
+    harness = BotHarness(tmp_path).start()
+    digests = harness.deps.extras["digests"]
+    try:
+        digests.composer.sources = FakeSources()
+        digests.runner.render_chart = None
+        now = utc_now()
+        local = (now - timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Seoul"))
+        schedule = Schedule(local.weekday(), local.hour, local.minute, "Asia/Seoul")
+        sub, _ = digests.store.subscribe("all", "CDIGEST", schedule, "UOWNER", now - timedelta(days=1))
+        digests.start()
+        harness.slack.wait_for("chat.postMessage", count=3, timeout=20,
+                               where=lambda c: c.args.get("channel") == "CDIGEST")
+    finally:
+        digests.shutdown()
+        harness.stop()
+    [run] = digests.store.runs(sub.id)
+    assert run.state == "recorded" and run.period == iso(last_fire(schedule, now))
+    assert len(harness.slack.calls_to("chat.postMessage")) == 3
