@@ -497,11 +497,6 @@ class DigestScheduler:
             return RunOutcome("skipped", None, "missed beyond the grace period")
         return self.runner.run_period(sub, period)
 
-    def next_runs(self) -> dict[int, datetime]:
-        """Subscription id -> next fire time (from the table, valid in any process)."""
-        now = self.clock()
-        return {sub.id: next_fire(sub.schedule, now) for sub in self.store.subscriptions()}
-
 
 # -- wiring ----------------------------------------------------------------------------
 

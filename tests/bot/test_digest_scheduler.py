@@ -101,7 +101,7 @@ def test_jobs_follow_the_table_with_explicit_ids_and_timezones(tmp_path: Path) -
         store.unsubscribe(ny.id, "U1", clock())
         scheduler.tick()
         assert scheduler.scheduler.get_job(ny.job_id) is None
-        assert scheduler.next_runs() == {seoul.id: PERIOD}
+        assert scheduler.scheduler.get_job(seoul.job_id).next_run_time == PERIOD
     finally:
         scheduler.shutdown()
 

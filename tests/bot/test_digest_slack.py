@@ -4,7 +4,6 @@ recovery by ``conversations.history``, and an archived channel reported by DM.""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterator
