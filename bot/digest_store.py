@@ -368,6 +368,29 @@ class DigestStore:
             )
         return [_run(r) for r in rows]
 
+    def record_missed(self, sub_id: int, period: datetime, reason: str, now: datetime) -> Run | None:
+        """Record a period nobody ran in time (the bot was down past the grace); None if it
+        already has a row. Kept ``failed`` without a retry until someone reopens it."""
+        stamp = iso(now)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO digest_runs (subscription_id, period, state, attempts,"
+                " reason, created_at, updated_at) VALUES (?, ?, 'failed', 0, ?, ?, ?)",
+                (sub_id, iso(period), reason[:500], stamp, stamp),
+            )
+            return self._run_where(conn, sub_id, iso(period)) if cur.rowcount == 1 else None
+
+    def reopen(self, sub_id: int, period: datetime, now: datetime) -> bool:
+        """Let a failed period be tried again now with a fresh attempt budget (an operator's
+        call, e.g. after unarchiving the channel); False when there is nothing to reopen."""
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE digest_runs SET attempts = 0, next_attempt_at = ?, updated_at = ?"
+                " WHERE subscription_id = ? AND period = ? AND state = 'failed'",
+                (iso(now), iso(now), sub_id, iso(period)),
+            )
+            return cur.rowcount == 1
+
     def unfinished(self, now: datetime) -> list[Run]:
         """Runs that need work now: retries due, expired claims, posted but unrecorded."""
         stamp = iso(now)

@@ -273,7 +273,7 @@ class DigestRunner:
         posted = dict(run.posted)
         if run.state == "claimed":
             try:
-                if run.attempts > 1 and len(posted) < len(payload["messages"]):
+                if claim.why != "new" and len(posted) < len(payload["messages"]):
                     oldest = parse_iso(run.created_at) - timedelta(minutes=1)
                     for part, ts in self.poster.find_posted(sub.channel_id, run.id, oldest).items():
                         if str(part) not in posted:
@@ -327,13 +327,31 @@ class DigestRunner:
             return RunOutcome("failed", run.id, reason)
         return RunOutcome("failed", run.id, f"{reason}; retry at {retry_at.isoformat()}")
 
+    def record_missed(self, sub: Subscription, period: datetime) -> None:
+        """A period that passed beyond the grace without a run: record it and tell the subscriber."""
+        now = self.clock()
+        reason = "missed: the bot was not running at the scheduled time (nor within the grace)"
+        run = self.store.record_missed(sub.id, period, reason, now)
+        if run is None:
+            return
+        text = (
+            f":warning: The {sub.persona} digest for <#{sub.channel_id}> "
+            f"({local_label(period, sub.schedule.timezone)}) was not posted: the bot was not "
+            f"running at that time. Post it now with `personabot digest run --subscription {sub.id}`."
+        )
+        self._tell(sub, run, text)
+
     def _notify(self, sub: Subscription, run: Run, reason: str) -> None:
         hint = ERROR_HINTS.get(reason, "see `personabot digest status` for details")
         text = (
             f":warning: The {sub.persona} digest for <#{sub.channel_id}> "
             f"({local_label(run.period, sub.schedule.timezone)}) could not be posted after "
-            f"{run.attempts} attempt(s): `{reason}` — {hint}. Subscription #{sub.id}."
+            f"{run.attempts} attempt(s): `{reason}` — {hint}. Subscription #{sub.id}; "
+            f"retry with `personabot digest run --subscription {sub.id}`."
         )
+        self._tell(sub, run, text)
+
+    def _tell(self, sub: Subscription, run: Run, text: str) -> None:
         try:
             self.poster.notify(sub.created_by, text)
             self.store.mark_notified(run.id, self.clock())
@@ -464,6 +482,8 @@ class DigestScheduler:
             missed = self.missed_period(sub, now)
             if missed is not None:
                 options["next_run_time"] = missed  # within the grace: runs right away
+            else:
+                self._report_if_missed(sub, now)
             self.scheduler.add_job(
                 self.run_subscription,
                 CronTrigger(
@@ -483,6 +503,13 @@ class DigestScheduler:
             return None
         return period if self.store.run_for(sub.id, period) is None else None
 
+    def _report_if_missed(self, sub: Subscription, now: datetime) -> None:
+        """The last period passed beyond the grace, after subscribing, and never ran."""
+        period = last_fire(sub.schedule, now)
+        if now - period > self.grace and period >= parse_iso(sub.created_at):
+            if self.store.run_for(sub.id, period) is None:
+                self.runner.record_missed(sub, period)
+
     def run_subscription(self, sub_id: int) -> RunOutcome:
         """The job body: work out the period from the clock and run it."""
         sub = self.store.subscription(sub_id)
@@ -494,6 +521,7 @@ class DigestScheduler:
             return RunOutcome("skipped", None, "before the subscription started")
         if now - period > self.grace:
             log.warning("digest %s for %s missed by more than %s", sub.id, period, self.grace)
+            self.runner.record_missed(sub, period)
             return RunOutcome("skipped", None, "missed beyond the grace period")
         return self.runner.run_period(sub, period)
 

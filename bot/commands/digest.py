@@ -76,7 +76,8 @@ def run(
 
       personabot digest run --subscription 3 --dry-run   # changes since its last digest
 
-      personabot digest run --subscription 3             # post this period's digest now (once)
+      personabot digest run --subscription 3             # post this period's digest now (once),
+                                                         # or retry it after a failure
     """
     from bot.digest_store import DigestStore
     from bot.digests import LiveSources, UnknownPersona, compose_digest, period_label, render_chart
@@ -129,6 +130,8 @@ def _deliver(settings: Any, sub: Any, now: datetime) -> None:
         fail(str(exc))
     digests = build_digests(settings, client, Store.open(settings.db_path))
     period = last_fire(sub.schedule, now)
+    if digests.store.reopen(sub.id, period, now):
+        console.print("retrying a failed (or missed) period with a fresh attempt budget", highlight=False)
     outcome = digests.runner.run_period(sub, period)
     where = f"#{sub.id} for {local_label(period, sub.schedule.timezone)}"
     if outcome.status == "failed":

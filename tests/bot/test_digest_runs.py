@@ -196,6 +196,17 @@ def test_an_archived_channel_is_recorded_and_reported_without_retrying(env: Setu
     assert env.poster.post_calls == 1
 
 
+def test_a_failed_period_can_be_reopened_once_the_channel_is_fixed(env: Setup) -> None:
+    env.poster.errors["C1"] = ["not_in_channel"]
+    runner = env.runner()
+    assert runner.run_period(env.sub, PERIOD).detail == "not_in_channel"
+    assert runner.run_period(env.sub, PERIOD).detail == "failed for good"
+    assert env.store.reopen(env.sub.id, PERIOD, env.clock()) is True   # after /invite
+    assert runner.run_period(env.sub, PERIOD).status == "recorded"
+    assert len(env.poster.messages("C1")) == 1
+    assert env.store.reopen(env.sub.id, PERIOD, env.clock()) is False  # nothing left to reopen
+
+
 def test_a_failing_composer_does_not_lose_the_period(env: Setup) -> None:
     calls = []
 

@@ -94,14 +94,14 @@ def test_jobs_follow_the_table_with_explicit_ids_and_timezones(tmp_path: Path) -
         job = scheduler.scheduler.get_job(seoul.job_id)
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 6 * 3600)
         assert str(job.trigger.timezone) == "Asia/Seoul"
-        assert job.next_run_time == PERIOD
+        assert job.trigger.get_next_fire_time(None, clock()) == PERIOD
         ny_job = scheduler.scheduler.get_job(ny.job_id)
         assert ny_job.next_run_time.astimezone(ZoneInfo("America/New_York")).strftime("%a %H:%M") == "Fri 17:30"
 
         store.unsubscribe(ny.id, "U1", clock())
         scheduler.tick()
         assert scheduler.scheduler.get_job(ny.job_id) is None
-        assert scheduler.scheduler.get_job(seoul.job_id).next_run_time == PERIOD
+        assert scheduler.scheduler.get_job(seoul.job_id) is not None
     finally:
         scheduler.shutdown()
 
@@ -130,10 +130,32 @@ def test_a_digest_missed_beyond_the_grace_or_before_subscribing_is_not_caught_up
     assert scheduler.missed_period(old, PERIOD + timedelta(hours=2)) == PERIOD
     assert scheduler.missed_period(late, PERIOD + timedelta(hours=2)) is None
     assert scheduler.run_subscription(late.id).detail == "before the subscription started"
-    scheduler.clock = Clock(PERIOD + timedelta(hours=7))
+    scheduler.clock = scheduler.runner.clock = Clock(PERIOD + timedelta(hours=7))
     assert scheduler.missed_period(old, PERIOD + timedelta(hours=7)) is None
     assert scheduler.run_subscription(old.id).detail == "missed beyond the grace period"
     assert poster.post_calls == 0
+    # ...but it is not silent: the period is recorded and the subscriber told how to post it.
+    run = store.run_for(old.id, PERIOD)
+    assert (run.state, run.next_attempt_at) == ("failed", None) and run.reason.startswith("missed")
+    [(user, text)] = poster.notices
+    assert user == "U1" and f"personabot digest run --subscription {old.id}" in text
+
+
+def test_a_restart_after_a_long_outage_reports_the_missed_digest_once(tmp_path: Path) -> None:
+    path, poster = tmp_path / "bot.db", FakePoster()
+    store = DigestStore.open(path)
+    sub, _ = store.subscribe(ALL_PERSONAS, "C1", SEOUL_MONDAY_9, "U1", PERIOD - timedelta(days=3))
+    clock = Clock(PERIOD + timedelta(hours=30))          # down all of Monday, back on Tuesday
+    scheduler = make_scheduler(path, "A", clock, poster)
+    try:
+        scheduler.start(paused=True)
+        assert scheduler.scheduler.get_job(sub.job_id) is not None   # the next Monday still runs
+        assert store.run_for(sub.id, PERIOD).reason.startswith("missed")
+        scheduler.scheduler.get_job(sub.job_id).remove()
+        scheduler.tick()                                  # job rebuilt: no second report
+        assert len(poster.notices) == 1 and poster.post_calls == 0
+    finally:
+        scheduler.shutdown()
 
 
 class SignallingPoster(FakePoster):
