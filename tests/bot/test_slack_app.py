@@ -91,7 +91,8 @@ def test_happy_path_posts_products_and_three_drafts(
     body = texts(message_blocks)
     products = [b for b in message_blocks if b["type"] == "section" and "₩" in b["text"]["text"]]
     assert len(products) == 4
-    assert "Dry_Winter" in body and "*Skin type*\\ndry" in body
+    persona = bot.deps.services.parse("30s dry-skin woman, moisture")["persona"]
+    assert f"Recommendations · {persona}" in body and "*Skin type*\\ndry" in body
     ids = draft_ids(call)
     assert len(ids) == 3
     actions = [b for b in message_blocks if b["type"] == "actions"]
