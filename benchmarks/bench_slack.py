@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 import bot.app  # noqa: E402
 from bot import blocks  # noqa: E402
-from tests.bot._slack_helpers import BotHarness, draft_ids  # noqa: E402
+from tests.bot._slack_helpers import BotHarness  # noqa: E402
 
 N_RECOMMEND = 200
 N_CLICKS = 500

@@ -30,8 +30,6 @@ from bot import listeners
 from bot.services import BotDeps
 from bot.settings import Settings, SettingsError
 
-log = logging.getLogger(__name__)
-
 
 class ListenerExecutor(Executor):
     """Two thread pools behind Bolt's one executor: acks never wait behind heavy work."""

@@ -65,13 +65,20 @@ def guarded(action: str) -> Callable[[F], F]:
                 deps.store.audit(f"{action}.failed", actor=user, request_id=kw.get("request_id"),
                                  draft_id=kw.get("draft_id"), detail={"error": type(exc).__name__})
                 lang = deps.languages.for_user(client, user)
-                ephemeral(client, kw.get("channel_id"), user,
-                          t("action_failed", lang, reason=user_reason(exc, lang)))
+                ephemeral(client, kw.get("channel_id") or _channel_of(deps, kw.get("draft_id")),
+                          user, t("action_failed", lang, reason=user_reason(exc, lang)))
                 return None
 
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+def _channel_of(deps: BotDeps, draft_id: str | None) -> str | None:
+    """Where a draft's message lives (modal submissions carry no channel)."""
+    draft = deps.store.get_draft(draft_id) if draft_id else None
+    request = deps.store.get_request(draft.request_id) if draft else None
+    return request.message_channel if request else None
 
 
 def render(deps: BotDeps, request: RequestRecord) -> tuple[str, list[dict[str, Any]]]:

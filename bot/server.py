@@ -11,7 +11,6 @@ Socket Mode (when ``SLACK_APP_TOKEN`` is set) needs no public URL: good for inte
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any
 
@@ -26,8 +25,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.settings import Settings, SettingsError
-
-log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 

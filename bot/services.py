@@ -15,7 +15,6 @@ Settings the app runs with; the digests keep theirs in ``extras["digests"]``).
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import deque
@@ -26,8 +25,6 @@ from typing import Any
 from bot.i18n import LanguageResolver
 from bot.settings import Settings
 from bot.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class ProfileError(ValueError):

@@ -1,0 +1,33 @@
+"""Bolt hands acks and lazy listeners to one executor; ours must keep them on separate pools."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from slack_bolt.lazy_listener.internals import build_runnable_function
+from slack_bolt.request import BoltRequest
+
+from bot.app import ListenerExecutor
+
+
+def test_lazy_listeners_run_on_the_work_pool_and_acks_on_their_own() -> None:
+    executor = ListenerExecutor(workers=1, ack_workers=1)
+    release = threading.Event()
+    names: dict[str, str] = {}
+
+    def heavy() -> None:
+        names["lazy"] = threading.current_thread().name
+        release.wait(10)
+
+    # The same wrapping Bolt applies to every lazy listener before submitting it.
+    lazy = build_runnable_function(func=heavy, logger=logging.getLogger("t"),
+                                   request=BoltRequest(body="", headers={}))
+    busy = executor.submit(lazy)
+    # With the only work thread blocked, an ack still runs at once.
+    ack = executor.submit(lambda: threading.current_thread().name)
+    assert ack.result(timeout=10).startswith("bolt-ack")
+    release.set()
+    busy.result(timeout=10)
+    assert names["lazy"].startswith("bolt-lazy")
+    executor.shutdown()
