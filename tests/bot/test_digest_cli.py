@@ -10,6 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.commands import common
 from bot.commands.digest import render_digest
 from bot.digest_store import DigestStore
 from bot.digests import compose_digest
@@ -64,7 +65,7 @@ def test_status_lists_subscriptions_next_runs_lease_and_recent_runs(
 ) -> None:
     path = tmp_path / "bot.db"
     monkeypatch.setenv("DB_PATH", str(path))
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(common.console, "width", 200)  # tables unwrapped, whatever the terminal
     store = DigestStore.open(path)
     now = datetime.now(timezone.utc)
     sub, _ = store.subscribe("Dry_Winter", "CMKT", SEOUL_MONDAY_9, "UOWNER", now)
