@@ -62,11 +62,15 @@ def guarded(action: str) -> Callable[[F], F]:
             except Exception as exc:
                 user = kw.get("user_id", "?")
                 log.error("%s failed: %s", action, type(exc).__name__, exc_info=True)
-                deps.store.audit(f"{action}.failed", actor=user, request_id=kw.get("request_id"),
-                                 draft_id=kw.get("draft_id"), detail={"error": type(exc).__name__})
+                draft_id = kw.get("draft_id")
+                request = _request_of(deps, draft_id)
+                deps.store.audit(f"{action}.failed", actor=user,
+                                 request_id=request.id if request else None, draft_id=draft_id,
+                                 detail={"error": type(exc).__name__})
                 lang = deps.languages.for_user(client, user)
-                ephemeral(client, kw.get("channel_id") or _channel_of(deps, kw.get("draft_id")),
-                          user, t("action_failed", lang, reason=user_reason(exc, lang)))
+                channel = kw.get("channel_id") or (request.message_channel if request else None)
+                ephemeral(client, channel, user,
+                          t("action_failed", lang, reason=user_reason(exc, lang)))
                 return None
 
         return run  # type: ignore[return-value]
@@ -74,11 +78,10 @@ def guarded(action: str) -> Callable[[F], F]:
     return decorate
 
 
-def _channel_of(deps: BotDeps, draft_id: str | None) -> str | None:
-    """Where a draft's message lives (modal submissions carry no channel)."""
+def _request_of(deps: BotDeps, draft_id: str | None) -> RequestRecord | None:
+    """The request a draft belongs to (modal submissions carry no channel of their own)."""
     draft = deps.store.get_draft(draft_id) if draft_id else None
-    request = deps.store.get_request(draft.request_id) if draft else None
-    return request.message_channel if request else None
+    return deps.store.get_request(draft.request_id) if draft else None
 
 
 def render(deps: BotDeps, request: RequestRecord) -> tuple[str, list[dict[str, Any]]]:

@@ -402,3 +402,15 @@ def test_clients_retry_slack_failures_but_ack_lookups_never_sleep(bot: BotHarnes
     ack = bot.command("30s dry woman moisture", user_id=user)
     assert ack.status == 200
     bot.posted_for(user)
+
+
+def test_failure_after_an_action_ack_is_told_and_audited(bot: BotHarness) -> None:
+    _, _, ids = bot.recommend()
+    bot.slack.script("chat.update", FakeReply.error("message_not_found"))
+    bot.click(blocks.ACTION_APPROVE, ids[0], user_id="UAPPROVER")
+    note = bot.slack.wait_for("chat.postEphemeral",
+                              where=lambda c: "message_not_found" in c.args.get("text", ""))[0]
+    assert note.args["user"] == "UAPPROVER" and "That did not work" in note.args["text"]
+    draft = bot.store.get_draft(ids[0])
+    assert draft is not None and draft.status == "approved"  # the decision itself stands
+    assert "approve.failed" in [e["action"] for e in bot.store.audit_entries(draft.request_id)]
