@@ -267,22 +267,11 @@ class DigestListeners:
 
 
 def register(app: Any, deps: Any) -> None:
-    """Attach ``/digest``; the process's :class:`Digests` is kept in ``deps.extras["digests"]``."""
+    """Attach ``/digest``; the process's :class:`Digests` is kept in ``deps.extras["digests"]``
+    (``personabot serve`` starts and stops its scheduler)."""
     digests = deps.extras.get("digests")
     if digests is None:
-        digests = build_digests(_settings(deps), app.client, deps.store)
+        digests = build_digests(deps.extras["settings"], app.client, deps.store)
         deps.extras["digests"] = digests
     listeners = DigestListeners(DigestHandlers(digests))
     app.command(COMMAND)(ack=listeners.ack, lazy=[listeners.work])
-
-
-def _settings(deps: Any) -> Any:
-    """The settings the app was built with (``deps.extras["settings"]``), else env/.env with
-    the approvals store's own database file."""
-    settings = deps.extras.get("settings")
-    if settings is not None:
-        return settings
-    from bot.settings import load_settings
-
-    path = next(row[2] for row in deps.store.db.execute("PRAGMA database_list") if row[1] == "main")
-    return load_settings(db_path=path)
