@@ -179,12 +179,15 @@ def train_and_evaluate(
     *,
     seed: int = 0,
     holdout: float = 0.2,
-    k: int = 10,
+    ks: Sequence[int] = (10,),
     config: Any = None,
     oracle: Any = None,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """One protocol end to end: split, train on the rest, evaluate against the baselines."""
+    """One protocol end to end: split, train on the rest, evaluate against the baselines.
+
+    Returns ``{"protocol", "seed", "train_seconds", "best_epoch", "reports": {"<k>": report}}``.
+    """
     from dataclasses import replace
 
     from recsys.recommender import Recommender
@@ -197,14 +200,15 @@ def train_and_evaluate(
     unseen = set(catalog.products["product_id"].iloc[np.unique(targets[is_test])]) if protocol == "cold" else ()
     result = train(catalog, config, train_rows=rows[~is_test], unseen_products=unseen, progress=progress)
     recommender = Recommender(result.model, result.vocab, catalog)
-    report = evaluate(
-        catalog.products["category"].to_numpy(), ModelScorer(recommender),
-        ([p for p, t in zip(profiles, is_test) if not t], targets[~is_test]),
-        ([p for p, t in zip(profiles, is_test) if t], targets[is_test]),
-        k=k, seed=seed, oracle=oracle,
-    )
+    train_part = ([p for p, t in zip(profiles, is_test) if not t], targets[~is_test])
+    test_part = ([p for p, t in zip(profiles, is_test) if t], targets[is_test])
+    reports = {
+        str(k): evaluate(catalog.products["category"].to_numpy(), ModelScorer(recommender), train_part, test_part,
+                         k=k, seed=seed, oracle=oracle)
+        for k in ks
+    }
     return {"protocol": protocol, "seed": seed, "train_seconds": round(result.seconds, 2),
-            "best_epoch": result.best_epoch, **report}
+            "best_epoch": result.best_epoch, "reports": reports}
 
 
 class EvaluationError(ValueError):
@@ -240,7 +244,7 @@ def evaluate_model_dir(
     recorded_interactions = _resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
     split = Split.from_dict(meta["split"]) if meta.get("split") else None
 
-    base = load_catalog(catalog_path, None if interactions_path else recorded_interactions)
+    base = load_catalog(catalog_path, recorded_interactions)  # what the model learned from
     rows, profiles, targets = usable_interactions(base)
     same_data = split is not None and split.fingerprint == fingerprint(base)
     held = np.isin(rows, split.test_rows) if same_data else np.zeros(len(rows), dtype=bool)
@@ -248,9 +252,9 @@ def evaluate_model_dir(
 
     if interactions_path is not None:
         catalog = load_catalog(catalog_path, interactions_path)
-        n_base = len(base.interactions)
+        n_own = len(load_catalog(catalog_path).interactions)  # the file's rows come after the catalog's own
         all_rows, all_profiles, all_targets = usable_interactions(catalog)
-        extra = all_rows >= n_base
+        extra = all_rows >= n_own
         test_part = ([p for p, e in zip(all_profiles, extra) if e], all_targets[extra])
         source = f"interactions of {interactions_path}"
     else:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 
 from recsys.catalog import Catalog
@@ -160,7 +161,12 @@ class Recommender:
         self.product_bias = np.concatenate(biases) if biases else np.zeros(0, np.float32)
         self._ids = products["product_id"].to_numpy()
         self._position = {pid: i for i, pid in enumerate(self._ids)}
-        self._category = products["category"].to_numpy()
+        codes, names = pd.factorize(products["category"])
+        self._category = codes.astype(np.int16)  # integer codes: a 1M-row mask costs ~1 ms
+        self._category_code = {name: i for i, name in enumerate(names)}
+        # torch views share memory with the numpy arrays; queries run on torch's own thread pool
+        self._matrix = torch.from_numpy(self.product_embeddings)
+        self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
         self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
         self._evidence = ReviewEvidence(catalog)
 
@@ -188,18 +194,23 @@ class Recommender:
             self._persona_of = assign_persona
         return profile.with_persona(self._persona_of(profile))
 
-    def profile_embeddings(self, profiles: Sequence[Profile]) -> np.ndarray:
+    def _users(self, profiles: Sequence[Profile]) -> torch.Tensor:
         with torch.inference_mode():
-            batch = encode_profiles([self._with_persona(p) for p in profiles], self.vocab)
-            return self.model.customer(batch).numpy()
+            return self.model.customer(encode_profiles([self._with_persona(p) for p in profiles], self.vocab))
+
+    def profile_embeddings(self, profiles: Sequence[Profile]) -> np.ndarray:
+        return self._users(profiles).numpy()
 
     def profile_embedding(self, profile: Profile) -> np.ndarray:
         return self.profile_embeddings([profile])[0]
 
+    def _scores(self, profiles: Sequence[Profile]) -> torch.Tensor:
+        with torch.inference_mode():
+            return (self._users(profiles) / self.temperature) @ self._matrix.T + self._bias_term
+
     def score_profiles(self, profiles: Sequence[Profile]) -> np.ndarray:
-        """Unfiltered scores (B, N) of every product for each profile (for evaluation)."""
-        users = self.profile_embeddings(profiles)
-        return users @ self.product_embeddings.T / self.temperature + self.pop_weight * self.product_bias
+        """Unfiltered scores (B, N) of every product for each profile: one matrix product."""
+        return self._scores(profiles).numpy()
 
     def allowed(self, profile: Profile, exclude: Iterable[str] = ()) -> np.ndarray | None:
         """Boolean mask of products the profile's hard filters admit (None: all of them)."""
@@ -209,13 +220,14 @@ class Recommender:
             nonlocal mask
             mask = cond if mask is None else mask & cond
 
+        men = self._category_code.get("men", -1)
         if profile.category:
-            cond = self._category == profile.category
+            cond = self._category == self._category_code.get(profile.category, -2)
             if profile.gender == "M" and profile.category != "men":
-                cond |= self._category == "men"
+                cond |= self._category == men
             both(cond)
-        elif profile.gender == "F":
-            both(self._category != "men")
+        elif profile.gender == "F" and men >= 0:
+            both(self._category != men)
         if profile.price_min is not None or profile.price_max is not None:
             lo = profile.price_min if profile.price_min is not None else 1
             hi = profile.price_max if profile.price_max is not None else np.iinfo(np.int64).max
@@ -231,18 +243,17 @@ class Recommender:
                   ) -> list[Recommendation]:
         """The top-``k`` products for ``profile`` that pass its category/budget filters."""
         profile = self._with_persona(profile)
-        scores = self.score_profiles([profile])[0]
+        scores = self._scores([profile])[0]
         mask = self.allowed(profile, exclude)
-        candidates = np.flatnonzero(mask) if mask is not None else None
-        pool = scores[candidates] if candidates is not None else scores
-        k = min(k, len(pool))
+        if mask is not None:
+            k = min(k, int(mask.sum()))
+            scores = scores.masked_fill(torch.from_numpy(~mask), -torch.inf)
+        k = min(k, len(scores))
         if k <= 0:
             return []
-        top = np.argpartition(-pool, k - 1)[:k]
-        top = top[np.argsort(-pool[top], kind="stable")]
-        positions = candidates[top] if candidates is not None else top
-        return [self._recommendation(rank, int(pos), float(scores[pos]), profile, lang)
-                for rank, pos in enumerate(positions, start=1)]
+        values, top = torch.topk(scores, k)
+        return [self._recommendation(rank, pos, score, profile, lang)
+                for rank, (pos, score) in enumerate(zip(top.tolist(), values.tolist()), start=1)]
 
     def _recommendation(self, rank: int, pos: int, score: float, profile: Profile, lang: str) -> Recommendation:
         row = self.catalog.products.iloc[pos]

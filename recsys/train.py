@@ -153,13 +153,13 @@ def train(
         keep = np.isin(rows, train_rows)
         profiles = [p for p, k in zip(profiles, keep) if k]
         rows, targets = rows[keep], targets[keep]
-    if len(rows) < 10:
+    if len(rows) < 2:
         raise TrainingDataError(
             f"only {len(rows)} interactions with a product in the catalog and a customer profile; "
             "pass reviews with profile_info or --interactions customers.json"
         )
     order = rng.permutation(len(rows))
-    n_val = max(1, int(round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0
+    n_val = min(len(rows) - 1, max(1, round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0
     val_idx, fit_idx = order[:n_val], order[n_val:]
 
     vocab = Vocab.build(
@@ -182,8 +182,8 @@ def train(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("[bold]training[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        TimeElapsedColumn(), disable=not progress, transient=False,
+        TextColumn("[bold]epoch[/]"), MofNCompleteColumn(), BarColumn(bar_width=16), TimeElapsedColumn(),
+        TextColumn("{task.description}"), disable=not progress, transient=False,
     ) as bar:
         task = bar.add_task("", total=config.epochs)
         for epoch in range(1, config.epochs + 1):
@@ -205,7 +205,7 @@ def train(
             if val_loss < best[0]:
                 best = (val_loss, val_hit, epoch, copy.deepcopy(model.state_dict()))
             bar.update(task, advance=1, description=(
-                f"loss {train_loss:.3f} · val loss {val_loss:.3f} · val Hit@10 {val_hit:.3f} (best ep {best[2]})"))
+                f"loss {train_loss:.3f} val {val_loss:.3f} Hit@10 {val_hit:.3f}"))
             if epoch - best[2] >= config.patience:
                 break
 

@@ -189,3 +189,47 @@ def test_cli_holdout_zero_needs_an_interactions_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(other), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["n"] == 60
+
+
+def _write_legacy_and_customers(tmp_path: Path, catalog: Catalog, n_extra: int = 60) -> tuple[Path, Path, Path]:
+    """The mall's legacy export (no reviewer profiles) plus prototype-shaped customers files."""
+    codes = {"skincare": 97, "makeup": 98, "body": 100, "men": 103}
+    legacy = [{
+        "product_id": p["product_id"], "product_name": p["name"], "price": f"{p['price']:,}원",
+        "brand_name": p["brand"], "category": codes[p["category"]], "sub_category": p["sub_type"], "rating": 4.5,
+        "reviews": [{"reviewer": "kim***", "rating": 5, "content": "좋아요", "date": "2024-01-02"}],
+    } for p in catalog.products.to_dict("records")]
+    gender = {"F": "female", "M": "male"}
+
+    def customers(frame: pd.DataFrame, prefix: str) -> list[dict]:
+        return [{"user_id": f"{prefix}{i}", "persona_name": "unknown", "age": int(r.age_min) + 4,
+                 "gender": gender[r.gender], "skin_type": r.skin_type,
+                 "skin_concern": {"anti_aging": "wrinkle"}.get(r.concerns[0], r.concerns[0]),
+                 "purchased_product_id": r.product_id, "product_category": "skincare"}
+                for i, r in enumerate(frame.itertuples())]
+
+    paths = tmp_path / "amoremall_reviews.json", tmp_path / "customers.json", tmp_path / "customers_new.json"
+    paths[0].write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
+    paths[1].write_text(json.dumps(customers(catalog.interactions, "u")), encoding="utf-8")
+    fresh = make_catalog(len(catalog.products), n_extra, seed=9).interactions
+    paths[2].write_text(json.dumps(customers(fresh, "n")), encoding="utf-8")
+    return paths
+
+
+def test_cli_legacy_catalog_with_customers_file(tmp_path: Path) -> None:
+    from bot.cli import app
+
+    legacy, customers, new_customers = _write_legacy_and_customers(tmp_path, make_catalog(20, 300))
+    runner = CliRunner()
+    alone = runner.invoke(app, ["train", "--catalog", str(legacy), "--out", str(tmp_path / "m0"), "--quiet"])
+    assert alone.exit_code == 2 and "--interactions customers.json" in alone.output  # legacy reviews have no profile
+
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["train", "--catalog", str(legacy), "--interactions", str(customers), "--out",
+                                 str(out), "--epochs", "3", "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(runner.invoke(app, ["evaluate", "--model", str(out), "--k", "3", "--json"]).output)
+    assert report["n"] == 60 and "held-out random split" in report["source"]
+    fresh = runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(new_customers), "--json"])
+    assert fresh.exit_code == 0, fresh.output
+    assert json.loads(fresh.output)["n"] == 60
