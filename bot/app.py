@@ -54,7 +54,7 @@ def make_client(settings: Settings, *, quick: bool = False) -> WebClient:
     """
     if settings.slack_bot_token is None:
         raise SettingsError("SLACK_BOT_TOKEN: missing (the xoxb- token from OAuth & Permissions)")
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    base_url = settings.slack_api_url.rstrip("/") + "/"
     retries = [] if quick else [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
@@ -68,7 +68,8 @@ def build_app(settings: Settings, deps: BotDeps) -> App:
     """The Bolt app with every listener registered (slash command, buttons, modals, Home)."""
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
         raise SettingsError("SLACK_SIGNING_SECRET: missing (Basic Information → Signing Secret)")
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    signing = settings.slack_signing_secret
+    secret = signing.get_secret_value() if signing else None
     app = App(
         client=make_client(settings),
         # Always verified over HTTP; Bolt skips the check only for Socket Mode requests.

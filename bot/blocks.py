@@ -66,10 +66,14 @@ def _won(value: Any) -> str:
         return mrkdwn.escape(value)
 
 
+def _or_blank(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> list[dict]:
     any_ = t("any", lang)
     lo, hi = profile.get("age_min"), profile.get("age_max")
-    age = any_ if lo is None and hi is None else f"{lo if lo is not None else ''}–{hi if hi is not None else ''}"
+    age = any_ if lo is None and hi is None else f"{_or_blank(lo)}–{_or_blank(hi)}"
     plo, phi = profile.get("price_min"), profile.get("price_max")
     budget = any_ if plo is None and phi is None else (
         f"{_won(plo) if plo is not None else ''} – {_won(phi) if phi is not None else ''}")
@@ -94,7 +98,8 @@ def product_block(rec: dict[str, Any], lang: str) -> dict[str, Any]:
         name += f" ({e(rec['name_en'])})"
     lines = [
         f"*{e(rec.get('rank', ''))}. {name}* · {e(rec.get('brand', ''))}",
-        f"{e(rec.get('category', ''))} · {_won(rec.get('price'))} · {t('score', lang)} {score_text}",
+        f"{e(rec.get('category', ''))} · {_won(rec.get('price'))} · "
+        f"{t('score', lang)} {score_text}",
     ]
     if rec.get("explanation"):
         lines.append(f"_{e(rec['explanation'])}_")
@@ -135,10 +140,14 @@ def draft_blocks(draft: DraftRecord, lang: str) -> list[dict[str, Any]]:
     """One draft: tone and text, provider line with badge, findings, then buttons or outcome."""
     tone = _label(f"tone.{draft.tone}", draft.tone, lang)
     source = _label(f"source.{draft.source}", draft.source, lang)
-    head = f"*{mrkdwn.escape(tone)}* · {t('version', lang, version=draft.version, source=source)}\n"
+    version = t("version", lang, version=draft.version, source=source)
+    head = f"*{mrkdwn.escape(tone)}* · {version}\n"
     blocks = [_section(head + mrkdwn.clip(mrkdwn.quote(draft.text), SECTION_MAX - len(head)))]
-    provider = f":robot_face: {mrkdwn.escape(draft.provider or '?')}/{mrkdwn.escape(draft.model or '?')}"
-    fallback = t("fallback", lang, reason=mrkdwn.escape(draft.fallback_reason)) if draft.fallback_reason else ""
+    provider = (f":robot_face: {mrkdwn.escape(draft.provider or '?')}/"
+                f"{mrkdwn.escape(draft.model or '?')}")
+    fallback = ""
+    if draft.fallback_reason:
+        fallback = t("fallback", lang, reason=mrkdwn.escape(draft.fallback_reason))
     blocks.append(_context(provider, fallback, _badge(draft, lang)))
     if draft.findings:
         blocks.append(_section(_findings_text(draft, lang)))
@@ -267,7 +276,8 @@ def home_view(
     blocks += [{"type": "divider"}, _section(t("home_approvals", lang))]
     for row in approvals:
         head = (f"{slack_date(row['decided_at'])} · {mrkdwn.user(row['decided_by'])} · "
-                f"{mrkdwn.escape(row.get('persona') or '-')} · {mrkdwn.escape(row.get('tone') or '')}\n")
+                f"{mrkdwn.escape(row.get('persona') or '-')} · "
+                f"{mrkdwn.escape(row.get('tone') or '')}\n")
         blocks.append(_section(head + mrkdwn.clip(mrkdwn.quote(row["text"]), 600)))
     if not approvals:
         blocks.append(_context(t("home_none", lang)))

@@ -33,11 +33,10 @@ def user_reason(exc: BaseException, lang: str) -> str:
     if isinstance(exc, (ServiceError, ProfileError)):
         return mrkdwn.escape(str(exc))
     if isinstance(exc, SlackApiError):
-        error = exc.response.get("error", "slack_error") if exc.response is not None else "slack_error"
+        response = exc.response if exc.response is not None else {}
+        error = response.get("error") or "slack_error"
         if error in CHANNEL_ERRORS:
-            return ("봇이 이 채널에 글을 쓸 수 없어요 (`/invite @personabot` 후 다시 시도)"
-                    if lang == "ko" else
-                    "the bot cannot post in this channel (`/invite @personabot`, then retry)")
+            return t("not_in_channel", lang)
         return f"Slack API error `{mrkdwn.escape(error)}`"
     return f"internal error ({type(exc).__name__})"
 

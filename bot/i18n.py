@@ -137,6 +137,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": ":warning: 처리하지 못했어요: {reason}",
         "en": ":warning: That did not work: {reason}",
     },
+    "not_in_channel": {
+        "ko": "봇이 이 채널에 글을 쓸 수 없어요 (`/invite @personabot` 후 다시 시도해 주세요)",
+        "en": "the bot cannot post in this channel (`/invite @personabot`, then try again)",
+    },
     "home_title": {"ko": "personabot", "en": "personabot"},
     "home_recent": {"ko": "*내 최근 요청*", "en": "*Your recent requests*"},
     "home_approvals": {"ko": "*팀의 최근 승인*", "en": "*Team's latest approvals*"},

@@ -44,7 +44,8 @@ class Listeners:
         self.deps = deps
 
     # /recommend ------------------------------------------------------------------------
-    def screen(self, command: dict[str, Any], lang: str) -> tuple[CommandRequest | None, str | None]:
+    def screen(self, command: dict[str, Any],
+               lang: str) -> tuple[CommandRequest | None, str | None]:
         """Validate a command: the request, or the ephemeral reply explaining what is wrong."""
         text = command.get("text") or ""
         if is_help(text) or not text.strip():
@@ -95,7 +96,8 @@ class Listeners:
 
     def regenerate(self, body: dict[str, Any], client: WebClient) -> None:
         action = _action(body)
-        key = f"regenerate:{action['draft_id']}:{action['user_id']}:{body['actions'][0].get('action_ts')}"
+        action_ts = body["actions"][0].get("action_ts")
+        key = f"regenerate:{action['draft_id']}:{action['user_id']}:{action_ts}"
         flows.regenerate(self.deps, client, dedupe_key=key, **action)
 
     # modals ----------------------------------------------------------------------------

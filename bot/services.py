@@ -246,7 +246,8 @@ class _Pipeline:
 
         with self._lock:
             if name not in self._providers:
-                self._providers[name] = resolve_provider(name, LLMConfig.from_settings(self.settings))
+                config = LLMConfig.from_settings(self.settings)
+                self._providers[name] = resolve_provider(name, config)
             return self._providers[name]
 
 

@@ -88,7 +88,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def approvals(
-        since: Optional[str] = typer.Option(None, "--since", help="Only decisions from this date (YYYY-MM-DD)."),
+        since: Optional[str] = typer.Option(None, "--since",
+                                            help="Only decisions from this date (YYYY-MM-DD)."),
         csv: bool = typer.Option(False, "--csv", help="Write CSV to stdout (for spreadsheets)."),
     ) -> None:
         """List approve/reject decisions with who, when and the decided text.
