@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 
 from bot import blocks
 from tests.bot._slack_helpers import (
+    block_action_body,
     SECRET,
     TOKEN,
     BotHarness,
@@ -414,3 +415,26 @@ def test_failure_after_an_action_ack_is_told_and_audited(bot: BotHarness) -> Non
     draft = bot.store.get_draft(ids[0])
     assert draft is not None and draft.status == "approved"  # the decision itself stands
     assert "approve.failed" in [e["action"] for e in bot.store.audit_entries(draft.request_id)]
+
+
+def test_retried_button_and_modal_deliveries_apply_once(bot: BotHarness) -> None:
+    requester, _, ids = bot.recommend()
+    ts = message_ts(bot, ids[0])
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    for headers in ({}, retry):
+        bot.send(block_action_body(blocks.ACTION_REGENERATE, ids[0], user_id=requester,
+                                   action_ts="1700000000.000100"), headers=headers)
+    view_id = unique("V")
+    for _ in range(2):
+        bot.submit(blocks.EDIT_CALLBACK, ids[1], user_id=requester, view_id=view_id,
+                   values={blocks.TEXT_BLOCK: "(광고) 그린밸런스\n촉촉한 하루 되세요\n무료수신거부 080-000-0000"})
+    bot.updates_of(ts, count=2)
+    time.sleep(0.3)
+    assert [v["source"] for v in bot.store.versions(ids[0])] == ["drafted", "regenerated"]
+    assert [v["source"] for v in bot.store.versions(ids[1])] == ["drafted", "edited"]
+
+
+def test_errors_speak_the_users_language(bot: BotHarness) -> None:
+    bot.slack.users["UKOBAD"] = {"locale": "ko-KR"}
+    reply = bot.command("안녕하세요 --top 9", user_id="UKOBAD").body
+    assert "`--top` 값 `9`" in reply and "예시" in reply
