@@ -20,10 +20,10 @@ from slack_sdk.models.views import View
 
 from bot import blocks
 from tests.bot._slack_helpers import (
-    block_action_body,
     SECRET,
     TOKEN,
     BotHarness,
+    block_action_body,
     draft_ids,
     event_body,
     post,
