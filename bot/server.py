@@ -98,8 +98,15 @@ def bound_port(server: uvicorn.Server) -> int:
     return int(server.servers[0].sockets[0].getsockname()[1])
 
 
-def run_socket_mode(app: App, settings: Settings) -> None:
+def socket_mode_handler(app: App, settings: Settings) -> Any:
+    """Bolt's Socket Mode adapter; it opens its connection through the app's own client, so
+    ``SLACK_API_URL`` applies (``connect()`` to run in the background, ``start()`` to block)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    assert settings.slack_app_token is not None
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    if settings.slack_app_token is None:
+        raise SettingsError("SLACK_APP_TOKEN: missing (the xapp- app-level token)")
+    return SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+
+
+def run_socket_mode(app: App, settings: Settings) -> None:
+    socket_mode_handler(app, settings).start()

@@ -142,3 +142,33 @@ def test_socket_mode_is_chosen_by_the_app_token() -> None:
     assert check_settings(load_settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET)) == "http"
     with pytest.raises(SettingsError, match="xapp-"):
         check_settings(load_settings(slack_bot_token=TOKEN, slack_app_token="xoxb-wrong"))
+
+
+def test_socket_mode_runs_a_recommend_end_to_end(tmp_path: Path) -> None:
+    from bot.app import build_app
+    from bot.server import socket_mode_handler
+    from bot.services import build_deps, build_services
+    from bot.settings import load_settings
+
+    app_token = "xapp-1-A0FAKE-test"
+    with FakeSlack(token=TOKEN, app_token=app_token) as slack:
+        settings = load_settings(slack_bot_token=TOKEN, slack_app_token=app_token,
+                                 slack_api_url=slack.api_url, db_path=tmp_path / "bot.db")
+        store = Store.open(settings.db_path)
+        bolt_app = build_app(settings, build_deps(settings, store, build_services(settings, store)))
+        handler = socket_mode_handler(bolt_app, settings)
+        handler.connect()
+        try:
+            slack.socket_send({"envelope_id": "env-1", "type": "slash_commands",
+                               "accepts_response_payload": True, "payload": {
+                                   "team_id": "T0FAKE", "channel_id": "CSOCKET",
+                                   "user_id": "USOCKET", "command": "/recommend",
+                                   "text": "30s dry-skin woman, moisture",
+                                   "trigger_id": "trigger-socket-1",
+                                   "response_url": slack.response_url(), "api_app_id": "AFAKE"}})
+            assert "Working on" in slack.wait_for_ack("env-1")["payload"]["text"]
+            (posted,) = slack.wait_for("chat.postMessage", timeout=30)
+            assert posted.args["channel"] == "CSOCKET" and len(posted.args["blocks"]) > 10
+        finally:
+            handler.close()
+            bolt_app.listener_runner.listener_executor.shutdown(wait=True)

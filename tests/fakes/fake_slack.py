@@ -8,6 +8,7 @@ HTTP 200; errors as ``{"ok": false, "error": "..."}``)::
     users.info  usergroups.users.list  conversations.history  conversations.replies
     files.getUploadURLExternal
     files.completeUploadExternal  (+ POST /upload/<file_id>, the upload URL it hands out)
+    apps.connections.open  (Socket Mode: a ws:// URL on this host; see socket_send())
     (+ POST /respond/<n>, a response_url for slash-command payloads: see response_url())
 
 Usage::
@@ -26,6 +27,11 @@ JSON-in-a-string arguments ``blocks``, ``view``, ``attachments`` and ``files`` a
 too. Scripted replies are consumed in order, one per call of that method; when none are
 left the method answers normally. A method the fake does not know answers
 ``unknown_method``; a wrong bearer token answers ``invalid_auth`` (when ``token`` is set).
+Socket Mode: ``apps.connections.open`` (with ``app_token``) answers a ``ws://`` URL served
+by a minimal WebSocket endpoint; it greets with ``hello``, answers pings, and
+:meth:`FakeSlack.socket_send` pushes an envelope (``{"envelope_id", "type", "payload"}``) to
+every connected client; their acks land in :attr:`socket_acks` (see :meth:`wait_for_ack`).
+
 Messages are kept in :attr:`messages` keyed by ``(channel, ts)`` (with ``thread_ts`` and
 ``metadata`` when posted with them), follow ``chat.update``, and are what
 ``conversations.history`` (top-level, newest first, ``oldest``/``latest``) and
@@ -34,8 +40,12 @@ Messages are kept in :attr:`messages` keyed by ``(channel, ts)`` (with ``thread_
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -82,8 +92,10 @@ class FakeSlack:
     """The server. Thread-safe; start with ``with FakeSlack() as slack`` or ``start()``."""
 
     def __init__(self, *, token: str | None = None, team_id: str = "T0FAKE",
-                 bot_user_id: str = "UBOT", default_locale: str | None = "en-US") -> None:
+                 bot_user_id: str = "UBOT", default_locale: str | None = "en-US",
+                 app_token: str | None = None) -> None:
         self.token = token
+        self.app_token = app_token
         self.default_locale = default_locale
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -98,6 +110,9 @@ class FakeSlack:
         self._last_ts = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.socket_acks: list[dict[str, Any]] = []
+        self._ws_listener: socket.socket | None = None
+        self._ws_clients: list[socket.socket] = []
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -123,6 +138,11 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        if self._ws_listener is not None:
+            self._ws_listener.close()
+            for client in list(self._ws_clients):
+                client.close()
+            self._ws_listener = None
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -205,6 +225,8 @@ class FakeSlack:
             scripted = queue.pop(0) if queue else None
         if scripted is not None:
             reply = scripted
+        elif method == "apps.connections.open":
+            reply = self._connections_open(headers)
         elif self.token and headers.get("authorization") != f"Bearer {self.token}" \
                 and args.get("token") != self.token:
             reply = FakeReply.error("invalid_auth")
@@ -367,3 +389,103 @@ class FakeSlack:
         return self._ok(files=[{"id": f["id"], "title": f.get("title"),
                                 "channels": [args["channel_id"]] if args.get("channel_id") else []}
                                for f in files])
+
+    # --- Socket Mode ----------------------------------------------------------------
+    def _connections_open(self, headers: dict[str, str]) -> FakeReply:
+        if not self.app_token or headers.get("authorization") != f"Bearer {self.app_token}":
+            return FakeReply.error("invalid_auth")
+        with self._lock:
+            if self._ws_listener is None:
+                self._ws_listener = socket.create_server(("127.0.0.1", 0))
+                threading.Thread(target=self._ws_accept, args=(self._ws_listener,),
+                                 daemon=True).start()
+            port = self._ws_listener.getsockname()[1]
+        return self._ok(url=f"ws://127.0.0.1:{port}/link/?ticket=fake")
+
+    def socket_send(self, envelope: dict[str, Any], timeout: float = 10.0) -> None:
+        """Push an envelope to the connected Socket Mode client(s)."""
+        deadline = time.monotonic() + timeout
+        while not self._ws_clients:
+            if time.monotonic() > deadline:
+                raise AssertionError("no Socket Mode client connected")
+            time.sleep(0.01)
+        for client in list(self._ws_clients):
+            client.sendall(_ws_frame(json.dumps(envelope).encode()))
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                for ack in self.socket_acks:
+                    if ack.get("envelope_id") == envelope_id:
+                        return ack
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no ack for envelope {envelope_id}")
+                self._lock.wait(left)
+
+    def _ws_accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._ws_serve, args=(client,), daemon=True).start()
+
+    def _ws_serve(self, client: socket.socket) -> None:
+        stream = client.makefile("rb")
+        request = b""
+        while not request.endswith(b"\r\n\r\n"):
+            chunk = stream.readline()
+            if not chunk:
+                return
+            request += chunk
+        key = next(line.split(b":", 1)[1].strip() for line in request.split(b"\r\n")
+                   if line.lower().startswith(b"sec-websocket-key:"))
+        accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                  .digest()).decode()
+        client.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").encode())
+        client.sendall(_ws_frame(json.dumps({"type": "hello", "num_connections": 1}).encode()))
+        self._ws_clients.append(client)
+        try:
+            while True:
+                opcode, payload = _ws_read(stream)
+                if opcode == 0x8:
+                    return
+                if opcode == 0x9:
+                    client.sendall(_ws_frame(payload, opcode=0xA))
+                elif opcode == 0x1:
+                    with self._lock:
+                        self.socket_acks.append(json.loads(payload))
+                        self._lock.notify_all()
+        except (OSError, ValueError):
+            return
+        finally:
+            if client in self._ws_clients:
+                self._ws_clients.remove(client)
+
+
+def _ws_frame(payload: bytes, opcode: int = 0x1) -> bytes:
+    """A server-to-client WebSocket frame (unmasked, final)."""
+    head = bytes([0x80 | opcode])
+    if len(payload) < 126:
+        return head + bytes([len(payload)]) + payload
+    if len(payload) < 65536:
+        return head + bytes([126]) + struct.pack("!H", len(payload)) + payload
+    return head + bytes([127]) + struct.pack("!Q", len(payload)) + payload
+
+
+def _ws_read(stream: Any) -> tuple[int, bytes]:
+    """One client-to-server frame (masked); raises ValueError when the stream ends."""
+    head = stream.read(2)
+    if len(head) < 2:
+        raise ValueError("closed")
+    opcode, length = head[0] & 0x0F, head[1] & 0x7F
+    if length == 126:
+        (length,) = struct.unpack("!H", stream.read(2))
+    elif length == 127:
+        (length,) = struct.unpack("!Q", stream.read(8))
+    mask = stream.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+    data = stream.read(length)
+    return opcode, bytes(b ^ mask[i % 4] for i, b in enumerate(data))
