@@ -33,9 +33,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode.
 
-        HTTP mode serves Slack at POST /slack/events and a health check at GET /healthz
-        (uvicorn). Needs SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN
-        (Socket Mode); see docs/slack.md to create the app from bot/manifest.yaml.
+        HTTP mode (uvicorn) serves Slack at POST /slack/events and a health check at GET /healthz.
+
+        Needs SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode).
+
+        New workspace? docs/slack.md creates the app from bot/manifest.yaml in six steps.
 
         Examples:
 
