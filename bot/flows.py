@@ -135,10 +135,21 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
             log.error("recommend failed: %s", type(exc).__name__, exc_info=True)
         store.mark_failed(request.id, f"{type(exc).__name__}: {user_reason(exc, 'en')}")
         message = t("failed", lang, reason=user_reason(exc, lang), request_id=request.id)
-        if respond is not None:
-            respond(text=message, response_type="ephemeral", replace_original=False)
-        else:
+        if not _respond(respond, message):
             ephemeral(client, channel_id, user_id, message)
+
+
+def _respond(respond: Callable[..., Any] | None, message: str) -> bool:
+    """Reply through the command's response_url, which reaches the user even where the bot
+    cannot post (not invited); False when there is none or it is used up."""
+    if respond is None:
+        return False
+    try:
+        respond(text=message, response_type="ephemeral", replace_original=False)
+    except Exception as exc:
+        log.warning("response_url reply failed: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def _load_draft(deps: BotDeps, client: Any, draft_id: str, user_id: str,
