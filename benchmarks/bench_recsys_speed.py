@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from recsys.catalog import Catalog, load_catalog  # noqa: E402
+from recsys.catalog import Catalog  # noqa: E402
 from recsys.features import ProductBatch, encode_products  # noqa: E402
 from recsys.paths import DEMO_MODEL_DIR  # noqa: E402
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile  # noqa: E402

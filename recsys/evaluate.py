@@ -236,12 +236,12 @@ def evaluate_model_dir(
     from recsys.catalog import load_catalog
     from recsys.model import load_checkpoint
     from recsys.paths import DEMO_CATALOG, DEMO_ORACLE
-    from recsys.recommender import Recommender, _resolve_catalog_path
+    from recsys.recommender import Recommender, resolve_catalog_path
     from recsys.train import usable_interactions
 
     model, vocab, meta = load_checkpoint(model_dir)
-    catalog_path = catalog_path or _resolve_catalog_path(meta.get("catalog"))
-    recorded_interactions = _resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
+    catalog_path = catalog_path or resolve_catalog_path(meta.get("catalog"))
+    recorded_interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
     split = Split.from_dict(meta["split"]) if meta.get("split") else None
 
     base = load_catalog(catalog_path, recorded_interactions)  # what the model learned from

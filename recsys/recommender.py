@@ -121,7 +121,8 @@ def explain(profile: Profile, product: dict[str, Any], evidence: tuple[str | Non
     return text if len(text) <= MAX_EXPLANATION else text[: MAX_EXPLANATION - 1] + "…"
 
 
-def _resolve_catalog_path(recorded: str | None) -> Path:
+def resolve_catalog_path(recorded: str | None) -> Path:
+    """A path as written in model.json back to a file path (the demo catalog when absent)."""
     if not recorded:
         return DEMO_CATALOG
     path = Path(recorded)
@@ -179,11 +180,12 @@ class Recommender:
         model_dir = Path(model_dir) if model_dir is not None else DEMO_MODEL_DIR
         model, vocab, meta = load_checkpoint(model_dir)
         if not isinstance(catalog, Catalog):
-            path = Path(catalog) if catalog is not None else _resolve_catalog_path(meta.get("catalog"))
+            path = Path(catalog) if catalog is not None else resolve_catalog_path(meta.get("catalog"))
             if not path.is_file():
                 raise ModelLoadError(f"catalog {path} (recorded in {model_dir}/model.json) not found; "
                                      "pass the catalog path explicitly (--catalog)")
-            catalog = load_catalog(path, meta.get("interactions") and _resolve_catalog_path(meta["interactions"]))
+            interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
+            catalog = load_catalog(path, interactions)
         return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
 
     def _with_persona(self, profile: Profile) -> Profile:

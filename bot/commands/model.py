@@ -31,10 +31,9 @@ def train(
 ) -> None:
     """Train the two-tower recommender from reviews with a customer profile (and/or a customers file).
 
-    A seeded share of interactions is held out and recorded in OUT/model.json, so
-    `personabot evaluate --model OUT` measures on interactions the model never saw.
-    Same catalog + same seed = same model and same metrics. Takes ~10-20 s on 2 CPU cores
-    for the demo catalog.
+    A seeded share of interactions is held out and recorded in OUT/model.json, so `personabot evaluate --model OUT` measures on interactions the model never saw.
+
+    Same catalog + same seed = same model and same metrics. The demo catalog trains in about 10-20 s on 2 CPU cores.
 
     Examples:
 
@@ -116,10 +115,9 @@ def evaluate(
 ) -> None:
     """Rank the whole catalog for every held-out interaction and compare with baselines.
 
-    Reports Hit@k, Category Hit@k, NDCG@k, MRR and catalog coverage@k, overall and by
-    persona, for the model, random, global popularity, persona popularity, naive-Bayes
-    profile-conditional popularity and (demo catalog) the oracle ceiling. Without
-    --interactions it uses the split recorded at training time.
+    Reports Hit@k, Category Hit@k, NDCG@k, MRR and catalog coverage@k, overall and by persona, for the model, random, global popularity, persona popularity, naive-Bayes profile-conditional popularity and (demo catalog) the oracle ceiling.
+
+    Without --interactions it uses the split recorded at training time.
 
     Examples:
 
