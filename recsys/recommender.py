@@ -6,8 +6,9 @@ Python loop over products (1M products answer in ~17 ms on 2 CPU cores; past tha
 put ``E`` in an inner-product ANN index such as faiss, see docs/recsys.md).
 
 Category and budget in a profile are hard filters, not features: the model ranks, the
-filters decide what may be shown. ``men`` products only show up for men (and never for a
-profile marked female); a profile category admits ``men`` products for men too.
+filters decide what may be shown. ``men`` products never show for a profile marked female;
+a profile category admits ``men`` products as well when the profile is male. Products with
+an unknown price (0) are left out when a budget is given.
 """
 
 from __future__ import annotations
