@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     ollama_api_key: SecretStr | None = None
     crm_channel: Channel = "kakao"
     crm_optout_number: str = "080-000-0000"
+    crm_contact_number: str = ""
     crm_add_label: bool = True
 
     # Slack

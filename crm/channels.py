@@ -23,6 +23,15 @@ def optout_line(number: str) -> str:
     return f"무료수신거부 {number}"
 
 
+def footer(optout_number: str, channel: str, contact_number: str = "") -> str:
+    """What every ad message ends with: a contact line (SMS/LMS, when one is configured) and
+    the free opt-out line. KakaoTalk shows the channel's own contact, so it needs none."""
+    lines = [optout_line(optout_number)]
+    if contact_number and is_text_channel(channel):
+        lines.insert(0, f"문의 {contact_number}")
+    return "\n".join(lines)
+
+
 def is_text_channel(channel: str) -> bool:
     """SMS/LMS: plain EUC-KR text, no emoji."""
     return channel in BYTE_LIMITS

@@ -132,6 +132,7 @@ class Drafter:
         provider: LLMProvider | None = None,
         *,
         optout_number: str = "080-000-0000",
+        contact_number: str = "",
         add_label: bool = True,
         style_source: StyleSource | None = None,
         timeout_s: float = 20.0,
@@ -140,6 +141,7 @@ class Drafter:
         self.index = index
         self.provider: LLMProvider = provider or OfflineProvider()
         self.optout_number = optout_number
+        self.contact_number = contact_number
         self.add_label = add_label
         self.style_source = style_source
         self.timeout_s = timeout_s
@@ -211,7 +213,8 @@ class Drafter:
     def _offline(self, context: DraftContext, channel: str, tones: Sequence[str]) -> dict[str, str]:
         return offline.compose_all(
             context, tones, channel=channel, optout_number=self.optout_number,
-            add_label=self.add_label, screen=self._screen(context),
+            contact_number=self.contact_number, add_label=self.add_label,
+            screen=self._screen(context),
         )
 
     def _from_llm(
@@ -219,7 +222,7 @@ class Drafter:
     ) -> tuple[dict[str, str], LLMError | None]:
         system, prompt = self.prompts.drafting(
             context, channel=channel, tones=tones, optout_number=self.optout_number,
-            add_label=self.add_label,
+            contact_number=self.contact_number, add_label=self.add_label,
         )
         schema = draft_schema(tones)
         written: dict[str, str] = {}
@@ -260,7 +263,7 @@ class Drafter:
         parts = [body]
         if self.add_label:
             parts = [channels.header_line(context.brand.sender, channel), body,
-                     channels.optout_line(self.optout_number)]
+                     channels.footer(self.optout_number, channel, self.contact_number)]
         text = "\n".join(parts)
         if not channels.fits(text, channel):
             size, limit = channels.size(text, channel), channels.limit(channel)

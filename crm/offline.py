@@ -290,6 +290,7 @@ def compose(
     *,
     channel: str = "kakao",
     optout_number: str = "080-000-0000",
+    contact_number: str = "",
     add_label: bool = True,
     screen: Callable[[str], bool] = lambda text: True,
 ) -> str:
@@ -318,7 +319,7 @@ def compose(
         "price": f"{product.price:,}" if product.price else "",
     }
     header = channels.header_line(context.brand.sender, channel) if add_label else ""
-    footer = channels.optout_line(optout_number) if add_label else ""
+    footer = channels.footer(optout_number, channel, contact_number) if add_label else ""
     if channel == "sms":
         return _compact(values, tone, header, footer, channel)
 
@@ -368,13 +369,14 @@ def compose_all(
     *,
     channel: str = "kakao",
     optout_number: str = "080-000-0000",
+    contact_number: str = "",
     add_label: bool = True,
     screen: Callable[[str], bool] = lambda text: True,
 ) -> dict[str, str]:
     return {
         tone: compose(
             context, tone, channel=channel, optout_number=optout_number,
-            add_label=add_label, screen=screen,
+            contact_number=contact_number, add_label=add_label, screen=screen,
         )
         for tone in tones
     }

@@ -56,11 +56,15 @@ class ChannelSpec:
     add_label: bool
 
 
-def channel_spec(channel: str, sender: str, optout_number: str, add_label: bool) -> ChannelSpec:
+def channel_spec(
+    channel: str, sender: str, optout_number: str, add_label: bool, contact_number: str = ""
+) -> ChannelSpec:
     """The channel's limit minus what the drafter adds around the body."""
     overhead = 0
     if add_label:
-        overhead = channels.size(channels.header_line(sender, channel) + "\n\n" + channels.optout_line(optout_number), channel)
+        frame = (channels.header_line(sender, channel) + "\n\n"
+                 + channels.footer(optout_number, channel, contact_number))
+        overhead = channels.size(frame, channel)
     text = channels.is_text_channel(channel)
     return ChannelSpec(
         key=channel,
@@ -132,10 +136,11 @@ class Prompts:
         channel: str,
         tones: Sequence[str],
         optout_number: str,
+        contact_number: str = "",
         add_label: bool = True,
     ) -> tuple[str, str]:
         """(system, user) prompts for drafting ``tones`` of one message on ``channel``."""
-        spec = channel_spec(channel, context.brand.sender, optout_number, add_label)
+        spec = channel_spec(channel, context.brand.sender, optout_number, add_label, contact_number)
         system = self.render("system.j2", brand_name=context.brand.name, channel_name=spec.name)
         user = self.render(
             "draft.j2",
