@@ -2,8 +2,9 @@
 
 Every piece of user or LLM text is escaped (:mod:`bot.mrkdwn`) or sent as ``plain_text``,
 then clipped to Slack's limits (section text 3,000, header 150, context element 2,000,
-modal title 24, button text 75). Button values hold only opaque draft ids; everything else
-is looked up in the store when a button is clicked. Tests validate every builder with
+modal title 24, button text 75). Button values hold only opaque draft ids (Approve adds the
+version number shown, ``d_…:3``, so an approval is pinned to the text the approver saw);
+everything else is looked up in the store when a button is clicked. Tests validate every builder with
 ``slack_sdk.models``.
 """
 
@@ -128,9 +129,21 @@ def _findings_text(draft: DraftRecord, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _button(text: str, action_id: str, draft_id: str, style: str | None = None) -> dict:
+def approve_value(draft: DraftRecord) -> str:
+    """The Approve button's value: the draft id and the version this message shows."""
+    return f"{draft.id}:{draft.version}"
+
+
+def parse_draft_value(value: str) -> tuple[str, int | None]:
+    """``(draft id, version shown)`` from a button value; the version is None for a bare id
+    (other buttons, or messages rendered before Approve carried a version)."""
+    draft_id, _, version = value.partition(":")
+    return draft_id, int(version) if version.isdigit() else None
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
     button: dict[str, Any] = {"type": "button", "text": _plain(text, 75),
-                              "action_id": action_id, "value": draft_id}
+                              "action_id": action_id, "value": value}
     if style:
         button["style"] = style
     return button
@@ -156,7 +169,7 @@ def draft_blocks(draft: DraftRecord, lang: str) -> list[dict[str, Any]]:
             "type": "actions",
             "block_id": f"draft:{draft.id}",
             "elements": [
-                _button(t("btn.approve", lang), ACTION_APPROVE, draft.id, "primary"),
+                _button(t("btn.approve", lang), ACTION_APPROVE, approve_value(draft), "primary"),
                 _button(t("btn.edit", lang), ACTION_EDIT, draft.id),
                 _button(t("btn.reject", lang), ACTION_REJECT, draft.id),
                 _button(t("btn.regenerate", lang), ACTION_REGENERATE, draft.id),

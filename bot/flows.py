@@ -27,6 +27,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 
+# Belongs in bot.i18n.STRINGS (owned elsewhere); kept here until it moves there.
+DRAFT_CHANGED = {
+    "ko": "이 초안이 바뀌었어요(현재 v{version}). 바뀐 메시지를 확인한 뒤 다시 승인해 주세요.",
+    "en": "This draft changed (now v{version}) — review the updated message, then approve.",
+}
+
 
 def user_reason(exc: BaseException, lang: str) -> str:
     """One safe line for the user; never an exception's raw text (it may hold anything)."""
@@ -62,6 +68,8 @@ def guarded(action: str) -> Callable[[F], F]:
                 user = kw.get("user_id", "?")
                 log.error("%s failed: %s", action, type(exc).__name__, exc_info=True)
                 draft_id = kw.get("draft_id")
+                if draft_id:  # the Approve button's value also carries the version shown
+                    draft_id = blocks.parse_draft_value(draft_id)[0]
                 request = _request_of(deps, draft_id)
                 deps.store.audit(f"{action}.failed", actor=user,
                                  request_id=request.id if request else None, draft_id=draft_id,
@@ -172,7 +180,13 @@ def _tell_closed(client: Any, channel_id: str | None, user_id: str, lang: str,
 @guarded("approve")
 def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
             channel_id: str | None) -> None:
+    """Approve exactly the version the approver was shown, and only if it is approvable.
+
+    ``draft_id`` is the button value, ``d_…:N`` (a bare id pins the version loaded here).
+    The store re-checks version and approvability in the deciding statement itself.
+    """
     lang = deps.languages.for_user(client, user_id)
+    draft_id, shown = blocks.parse_draft_value(draft_id)
     loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
@@ -181,15 +195,39 @@ def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
         _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
                      draft.decided_at)
         return
+    shown = draft.version if shown is None else shown
     refusal = deps.policy.refusal(client, user_id, request.user_id)
-    if refusal is None and not draft.approvable:
+    if refusal is None and draft.version != shown:
+        refusal = "stale_version"
+    elif refusal is None and not draft.approvable:
         refusal = "blocked"
     if refusal:
-        deps.store.audit("draft.approve_refused", actor=user_id, request_id=request.id,
-                         draft_id=draft_id, detail={"reason": refusal})
-        ephemeral(client, channel_id, user_id, t(refusal, lang))
+        _refuse_approval(deps, client, draft, request.id, user_id, channel_id, lang, refusal,
+                         shown)
         return
-    _decide(deps, client, draft, "approved", user_id, channel_id, lang)
+    result = deps.store.decide(draft.id, decision="approved", user_id=user_id, version=shown)
+    if result.won:
+        refresh_message(deps, client, draft.request_id)
+    elif result.status == "pending":  # an edit landed after we loaded the draft
+        _refuse_approval(deps, client, draft, request.id, user_id, channel_id, lang,
+                         "stale_version" if result.version != shown else "blocked", shown,
+                         now=result.version)
+    else:
+        _tell_closed(client, channel_id, user_id, lang, result.status, result.decided_by,
+                     result.decided_at)
+
+
+def _refuse_approval(deps: BotDeps, client: Any, draft: DraftRecord, request_id: str,
+                     user_id: str, channel_id: str | None, lang: str, reason: str, shown: int,
+                     now: int | None = None) -> None:
+    now = draft.version if now is None else now
+    deps.store.audit("draft.approve_refused", actor=user_id, request_id=request_id,
+                     draft_id=draft.id, detail={"reason": reason, "shown": shown, "now": now})
+    if reason == "stale_version":
+        text = (DRAFT_CHANGED.get(lang) or DRAFT_CHANGED["ko"]).format(version=now)
+    else:
+        text = t(reason, lang)
+    ephemeral(client, channel_id, user_id, text)
 
 
 def _decide(deps: BotDeps, client: Any, draft: DraftRecord, decision: str, user_id: str,
@@ -206,9 +244,9 @@ def _may_change(deps: BotDeps, client: Any, user_id: str, request: RequestRecord
     return user_id == request.user_id or deps.policy.is_approver(client, user_id)
 
 
-@guarded("reject")
-def open_reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
-                channel_id: str | None, trigger_id: str) -> None:
+def _open_modal(deps: BotDeps, client: Any, build: Callable[[DraftRecord, str], dict],
+                *, draft_id: str, user_id: str, channel_id: str | None, trigger_id: str) -> None:
+    """Open a draft's modal for someone who may change it, while it is still pending."""
     lang = deps.languages.for_user(client, user_id)
     loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
@@ -220,7 +258,14 @@ def open_reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
     elif not _may_change(deps, client, user_id, request):
         ephemeral(client, channel_id, user_id, t("not_approver", lang))
     else:
-        client.views_open(trigger_id=trigger_id, view=blocks.reject_modal(draft, lang))
+        client.views_open(trigger_id=trigger_id, view=build(draft, lang))
+
+
+@guarded("reject")
+def open_reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+                channel_id: str | None, trigger_id: str) -> None:
+    _open_modal(deps, client, blocks.reject_modal, draft_id=draft_id, user_id=user_id,
+                channel_id=channel_id, trigger_id=trigger_id)
 
 
 @guarded("reject")
@@ -242,18 +287,8 @@ def reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
 @guarded("edit")
 def open_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
               channel_id: str | None, trigger_id: str) -> None:
-    lang = deps.languages.for_user(client, user_id)
-    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
-    if loaded is None:
-        return
-    draft, request = loaded
-    if draft.status != "pending":
-        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
-                     draft.decided_at)
-    elif not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-    else:
-        client.views_open(trigger_id=trigger_id, view=blocks.edit_modal(draft, lang))
+    _open_modal(deps, client, blocks.edit_modal, draft_id=draft_id, user_id=user_id,
+                channel_id=channel_id, trigger_id=trigger_id)
 
 
 @guarded("edit")

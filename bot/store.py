@@ -32,6 +32,9 @@ score, explanation``); ``findings`` are dicts with the keys of ``crm.compliance.
 
 Decisions are a compare-and-set on ``drafts.status`` (``UPDATE … WHERE status='pending'``),
 so concurrent clicks from any number of threads or processes yield exactly one decision.
+The same statement pins the version the decider saw (``AND current_version = ?``) and, for
+an approval, that this version passed compliance, so an edit landing between reading a
+draft and deciding it can never get the newer, unseen text approved.
 ``audit_log`` is append-only (triggers refuse UPDATE and DELETE).
 """
 
@@ -199,12 +202,18 @@ class DraftRecord:
 
 @dataclass(frozen=True)
 class DecisionResult:
-    """Outcome of a compare-and-set decision: ``won`` is False for every later click."""
+    """Outcome of a compare-and-set decision: ``won`` is False for every later click.
+
+    A refusal with ``status == 'pending'`` means the draft moved on (``version`` is now
+    newer than the one pinned) or its current version is not ``approvable``.
+    """
 
     won: bool
     status: str
     decided_by: str | None
     decided_at: str | None
+    version: int | None = None
+    approvable: bool | None = None
 
 
 @dataclass
@@ -416,36 +425,52 @@ class Store:
 
     # --- decisions ------------------------------------------------------------------
     def decide(
-        self, draft_id: str, *, decision: str, user_id: str, reason: str | None = None
+        self, draft_id: str, *, decision: str, user_id: str, reason: str | None = None,
+        version: int | None = None,
     ) -> DecisionResult:
-        """Compare-and-set the draft from ``pending`` to ``decision``; only one caller wins."""
+        """Compare-and-set the draft from ``pending`` to ``decision``; only one caller wins.
+
+        ``version`` pins the version the decider saw: a newer one refuses the decision. An
+        approval also needs the current version to be approvable; both are checked in the
+        same ``UPDATE`` that decides, so nothing can slip in between.
+        """
         if decision not in ("approved", "rejected"):
             raise ValueError(f"unknown decision {decision!r}")
         at = now_iso()
         with self._tx() as conn:
             cur = conn.execute(
                 "UPDATE drafts SET status = ?, decided_by = ?, decided_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (decision, user_id, at, draft_id),
+                " WHERE id = ? AND status = 'pending'"
+                " AND (? IS NULL OR current_version = ?)"
+                " AND (? = 0 OR EXISTS (SELECT 1 FROM draft_versions v"
+                "  WHERE v.draft_id = drafts.id AND v.version = drafts.current_version"
+                "  AND v.approvable = 1))",
+                (decision, user_id, at, draft_id, version, version,
+                 int(decision == "approved")),
             )
             if cur.rowcount == 1:
-                version, request_id = conn.execute(
-                    "SELECT current_version, request_id FROM drafts WHERE id = ?", (draft_id,)
+                current, request_id, approvable = conn.execute(
+                    "SELECT d.current_version, d.request_id, v.approvable FROM drafts d"
+                    " JOIN draft_versions v ON v.draft_id = d.id"
+                    " AND v.version = d.current_version WHERE d.id = ?", (draft_id,)
                 ).fetchone()
                 conn.execute(
                     "INSERT INTO decisions (draft_id, decision, user_id, version, reason,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (draft_id, decision, user_id, version, reason, at),
+                    (draft_id, decision, user_id, current, reason, at),
                 )
                 self._audit(conn, user_id, f"draft.{decision}", request_id, draft_id,
-                            {"version": version, "reason": reason})
-                return DecisionResult(True, decision, user_id, at)
+                            {"version": current, "reason": reason})
+                return DecisionResult(True, decision, user_id, at, current, bool(approvable))
             row = conn.execute(
-                "SELECT status, decided_by, decided_at FROM drafts WHERE id = ?", (draft_id,)
+                "SELECT d.status, d.decided_by, d.decided_at, d.current_version, v.approvable"
+                " FROM drafts d JOIN draft_versions v"
+                " ON v.draft_id = d.id AND v.version = d.current_version WHERE d.id = ?",
+                (draft_id,),
             ).fetchone()
         if row is None:
             raise KeyError(draft_id)
-        return DecisionResult(False, row[0], row[1], row[2])
+        return DecisionResult(False, row[0], row[1], row[2], row[3], bool(row[4]))
 
     def decisions(self, since: str | None = None) -> list[dict[str, Any]]:
         """Decisions joined with their request and the decided text, oldest first."""

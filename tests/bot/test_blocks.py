@@ -68,7 +68,7 @@ def test_worst_case_message_is_valid_and_escaped(lang: str) -> None:
     no_control_sequences(message_blocks)
     assert "<!channel>" not in text
     actions = [b for b in message_blocks if b["type"] == "actions"]
-    assert len(actions) == 1 and actions[0]["elements"][0]["value"] == "d_0000000000000000"
+    assert len(actions) == 1 and actions[0]["elements"][0]["value"] == "d_0000000000000000:1"
     body = json.dumps(message_blocks)
     assert "<@UAPP>" in body and "<!date^" in body
 

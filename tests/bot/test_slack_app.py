@@ -101,7 +101,7 @@ def test_happy_path_posts_products_and_three_drafts(
         labels = [e["text"]["text"] for e in block["elements"]]
         assert labels == ["Approve", "Edit", "Reject", "Regenerate"]
         assert block["elements"][0]["style"] == "primary"
-        assert all(re.fullmatch(r"d_[0-9a-f]{16}", e["value"]) for e in block["elements"])
+        assert all(re.fullmatch(r"d_[0-9a-f]{16}(:[0-9]+)?", e["value"]) for e in block["elements"])
     for tone in ("Friendly", "Professional", "Trendy"):
         assert f"*{tone}*" in body
     assert "offline" in body and "Compliance OK" in body
