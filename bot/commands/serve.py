@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Optional
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.commands.common import console, err_console, fail, settings_or_exit
 
+# OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def _since_iso(value: str | None) -> str | None:
+
+def _since_iso(value: str | None, team_timezone: str) -> str | None:
+    """``--since`` as a UTC timestamp; a date or naive time means the team's local time."""
     if value is None:
         return None
     try:
@@ -18,8 +23,15 @@ def _since_iso(value: str | None) -> str | None:
     except ValueError:
         fail(f"--since {value!r} is not a date; use YYYY-MM-DD, e.g. --since {date.today()}")
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=ZoneInfo(team_timezone))
     return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: formula-like strings get a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -90,11 +102,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def approvals(
-        since: Optional[str] = typer.Option(None, "--since",
-                                            help="Only decisions from this date (YYYY-MM-DD)."),
+        since: Optional[str] = typer.Option(
+            None, "--since",
+            help="Only decisions from this date (YYYY-MM-DD, midnight in TEAM_TIMEZONE)."),
         csv: bool = typer.Option(False, "--csv", help="Write CSV to stdout (for spreadsheets)."),
     ) -> None:
         """List approve/reject decisions with who, when and the decided text.
+
+        --since counts from midnight in TEAM_TIMEZONE (default Asia/Seoul); times are UTC.
+        CSV cells that a spreadsheet would run as formulas (=, +, -, @) start with '.
 
         Examples:
 
@@ -106,19 +122,20 @@ def register(app: typer.Typer) -> None:
         import sys
 
         from rich.table import Table
+        from rich.text import Text
 
         from bot.store import Store
 
         settings = settings_or_exit()
         if not settings.db_path.exists():
             fail(f"no database at {settings.db_path}; run `personabot serve` first or set DB_PATH")
-        rows = Store.open(settings.db_path).decisions(_since_iso(since))
+        rows = Store.open(settings.db_path).decisions(_since_iso(since, settings.team_timezone))
         columns = ["decided_at", "decision", "decided_by", "reason", "requested_by", "persona",
                    "product_id", "tone", "version", "draft_id", "request_id", "text"]
         if csv:
             writer = csv_module.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
             return
         if not rows:
             console.print("No decisions yet." if since is None else f"No decisions since {since}.")
@@ -126,7 +143,8 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{len(rows)} decision(s)")
         for column in ("decided_at", "decision", "decided_by", "persona", "tone", "text"):
             table.add_column(column, overflow="fold")
-        for row in rows:
-            table.add_row(row["decided_at"], row["decision"], row["decided_by"],
-                          row["persona"] or "", row["tone"], row["text"][:80])
+        for row in rows:  # stored text is shown literally, never read as rich markup
+            cells = (row["decided_at"], row["decision"], row["decided_by"], row["persona"] or "",
+                     row["tone"], row["text"][:80])
+            table.add_row(*(Text(str(cell)) for cell in cells))
         console.print(table)
