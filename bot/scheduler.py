@@ -140,6 +140,16 @@ class DigestPoster(Protocol):
         """Tell a person something went wrong (a DM from the bot)."""
 
 
+NOTIFY_FAILED = "notify failed:"
+
+
+def _error_code(exc: Exception) -> str:
+    """Slack's error code (``missing_scope``, ``user_not_found``…) or the exception type."""
+    response = getattr(exc, "response", None)
+    error = response.get("error") if hasattr(response, "get") else None
+    return str(error) if error else type(exc).__name__
+
+
 class SlackPoster:
     """:class:`DigestPoster` over the Slack Web API (``chat:write``, ``channels:history``,
     ``groups:history``, ``files:write``, ``im:write``)."""
@@ -339,7 +349,7 @@ class DigestRunner:
             f"({local_label(period, sub.schedule.timezone)}) was not posted: the bot was not "
             f"running at that time. Post it now with `personabot digest run --subscription {sub.id}`."
         )
-        self._tell(sub, run, text)
+        self._tell(sub, run, reason, text)
 
     def _notify(self, sub: Subscription, run: Run, reason: str) -> None:
         hint = ERROR_HINTS.get(reason, "see `personabot digest status` for details")
@@ -349,14 +359,21 @@ class DigestRunner:
             f"{run.attempts} attempt(s): `{reason}` — {hint}. Subscription #{sub.id}; "
             f"retry with `personabot digest run --subscription {sub.id}`."
         )
-        self._tell(sub, run, text)
+        self._tell(sub, run, reason, text)
 
-    def _tell(self, sub: Subscription, run: Run, text: str) -> None:
+    def _tell(self, sub: Subscription, run: Run, reason: str, text: str) -> None:
+        """DM the subscriber about a run that failed for good. When the DM itself fails, that
+        goes on the run's reason (``… · notify failed: <error>``), which ``personabot digest
+        status`` shows, so an operator learns nobody was told."""
         try:
             self.poster.notify(sub.created_by, text)
-            self.store.mark_notified(run.id, self.clock())
-        except Exception:
+        except Exception as exc:
             log.exception("could not notify %s about digest run %s", sub.created_by, run.id)
+            error = f"{NOTIFY_FAILED} {_error_code(exc)}"
+            self.store.mark_failed(run.id, f"{reason[:500 - len(error) - 3]} · {error}",
+                                   self.clock(), None)
+            return
+        self.store.mark_notified(run.id, self.clock())
 
     def resume_unfinished(self) -> list[RunOutcome]:
         """Finish what a crash or a Slack error left: due retries, expired claims, unrecorded posts."""

@@ -15,6 +15,8 @@ SCOPES = {
     "usergroups.users.list": "usergroups:read", "files.getUploadURLExternal": "files:write",
     "conversations.history": "channels:history",
 }
+# Scopes a call needs beyond its method's own: chat.postMessage with a user id opens a DM.
+DM_SCOPE = "im:write"  # bot.scheduler.SlackPoster.notify
 
 
 def test_manifest_matches_the_app() -> None:
@@ -26,7 +28,9 @@ def test_manifest_matches_the_app() -> None:
         assert command["url"].endswith("/slack/events")
         assert len(command["description"]) <= 100
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", *SCOPES.values()} <= scopes
+    assert {"commands", DM_SCOPE, *SCOPES.values()} <= scopes
+    app_home = manifest["features"]["app_home"]
+    assert app_home["messages_tab_enabled"] is True  # the DMs have somewhere to show
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
