@@ -249,13 +249,13 @@ def products_text(section: PersonaDigest) -> str:
         p = line.product
         marker = "" if section.first else f"  `{line.marker}`"
         rows.append(
-            f"{line.rank}. *{escape(clip(p.name, 120))}* — {escape(clip(p.brand, 60))}"
+            f"{line.rank}. *{clip(escape(p.name), 120)}* — {clip(escape(p.brand), 60)}"
             f" · {_price(p.price)}{marker}"
         )
     if not rows:
         rows.append("_No products match this persona's profile in the current catalog._")
     if section.dropped:
-        rows.append("Left the list: " + ", ".join(escape(clip(n, 60)) for n in section.dropped))
+        rows.append("Left the list: " + ", ".join(clip(escape(n), 60) for n in section.dropped))
     elif section.first and section.lines:
         rows.append("_No earlier digest to compare with — rank changes show from the next one._")
     return clip("\n".join(rows), MAX_SECTION)
