@@ -18,7 +18,7 @@ Stable API (the digest scheduler uses it too)::
                                    findings=[finding_dict, ...], approvable=True)
         store.set_message(req.id, channel_id, ts)  # after chat.postMessage
 
-    store.decide(draft_id, decision="approved", user_id="U…")  # compare-and-set
+    store.decide(draft_id, decision="approved", user_id="U…", version=1)  # compare-and-set
     store.style_examples(persona, brand_id)        # approved texts, newest first
 
 Once a request has a stored message, Approve / Edit / Reject / Regenerate work on its
