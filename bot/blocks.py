@@ -2,9 +2,9 @@
 
 Every piece of user or LLM text is escaped (:mod:`bot.mrkdwn`) or sent as ``plain_text``,
 then clipped to Slack's limits (section text 3,000, header 150, context element 2,000,
-modal title 24, button text 75). Button values hold only opaque draft ids (Approve adds the
-version number shown, ``d_…:3``, so an approval is pinned to the text the approver saw);
-everything else is looked up in the store when a button is clicked. Tests validate every builder with
+modal title 24, button text 75). Button values hold only opaque draft ids (Approve adds
+the version number shown, ``d_…:3``, so an approval is pinned to the text the approver
+saw); everything else is looked up in the store when a button is clicked. Tests validate every builder with
 ``slack_sdk.models``.
 """
 

@@ -29,7 +29,8 @@ CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 
 # Belongs in bot.i18n.STRINGS (owned elsewhere); kept here until it moves there.
 DRAFT_CHANGED = {
-    "ko": "이 초안이 바뀌었어요(현재 v{version}). 바뀐 메시지를 확인한 뒤 다시 승인해 주세요.",
+    "ko": "이 초안이 바뀌었어요(현재 v{version}). "
+          "바뀐 메시지를 확인한 뒤 다시 승인해 주세요.",
     "en": "This draft changed (now v{version}) — review the updated message, then approve.",
 }
 

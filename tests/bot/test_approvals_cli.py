@@ -54,7 +54,7 @@ def test_since_follows_team_timezone_setting(db: Store, monkeypatch: pytest.Monk
     assert _csv("--since", "2026-11-24") == []
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)",
+@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)",
                                   "\t=1", "\r=1"])
 def test_formula_cells_are_defused(db: Store, cell: str) -> None:
     _decided(db, cell, "2026-11-23T15:30:00+00:00", key="f")

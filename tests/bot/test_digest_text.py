@@ -11,8 +11,8 @@ from tests.bot._digest_helpers import PERSONAS
 
 def test_names_are_clipped_after_escaping() -> None:
     name, brand, dropped = "<&>" * 60, "&" * 70, "<" * 70
-    section = PersonaDigest(PERSONAS[0], (ProductLine(1, DigestProduct("P1", name, brand, 1000, 0.5), 2),),
-                            (dropped,), (), None, first=False)
+    line = ProductLine(1, DigestProduct("P1", name, brand, 1000, 0.5), 2)
+    section = PersonaDigest(PERSONAS[0], (line,), (dropped,), (), None, first=False)
     text = products_text(section)
     shown_name = text.split("*")[1]
     shown_brand = text.split(" — ")[1].split(" · ")[0]
