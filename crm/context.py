@@ -222,9 +222,31 @@ def parse_brands(data: Any) -> dict[str, BrandGuide]:
     return {bid: _brand_from_record(bid, rec) for bid, rec in items}
 
 
+class BrandsFileError(ValueError):
+    """The brand tone-guide file is missing, unreadable or not brand records (message names it).
+
+    Drafting silently without tone guides would hide a wrong path, so a file that was named
+    but cannot be used is an error, never an empty guide set.
+    """
+
+
 def load_brands(path: Path | str) -> dict[str, BrandGuide]:
     """Read ``data/brands.json``; a brand missing there still drafts from catalog facts."""
-    return parse_brands(json.loads(Path(path).read_text(encoding="utf-8")))
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BrandsFileError(f"brands file not found: {file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise BrandsFileError(f"brands file {file} cannot be read ({reason})") from None
+    try:
+        return parse_brands(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise BrandsFileError(f"brands file {file} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except (AttributeError, TypeError):
+        raise BrandsFileError(f"brands file {file} does not hold brand records "
+                              "(expected a list of objects or an object keyed by brand id)") from None
 
 
 def _age_band(age_min: Any, age_max: Any) -> int | None:
@@ -339,8 +361,11 @@ class ContextIndex:
 
     @classmethod
     def from_files(cls, catalog: Catalog, brands_path: Path | str | None) -> "ContextIndex":
-        """Index a loaded catalog with the tone guides at ``brands_path`` (skipped if absent)."""
-        brands = load_brands(brands_path) if brands_path and Path(brands_path).exists() else {}
+        """Index a loaded catalog with the tone guides at ``brands_path`` (None: no guides).
+
+        Raises :class:`BrandsFileError` when the named file is missing or broken.
+        """
+        brands = load_brands(brands_path) if brands_path else {}
         return cls(catalog, brands)
 
     @staticmethod
