@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from bot.commands.common import console, fail
 
@@ -43,7 +44,7 @@ def generate(
     except OSError as exc:
         fail(f"cannot write to {target}: {exc.strerror or exc}; choose another --out folder")
     for path in written:
-        console.print(f"wrote {path} ({path.stat().st_size:,} bytes)", highlight=False)
+        console.print(Text(f"wrote {path} ({path.stat().st_size:,} bytes)"), highlight=False)
 
 
 @catalog_app.command("info")
@@ -77,13 +78,13 @@ def info(
     else:
         from rich.table import Table
 
-        console.print(catalog.describe(), highlight=False)
+        console.print(Text(catalog.describe()), highlight=False)
         table = Table(show_header=False, box=None)
         for key, value in summary.items():
             shown = ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else value
             if key.startswith("price_"):
                 shown = f"₩{value:,}"
-            table.add_row(key, "—" if shown is None else str(shown))
+            table.add_row(key, Text("—" if shown is None else str(shown)))
         console.print(table)
     if catalog.skipped and (show_skipped or not as_json):
         listed = catalog.skipped if show_skipped else catalog.skipped[:5]

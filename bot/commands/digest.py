@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from bot.commands.common import console, fail, settings_or_exit
 
@@ -29,31 +30,36 @@ CHANGE_STYLE = {"new": "bold green", "up": "cyan", "down": "red", "same": "dim"}
 
 
 def render_digest(digest: Any, out: Console) -> None:
-    """The digest as rich tables: products with rank changes, highlights and the draft."""
+    """The digest as rich tables: products with rank changes, highlights and the draft.
+
+    Every name, highlight and draft is data (catalog, reviews, an LLM), so it is printed
+    as literal text, never read as rich markup.
+    """
     from rich.panel import Panel
     from rich.table import Table
 
-    out.print(f"[bold]{digest.title}[/] — {digest.period_label}", highlight=False)
+    out.print(Text.assemble((str(digest.title), "bold"), f" — {digest.period_label}"), highlight=False)
     for section in digest.sections:
         info = section.persona
-        table = Table(title=f"{info.name_ko} · {info.name}", title_justify="left",
-                      caption=info.description, caption_justify="left")
+        table = Table(title=Text(f"{info.name_ko} · {info.name}"), title_justify="left",
+                      caption=Text(str(info.description)), caption_justify="left")
         for column in ("#", "product", "brand", "price", "score", "change"):
             table.add_column(column, justify="right" if column in ("#", "price", "score") else "left")
         for line in section.lines:
             p = line.product
-            change = "" if section.first else f"[{CHANGE_STYLE[line.change]}]{line.marker}[/]"
-            table.add_row(str(line.rank), p.name, p.brand, f"₩{p.price:,}", f"{p.score:.3f}", change)
+            change = Text("" if section.first else str(line.marker), style=CHANGE_STYLE[line.change])
+            table.add_row(str(line.rank), Text(str(p.name)), Text(str(p.brand)), f"₩{p.price:,}",
+                          f"{p.score:.3f}", change)
         out.print(table)
         if section.dropped:
-            out.print("Left the list: " + ", ".join(section.dropped), highlight=False)
+            out.print(Text("Left the list: " + ", ".join(section.dropped)), highlight=False)
         for highlight in section.highlights:
-            out.print(f"  💬 “{highlight}”", highlight=False)
+            out.print(Text(f"  💬 “{highlight}”"), highlight=False)
         if section.draft is not None:
             d = section.draft
-            status = "[green]passes the ad-rule checks[/]" if d.approvable else \
-                "[red]needs edits:[/] " + "; ".join(d.findings)
-            out.print(Panel(d.text, title=f"draft ({d.tone}, {d.provider})", subtitle=status,
+            status = Text("passes the ad-rule checks", style="green") if d.approvable else \
+                Text.assemble(("needs edits:", "red"), " " + "; ".join(d.findings))
+            out.print(Panel(Text(d.text), title=Text(f"draft ({d.tone}, {d.provider})"), subtitle=status,
                             expand=False), highlight=False)
 
 
@@ -114,7 +120,7 @@ def run(
     render_digest(digest, console)
     if chart is not None:
         chart.write_bytes(render_chart(digest.chart_data()))
-        console.print(f"chart written to {chart}", highlight=False)
+        console.print(Text(f"chart written to {chart}"), highlight=False)
 
 
 def _deliver(settings: Any, sub: Any, now: datetime) -> None:
@@ -136,7 +142,7 @@ def _deliver(settings: Any, sub: Any, now: datetime) -> None:
     where = f"#{sub.id} for {local_label(period, sub.schedule.timezone)}"
     if outcome.status == "failed":
         fail(f"digest {where} failed: {outcome.detail}", code=1)
-    console.print(f"digest {where}: {outcome.status} {outcome.detail}".rstrip(), highlight=False)
+    console.print(Text(f"digest {where}: {outcome.status} {outcome.detail}".rstrip()), highlight=False)
 
 
 @digest_app.command("status")
@@ -169,16 +175,16 @@ def status(
         for column in ("id", "persona", "channel", "every", "next run", "by"):
             table.add_column(column)
         for sub in subs:
-            table.add_row(str(sub.id), sub.persona, sub.channel_id, sub.schedule.label(),
+            table.add_row(str(sub.id), Text(sub.persona), Text(sub.channel_id), sub.schedule.label(),
                           local_label(next_fire(sub.schedule, now), sub.schedule.timezone),
-                          sub.created_by)
+                          Text(sub.created_by))
         console.print(table)
     lease = store.lease()
     if lease is None:
         console.print("Scheduler: no process holds the lease (is `personabot serve` running?)")
     else:
         alive = "held" if lease[1] > now.isoformat(timespec="seconds") else "expired"
-        console.print(f"Scheduler lease: {lease[0]} ({alive}, until {lease[1]})", highlight=False)
+        console.print(Text(f"Scheduler lease: {lease[0]} ({alive}, until {lease[1]})"), highlight=False)
     recent = store.runs(limit=runs) if runs else []
     if recent:
         zones = {s.id: s.schedule.timezone for s in subs}
@@ -188,7 +194,7 @@ def status(
         for run in recent:
             table.add_row(str(run.id), str(run.subscription_id),
                           local_label(run.period, zones.get(run.subscription_id, settings.team_timezone)),
-                          run.state, str(run.attempts), run.reason or "", "yes" if run.notified_at else "")
+                          run.state, str(run.attempts), Text(run.reason or ""), "yes" if run.notified_at else "")
         console.print(table)
 
 

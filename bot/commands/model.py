@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.text import Text
 
 from bot.commands.common import console, fail
 
@@ -56,10 +57,13 @@ def train(
     except OSError as exc:
         fail(f"cannot write the model to {out}: {exc.strerror or exc}; choose another --out folder")
     console.print(
-        f"[bold green]trained[/] in {summary['seconds']:.1f} s · best epoch {summary['best_epoch']} · "
-        f"{summary['n_train']:,} train / {summary['n_val']:,} validation / {summary['n_test']:,} held-out "
-        f"interactions · validation Hit@10 {summary['val_hit10']:.3f}\n"
-        f"saved to {out}/ — next: personabot evaluate --model {out}",
+        Text.assemble(
+            ("trained", "bold green"),
+            f" in {summary['seconds']:.1f} s · best epoch {summary['best_epoch']} · "
+            f"{summary['n_train']:,} train / {summary['n_val']:,} validation / {summary['n_test']:,} held-out "
+            f"interactions · validation Hit@10 {summary['val_hit10']:.3f}\n"
+            f"saved to {out}/ — next: personabot evaluate --model {out}",
+        ),
         highlight=False,
     )
 
@@ -68,7 +72,7 @@ def _table(report: dict[str, Any]) -> Any:
     from rich.table import Table
 
     k = report["k"]
-    table = Table(title=f"{report['source']} · n={report['n']:,} · whole-catalog ranking")
+    table = Table(title=Text(f"{report['source']} · n={report['n']:,} · whole-catalog ranking"))
     table.add_column("scorer")
     for metric in ("Hit", "Category Hit", "NDCG", "MRR", "Coverage"):
         table.add_column(f"{metric}@{k}" if metric != "MRR" else metric, justify="right")
@@ -91,7 +95,7 @@ def _persona_table(report: dict[str, Any]) -> Any:
     for col in ("persona", "n", "two-tower", *names, *(["oracle"] if report.get("oracle") else [])):
         table.add_column(col, justify="left" if col == "persona" else "right")
     for persona, entry in report["by_persona"].items():
-        cells = [persona, str(entry["n"]), f"{entry['model']['hit']:.3f}",
+        cells = [Text(str(persona)), str(entry["n"]), f"{entry['model']['hit']:.3f}",
                  *(f"{entry['baselines'][b]['hit']:.3f}" for b in names)]
         if entry.get("oracle"):
             cells.append(f"{entry['oracle']['hit']:.3f}")
@@ -148,7 +152,7 @@ def evaluate(
     console.print(_table(report))
     console.print(_persona_table(report))
     for path in written:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(Text(f"wrote {path}"), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

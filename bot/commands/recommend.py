@@ -197,7 +197,7 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
         out.print(
             Panel(
                 Text.assemble(body, notes),
-                title=f"{TONE_TITLES.get(draft.tone, draft.tone)} · {draft.provider}/{draft.model}",
+                title=Text(f"{TONE_TITLES.get(draft.tone, draft.tone)} · {draft.provider}/{draft.model}"),
                 subtitle=badge,
                 subtitle_align="right",
                 border_style=colour,

@@ -1,0 +1,57 @@
+"""Bad input to the CLI is one clear line and exit 2, never a traceback (nor silent demo data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from rich.console import Console
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.commands import common
+from bot.commands.digest import render_digest
+from bot.digests import compose_digest
+from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR
+from tests.bot._digest_helpers import FakeSources
+
+runner = CliRunner()
+HAS_MODEL = (DEMO_MODEL_DIR / "model.json").exists() and DEMO_CATALOG.exists()
+needs_model = pytest.mark.skipif(not HAS_MODEL, reason="demo model not trained")
+
+
+def one_line_error(result, code: int = 2) -> str:
+    """The failure's text, after checking it is a clean exit with an ``error:`` line."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1, result.output
+    return result.output.strip()
+
+
+def test_fail_prints_user_text_literally() -> None:
+    result = runner.invoke(app, ["recommend", "[/x] zzz"])
+    text = one_line_error(result)
+    assert "[/x] zzz" in text
+
+
+def test_fail_keeps_a_styled_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    console = Console(record=True, force_terminal=True, width=200)
+    monkeypatch.setattr(common, "err_console", console)
+    with pytest.raises(typer.Exit) as caught:
+        common.fail("bad [bold]thing[/]")
+    assert caught.value.exit_code == 2
+    assert console.export_text(styles=False, clear=False).strip() == "error: bad [bold]thing[/]"
+    assert "\x1b[1;31merror:" in console.export_text(styles=True)
+
+
+def test_render_digest_shows_names_drafts_and_reviews_literally() -> None:
+    sources = FakeSources(ranking={"Dry_Moisture": ["[/b]", "[red]P2"]}, draft_text="[광고] [/x] 보습 무료수신거부 080")
+    digest = compose_digest(sources, "Dry_Moisture", None, period_label="Week [1]")
+    out = Console(record=True, width=160)
+    render_digest(digest, out)
+    text = out.export_text()
+    assert "Product [/b]" in text and "Product [red]P2" in text
+    assert "[/b] kept my skin moist all day" in text
+    assert "[광고] [/x] 보습" in text
