@@ -16,13 +16,30 @@ from pathlib import Path
 import sqlite_utils
 
 
+class DatabaseFileError(RuntimeError):
+    """``DB_PATH`` names something that cannot be opened as SQLite (message names the path)."""
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating when missing) the database with WAL, a busy timeout and FKs on."""
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    """Open (creating when missing) the database with WAL, a busy timeout and FKs on.
+
+    Raises :class:`DatabaseFileError` when ``path`` is not a SQLite file or cannot be opened,
+    so callers can tell the user which file to fix instead of showing sqlite's traceback.
+    """
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise DatabaseFileError(
+            f"cannot open the database {path} (DB_PATH): {exc}; point DB_PATH at the bot's SQLite "
+            "file, or at a new path to start an empty one"
+        ) from None
     return sqlite_utils.Database(conn)
 
 

@@ -101,7 +101,7 @@ def run(
     if subscription is not None:
         if not settings.db_path.exists():
             fail(f"no database at {settings.db_path}; set DB_PATH or subscribe with /digest first")
-        store = DigestStore.open(settings.db_path)
+        store = _open_store(DigestStore, settings.db_path)
         sub = store.subscription(subscription)
         if sub is None or not sub.active:
             fail(f"no active subscription #{subscription}; see `personabot digest status`")
@@ -123,6 +123,16 @@ def run(
         console.print(Text(f"chart written to {chart}"), highlight=False)
 
 
+def _open_store(kind: Any, path: Path) -> Any:
+    """``kind.open(path)``, with an unusable database file as one clear line (exit 2)."""
+    from bot.db import DatabaseFileError
+
+    try:
+        return kind.open(path)
+    except DatabaseFileError as exc:
+        fail(str(exc))
+
+
 def _deliver(settings: Any, sub: Any, now: datetime) -> None:
     """Run the subscription's current period through the exactly-once runner."""
     from bot.app import make_client
@@ -134,7 +144,7 @@ def _deliver(settings: Any, sub: Any, now: datetime) -> None:
         client = make_client(settings)
     except SettingsError as exc:
         fail(str(exc))
-    digests = build_digests(settings, client, Store.open(settings.db_path))
+    digests = build_digests(settings, client, _open_store(Store, settings.db_path))
     period = last_fire(sub.schedule, now)
     if digests.store.reopen(sub.id, period, now):
         console.print("retrying a failed (or missed) period with a fresh attempt budget", highlight=False)
@@ -165,7 +175,7 @@ def status(
     settings = settings_or_exit()
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}; set DB_PATH or run `personabot serve` first")
-    store = DigestStore.open(settings.db_path)
+    store = _open_store(DigestStore, settings.db_path)
     now = datetime.now(timezone.utc)
     subs = store.subscriptions()
     if not subs:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.commands import common
 from bot.commands.digest import render_digest
+from bot.db import DatabaseFileError, connect
 from bot.digests import compose_digest
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR
 from tests.bot._digest_helpers import FakeSources
@@ -28,6 +29,12 @@ def one_line_error(result, code: int = 2) -> str:
     assert "Traceback" not in result.output
     assert result.output.startswith("error: ") and result.output.count("\n") == 1, result.output
     return result.output.strip()
+
+
+def corrupt_db(tmp_path: Path) -> Path:
+    path = tmp_path / "bot.db"
+    path.write_text("this is a text file, not a SQLite database\n" * 20)
+    return path
 
 
 def test_fail_prints_user_text_literally() -> None:
@@ -55,3 +62,21 @@ def test_render_digest_shows_names_drafts_and_reviews_literally() -> None:
     assert "Product [/b]" in text and "Product [red]P2" in text
     assert "[/b] kept my skin moist all day" in text
     assert "[광고] [/x] 보습" in text
+
+
+def test_a_corrupt_database_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = corrupt_db(tmp_path)
+    with pytest.raises(DatabaseFileError, match="DB_PATH") as caught:
+        connect(path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("args", [["digest", "status"], ["digest", "run", "--subscription", "1"],
+                                  ["digest", "run", "--subscription", "1", "--dry-run"]])
+def test_digest_commands_report_a_corrupt_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    path = corrupt_db(tmp_path)
+    monkeypatch.setenv("DB_PATH", str(path))
+    text = one_line_error(runner.invoke(app, args))
+    assert str(path) in text and "DB_PATH" in text and "not a database" in text
