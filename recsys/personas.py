@@ -170,22 +170,38 @@ def default_persona(personas: tuple[Persona, ...] | None = None) -> Persona:
 
 
 def assign_persona(profile: Profile, personas: tuple[Persona, ...] | None = None) -> str:
-    """The name of the persona whose conditions best match ``profile`` (see module docstring)."""
-    if personas is not None:
-        return _assign(profile, personas)
-    # Parsing calls this for every profile and profiles repeat a lot, so the default
-    # persona set memoises by the fields the rule reads.
+    """The name of the persona whose conditions best match ``profile`` (see module docstring).
+
+    ``personas`` defaults to the shipped file; pass ``load_personas(path)`` for another one.
+    """
+    # Parsing calls this for every profile and profiles repeat a lot, so each persona set
+    # memoises by the fields the rule reads.
+    memo = _MEMO if personas is None else _memo_for(personas)
     key = (profile.skin_type, profile.concerns, profile.gender, profile.age_min, profile.age_max)
-    name = _MEMO.get(key)
+    name = memo.get(key)
     if name is None:
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.clear()
-        name = _MEMO[key] = _assign(profile, load_personas())
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        name = memo[key] = _assign(profile, personas if personas is not None else load_personas())
     return name
 
 
-_MEMO: dict[tuple[object, ...], str] = {}
+_MEMO: dict[tuple[object, ...], str] = {}  # the shipped persona file's
 _MEMO_SIZE = 8192
+# Other persona sets' memos, keyed by id(): hashing a tuple of personas on every call would
+# cost more than the rule itself. Each entry holds its tuple, so the id cannot be reused
+# while the entry lives.
+_MEMOS: dict[int, tuple[tuple[Persona, ...], dict[tuple[object, ...], str]]] = {}
+_MEMOS_SIZE = 8
+
+
+def _memo_for(personas: tuple[Persona, ...]) -> dict[tuple[object, ...], str]:
+    entry = _MEMOS.get(id(personas))
+    if entry is None or entry[0] is not personas:
+        if len(_MEMOS) >= _MEMOS_SIZE:
+            _MEMOS.clear()
+        entry = _MEMOS[id(personas)] = (personas, {})
+    return entry[1]
 
 
 def _assign(profile: Profile, personas: tuple[Persona, ...]) -> str:

@@ -17,7 +17,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # personas.py imports this module
+    from recsys.personas import Persona
+
+    Personas = tuple[Persona, ...]
 
 GENDERS = ("F", "M")
 SKIN_TYPES = ("dry", "oily", "combination", "sensitive", "normal")
@@ -103,8 +108,9 @@ class Profile:
 # age patterns each record what they read and blank their span, so a number read as a
 # price is never read again as an age; finally words are looked up in the vocabulary
 # (English by token, Korean by longest match inside each Hangul run) and English words
-# that match nothing get one typo-correction try. The first value found for a field wins;
-# concerns accumulate in reading order.
+# that match nothing get one typo-correction try. A negated term ("no makeup", "not oily",
+# "perfume-free", "민감성 아님", "무자극") is skipped, so it never becomes a filter. The first
+# value found for a field wins; concerns accumulate in reading order.
 # --------------------------------------------------------------------------------------
 
 EXAMPLES = ('"30s dry-skin woman, moisture"', '"30대 건성 여성 보습"')
@@ -158,7 +164,7 @@ _add(_co("anti_aging"), "wrinkle|wrinkles|fine lines|fine line|firmness|firming|
                         "lifting|sagging|mature|mature skin|주름|탄력|안티에이징|노화|리프팅|"
                         "주름개선")
 _add(_co("calming"), "soothing|soothe|calming|calm|redness|rosacea|irritation|진정|홍조|붉은기|자극|"
-                     "저자극")
+                     "저자극|무자극")
 _add(_co("brightening"), "whitening|brightening|brighten|bright|dark spots|dark spot|dullness|"
                          "dull|glow|glowy|tone up|radiance|radiant|pigmentation|"
                          "hyperpigmentation|melasma|미백|기미|잡티|톤업|브라이트닝|광채|칙칙|"
@@ -172,12 +178,38 @@ _add(_co("repurchase"), "repurchase|repurchases|repeat buyers|repeat buyer|repea
                         "repeat customer|repeat purchase|loyal|loyalty|rebuy|regulars|재구매|"
                         "단골|재구입")
 _add(_co("ingredients"), "ingredients|ingredient|ingredient conscious|clean beauty|ewg|"
-                         "fragrance free|unscented|성분|전성분|무향")
+                         "fragrance free|perfume free|scent free|unscented|성분|전성분|무향|"
+                         "무향료|무첨가|향 없는|향없는|향이 없는|향 없이|향없이|향료 없는")
 _add(_ca("skincare"), "skincare|skin care|스킨케어|기초|기초화장품")
 _add(_ca("makeup"), "makeup|make up|메이크업|색조")
 _add(_ca("fragrance"), "fragrance|fragrances|perfume|perfumes|cologne|향수|퍼퓸")
 _add(_ca("body"), "body|body care|bodycare|hair|hair care|haircare|바디|헤어|바디케어")
 _add(_ca("tools"), "tools|tool|beauty tools|beauty device|device|devices|도구|뷰티툴|디바이스")
+
+# Negation cues are vocabulary too, with meanings the word scan acts on instead of
+# applying them. A negator ("no", "not", "without", "free of") negates the next term, with
+# fillers ("not *for* men", "no *added* fragrance") and coordinators ("no makeup *or*
+# perfume": both) in between; a separator or any other word ends its reach, as does a number
+# (numeric spans are blanked to a separator). A term is also negated by what follows it:
+# "free" ("perfume-free"), or in Korean 아님/아닌/제외/빼고/없는/없이/... in the same Hangul run
+# or the next word, after an optional particle ("민감성이 아닌"), or by a 무 just before it
+# ("무자극" is vocabulary, so it stays calming). Phrases such as "fragrance free" and "무향"
+# are matched whole first, so they keep their own meaning.
+_NEGATOR, _FILLER, _COORDINATOR, _SEPARATOR = (
+    (("cue", "negator"),), (("cue", "filler"),), (("cue", "coordinator"),), (("cue", "separator"),)
+)
+_add(_NEGATOR, "no|not|non|without|except|excluding|exclude|excludes|neither|never|avoid|"
+               "avoiding|free of|other than|rather than|don't|doesn't|isn't|aren't|dont|"
+               "doesnt|isnt|arent")
+_add(_FILLER, "for|a|an|any|the|too|very|so|really|added|strong|heavy|much|suitable|meant|"
+              "aimed|at|targeting|interested|in|want|wants|like|likes|need|needs|use|uses|"
+              "wear|wears|buy|buys|overly|extra")
+_add(_COORDINATOR, "or|nor|/")
+_add(_SEPARATOR, ",|;|.|!|?")
+_NEG_AFTER_WORDS = frozenset({"free"})
+_NEG_AFTER_KO = ("아님", "아닌", "아니고", "아니라", "아니에", "아니예", "아냐", "제외", "빼고",
+                 "없는", "없이", "없음", "말고")
+_PARTICLES = "이가은는을를도"
 
 _MEANING = {" ".join(p.split()): m for p, m in _PHRASES}
 
@@ -196,16 +228,17 @@ for _word, _d in _DECADE_WORDS.items():
         for _q, _shift in (("early", 0), ("mid", 3), ("late", 6)):
             _MEANING[f"{_q} {_word}"] = (("age", f"{_d * 10 + _shift}-{_d * 10 + _shift + 3}"),)
 
-# Multi-word English phrases are tried only from a word that can start one.
+# Multi-word phrases are tried only from a word that can start one.
 _PHRASE_SIZES: dict[str, tuple[int, ...]] = {}
 for _p in _MEANING:
-    if _p.isascii() and " " in _p:
+    if " " in _p:
         _first, _n = _p.split()[0], len(_p.split())
         _PHRASE_SIZES[_first] = tuple(sorted({*_PHRASE_SIZES.get(_first, ()), _n}, reverse=True))
 _KO_MEANING = {p: m for p, m in _MEANING.items() if not p.isascii() and " " not in p}
 _KO_MAX_LEN = max(map(len, _KO_MEANING))
 # "i'm" stays one token so its "m" is never read as a gender; "women's" is cut to "women".
-_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+")
+# Separators and "/" are tokens because they bound a negation's reach.
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+|[,;.!?/]")
 
 # Common misspellings that the one-edit check below cannot reach.
 _TYPOS = {
@@ -453,7 +486,8 @@ def _money(num: str, unit: str | None, suffix: str | None) -> int | None:
 
 
 def _blank(match: re.Match[str]) -> str:
-    return " " * (match.end() - match.start())
+    """Spaces over a span that was read, led by a separator so no negation reaches past it."""
+    return ";" + " " * (match.end() - match.start() - 1)
 
 
 def _scan_prices(s: str, r: _Reading, hints: set[str]) -> str:
@@ -574,40 +608,61 @@ def _scan_ages(s: str, r: _Reading, hints: set[str]) -> str:
     return _A_BARE.sub(bare, s) if r.age is None else s
 
 
+def _negated_after(rest: str, nxt: str) -> bool:
+    """Whether what follows a term negates it: ``rest`` of its Hangul run, then token ``nxt``."""
+    if rest:
+        if rest[0] in _PARTICLES:
+            rest = rest[1:]
+        if rest:
+            return rest.startswith(_NEG_AFTER_KO)
+    return nxt in _NEG_AFTER_WORDS or nxt.startswith(_NEG_AFTER_KO)
+
+
+def _scan_run(run: str, nxt: str, negated: bool, r: _Reading) -> None:
+    """Read the terms inside one Hangul run, longest phrase first (``30대건성여성``).
+
+    ``negated`` says a negator came just before the run; it applies to the run's first term.
+    """
+    j, last, size_max = 0, 0, len(run)
+    while j < size_max:
+        for size in range(min(_KO_MAX_LEN, size_max - j), 0, -1):
+            meaning = _KO_MEANING.get(run[j:j + size])
+            if meaning is not None:
+                break
+        else:
+            j += 1
+            continue
+        end = j + size
+        if not (negated or (j - 1 == last and run[last] == "무")
+                or _negated_after(run[end:], nxt)):
+            r.apply(meaning)
+        negated = False
+        j = last = end
+
+
 def _scan_words(s: str, r: _Reading) -> None:
     """Look up English words (and short phrases) and Korean runs in the vocabulary.
 
-    Korean is written without spaces between profile words (``30대건성여성``), so each run
-    of Hangul is matched greedily, longest phrase first. English words that match nothing
-    get one typo-correction try. Meanings are applied in reading order.
+    Korean is written without spaces between profile words (``30대건성여성``), so a run of
+    Hangul that is not one vocabulary word is matched greedily inside. English words that
+    match nothing get one typo-correction try. Meanings are applied in reading order, except
+    for negated terms, which are skipped (see the negation cues above).
     """
     tokens = _TOKEN.findall(s)
     n = len(tokens)
     i = 0
+    negated = False  # a negator was read and has not reached its term yet
     while i < n:
         word = tokens[i]
         i += 1
-        if not word.isascii():
-            meaning = _KO_MEANING.get(word)
-            if meaning is not None:  # the common case: the run is one vocabulary word
-                r.apply(meaning)
-                continue
-            j, size_max = 0, len(word)
-            while j < size_max:
-                for size in range(min(_KO_MAX_LEN, size_max - j), 0, -1):
-                    meaning = _KO_MEANING.get(word[j:j + size])
-                    if meaning is not None:
-                        r.apply(meaning)
-                        j += size
-                        break
-                else:
-                    j += 1
-            continue
         if "'" in word or "’" in word:
-            stem, _, tail = word.replace("’", "'").partition("'")
-            if tail != "s":
+            word = word.replace("’", "'")
+            stem, _, tail = word.partition("'")
+            if tail == "s":
+                word = stem
+            elif _MEANING.get(word) is not _NEGATOR:
+                negated = False
                 continue
-            word = stem
         meaning = None
         for size in _PHRASE_SIZES.get(word, ()):
             meaning = _MEANING.get(" ".join(tokens[i - 1:i - 1 + size]))
@@ -616,10 +671,27 @@ def _scan_words(s: str, r: _Reading) -> None:
                 break
         if meaning is None:
             meaning = _MEANING.get(word)
-        if meaning is None and (4 <= len(word) <= _FUZZY_MAX_LEN or word in _TYPOS):
-            fixed = _correct(word)
-            meaning = _MEANING.get(fixed) if fixed is not None else None
-        if meaning is not None:
+        if meaning is None:
+            if not word.isascii():
+                _scan_run(word, tokens[i] if i < n else "", negated, r)
+                negated = False
+                continue
+            if 4 <= len(word) <= _FUZZY_MAX_LEN or word in _TYPOS:
+                fixed = _correct(word)
+                meaning = _MEANING.get(fixed) if fixed is not None else None
+            if meaning is None:
+                negated = False
+                continue
+        kind, value = meaning[0]
+        if kind == "cue":
+            if value == "negator":
+                negated = True
+            elif value == "separator":
+                negated = False
+            continue
+        if negated:
+            negated = i < n and _MEANING.get(tokens[i]) is _COORDINATOR
+        elif not _negated_after("", tokens[i] if i < n else ""):
             r.apply(meaning)
 
 
@@ -654,13 +726,13 @@ def _scan_keys(s: str, r: _Reading) -> str:
     return _KEY_RE.sub(key, s)
 
 
-def _read(text: str) -> tuple[_Reading, str | None]:
+def _read(text: str, personas: Personas | None) -> tuple[_Reading, str | None]:
     """Read every field from ``text``; returns the reading and the explicit persona, if any."""
     r = _Reading()
     s = _normalise(text)
     persona = None
     if "persona" in s or "페르소나" in s:
-        s, persona = _scan_persona(s)
+        s, persona = _scan_persona(s, personas)
     if "=" in s or ":" in s:
         s = _scan_keys(s, r)
     s = _MARKUP.sub(" ", s)
@@ -707,7 +779,7 @@ def _quote(text: str, limit: int = 60) -> str:
     return repr(one_line if len(one_line) <= limit else one_line[: limit - 1] + "…")
 
 
-def _scan_persona(s: str) -> tuple[str, str | None]:
+def _scan_persona(s: str, personas: Personas | None) -> tuple[str, str | None]:
     """Cut ``persona=...`` / ``persona: ...`` out of ``s``; returns the rest and the raw name.
 
     The name is cut before the other scans so ``persona=Gift_Buyer`` is not also read as
@@ -719,18 +791,18 @@ def _scan_persona(s: str) -> tuple[str, str | None]:
     if m is None:
         return s, None
     end = m.end()
-    for persona in load_personas():
+    for persona in personas if personas is not None else load_personas():
         ko = persona.name_ko.casefold()
         if s.startswith(ko, m.start(1)):
             return s[: m.start()] + " " + s[m.start(1) + len(ko):], persona.name
     return s[: m.start()] + " " + s[end:], m.group(1).strip(".,;:!?*_`'\"")
 
 
-def _resolve_persona(raw: str, text: str, understood: Profile) -> str:
+def _resolve_persona(raw: str, text: str, understood: Profile, personas: Personas | None) -> str:
     """The persona file's spelling of an explicit persona name; unknown names raise."""
     from recsys.personas import load_personas
 
-    personas = load_personas()
+    personas = personas if personas is not None else load_personas()
     wanted = raw.casefold().replace("-", "_")
     for persona in personas:
         if wanted in (persona.name.casefold(), persona.name_ko.casefold()):
@@ -744,14 +816,16 @@ def _resolve_persona(raw: str, text: str, understood: Profile) -> str:
     )
 
 
-def parse_profile(text: str) -> Profile:
+def parse_profile(text: str, *, personas: Personas | None = None) -> Profile:
     """Parse marketer free text (English, Korean or mixed) into a :class:`Profile`.
 
     Understands ages (``30s``, ``30대 초반``, ``25-34``, ``40+``, ``under 25``), gender words,
     skin types, concerns and their synonyms, category and budget (``under 50,000 won``,
     ``3만원대``), Slack markup, ``key=value`` / ``label: value`` and the review
     ``profile_info`` format. The persona is the explicit ``persona=...`` if given, otherwise
-    :func:`recsys.personas.assign_persona` of the parsed fields.
+    :func:`recsys.personas.assign_persona` of the parsed fields. ``personas`` (from
+    :func:`recsys.personas.load_personas`) is the persona set used for that assignment and
+    to validate an explicit name; the default is the shipped ``data/personas.json``.
 
     Raises :class:`ProfileParseError` when nothing recognisable is found or an explicit
     persona is unknown.
@@ -759,9 +833,9 @@ def parse_profile(text: str) -> Profile:
     if not isinstance(text, str):
         raise ProfileParseError(f"Expected profile text, got {type(text).__name__}; "
                                 f"try {EXAMPLES[0]} or {EXAMPLES[1]}.")
-    reading, raw_persona = _read(text)
+    reading, raw_persona = _read(text, personas)
     profile = Profile(*reading.fields())
-    persona = _resolve_persona(raw_persona, text, profile) if raw_persona else None
+    persona = _resolve_persona(raw_persona, text, profile, personas) if raw_persona else None
     if persona is None and not reading.understood():
         raise ProfileParseError(
             f"Could not read a customer profile from {_quote(text)} (understood: nothing); "
@@ -769,35 +843,35 @@ def parse_profile(text: str) -> Profile:
         )
     # The profile has not left this function yet, so setting its persona here is still
     # construction (the frozen-dataclass idiom), and it saves building a second object.
-    object.__setattr__(profile, "persona", persona or _assign_persona(profile))
+    object.__setattr__(profile, "persona", persona or _assign_persona(profile, personas))
     return profile
 
 
-def parse_profile_info(info: str) -> Profile:
+def parse_profile_info(info: str, *, personas: Personas | None = None) -> Profile:
     """Parse a review's ``profile_info`` (``30대/여성/건성/보습``, ``여성/지성``, ``수분부족지성``).
 
     Never raises: returns ``Profile()`` with only the fields it could read. When anything was
     read the persona is assigned with the same rule as :func:`parse_profile`, so review-based
-    interactions and marketer profiles share one persona scheme.
+    interactions and marketer profiles share one persona scheme (``personas`` as there).
     """
     if not isinstance(info, str) or not info.strip():
         return Profile()
-    reading, _ = _read(info)
+    reading, _ = _read(info, personas)
     if not reading.understood():
         return Profile()
     profile = Profile(*reading.fields())
-    object.__setattr__(profile, "persona", _assign_persona(profile))
+    object.__setattr__(profile, "persona", _assign_persona(profile, personas))
     return profile
 
 
-def _assign_persona(profile: Profile) -> str:
+def _assign_persona(profile: Profile, personas: Personas | None) -> str:
     global _assign
     if _assign is None:
         # personas.py imports this module, so the import waits for the first parse.
         from recsys.personas import assign_persona
 
         _assign = assign_persona
-    return _assign(profile)
+    return _assign(profile, personas)
 
 
-_assign: Callable[[Profile], str] | None = None
+_assign: Callable[[Profile, Personas | None], str] | None = None

@@ -17,6 +17,7 @@ from recsys.personas import (
     load_personas,
     persona_names,
 )
+from recsys.paths import PERSONAS
 from recsys.profile import Profile, parse_profile, parse_profile_info
 
 NAMES = ["Dry_Winter", "Anti_Aging", "Gift_Buyer", "Loyal_Repurchase", "Sensitive_Calming",
@@ -136,3 +137,31 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
     bad.write_text("[{", encoding="utf-8")
     with pytest.raises(PersonaFileError, match="not valid JSON"):
         load_personas(bad)
+
+
+def _renamed_shipped_file(tmp_path: Path) -> Path:
+    """The shipped personas with Gift_Buyer renamed, as a team editing the file would."""
+    records = json.loads(PERSONAS.read_text(encoding="utf-8"))
+    for record in records:
+        if record["name"] == "Gift_Buyer":
+            record["name"], record["name_ko"] = "Present_Hunter", "선물 헌터"
+    return _write(tmp_path, records)
+
+
+def test_a_custom_persona_file_drives_assignment(tmp_path: Path) -> None:
+    custom = load_personas(_renamed_shipped_file(tmp_path))
+    assert parse_profile("gift for mom").persona == "Gift_Buyer"
+    assert parse_profile("gift for mom", personas=custom).persona == "Present_Hunter"
+    assert parse_profile_info("30대/남성", personas=custom).persona == "Present_Hunter"
+    assert parse_profile_info("30대/남성").persona == "Gift_Buyer"  # the memos stay apart
+
+
+def test_a_custom_persona_file_validates_explicit_names(tmp_path: Path) -> None:
+    custom = load_personas(_renamed_shipped_file(tmp_path))
+    assert parse_profile("30s persona=present_hunter", personas=custom).persona == "Present_Hunter"
+    assert parse_profile("페르소나: 선물 헌터 30대", personas=custom).persona == "Present_Hunter"
+    with pytest.raises(ValueError, match="Present_Hunter") as info:
+        parse_profile("30s persona=Gift_Buyer", personas=custom)
+    assert "Unknown persona 'Gift_Buyer'" in str(info.value)
+    with pytest.raises(ValueError, match="Unknown persona 'Present_Hunter'"):
+        parse_profile("30s persona=Present_Hunter")

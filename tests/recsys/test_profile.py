@@ -15,6 +15,7 @@ from recsys.profile import (
     SKIN_TYPES,
     Profile,
     ProfileParseError,
+    _PHRASES,
     parse_profile,
     parse_profile_info,
 )
@@ -168,6 +169,38 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("40s 남성 anti-aging 10만원 이하", dict(age_min=40, gender=M, concerns=["anti_aging"],
                                         price_max=100000)),
     ("DRY SKIN WOMAN IN HER 30S", dict(skin_type="dry", gender=F, age_min=30, age_max=39)),
+    # --- negation: a negated term is ignored, never a filter
+    ("perfume-free toner for dry skin, 30s woman",
+     dict(category=None, skin_type="dry", age_min=30, gender=F, concerns=["ingredients"])),
+    ("no fragrance sensitive 30s", dict(category=None, skin_type="sensitive", age_min=30)),
+    ("woman 30s, no makeup, skincare", dict(category="skincare", gender=F)),
+    ("30s woman, not oily", dict(skin_type=None, gender=F, age_min=30)),
+    ("not for men, 20s", dict(gender=None, age_min=20)),
+    ("without fragrance, dry skin", dict(category=None, skin_type="dry", concerns=[])),
+    ("non-comedogenic toner, oily skin", dict(skin_type="oily", concerns=[])),
+    ("free of perfume, 40대 주름", dict(category=None, concerns=["anti_aging"])),
+    ("everything except makeup, 30s women", dict(category=None, gender=F)),
+    ("no makeup or perfume, 20대 여성", dict(category=None, gender=F)),
+    ("doesn't want makeup, skincare", dict(category="skincare")),
+    ("not very oily, hydration", dict(skin_type=None, concerns=["moisture"])),
+    ("not 30s women", dict(gender=F, age_min=30)),  # a number ends the negation's reach
+    ("fragrance-free, sensitive", dict(category=None, concerns=["ingredients"],
+                                       skin_type="sensitive")),
+    ("unscented body lotion", dict(category="body", concerns=["ingredients"])),
+    ("30대 여성, 민감성 아님", dict(skin_type=None, gender=F, age_min=30)),
+    ("지성 아님, 보습", dict(skin_type=None, concerns=["moisture"])),
+    ("민감성이 아닌 20대 여성", dict(skin_type=None, gender=F, age_min=20)),
+    ("건성 아니라 지성", dict(skin_type="oily")),
+    ("향 없는 토너 30대", dict(category=None, concerns=["ingredients"], age_min=30)),
+    ("무향 크림", dict(category=None, concerns=["ingredients"])),
+    ("향수 제외 40대 남성", dict(category=None, gender=M, age_min=40)),
+    ("메이크업 빼고 스킨케어", dict(category="skincare")),
+    ("향수를 제외한 선물", dict(category=None, concerns=["gift"])),
+    ("트러블 없이 여성", dict(concerns=[], gender=F)),
+    ("남성제외 30대", dict(gender=None, age_min=30)),
+    ("무자극 진정 민감", dict(concerns=["calming"], skin_type="sensitive")),
+    ("건성 아니면 지성", dict(skin_type="dry")),  # 아니면 is "or", not a negation
+    ("no 향수, 30s", dict(category=None, age_min=30)),
 ]
 
 
@@ -315,6 +348,26 @@ def test_profile_info_never_raises(text: str) -> None:
                                                                   " please", "\n"]))
 def test_noise_around_a_phrase_does_not_change_it(text: str, noise: str) -> None:
     assert parse_profile(text + noise) == parse_profile(text)
+
+
+_CATEGORY_PHRASES = sorted(
+    (phrase, meaning[0][1]) for phrase, meaning in _PHRASES if meaning[0][0] == "category"
+)
+_NON_CATEGORY_WORDS = st.lists(st.sampled_from(_VOCAB_WORDS) | st.text(max_size=6), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NON_CATEGORY_WORDS, st.sampled_from(_CATEGORY_PHRASES), _NON_CATEGORY_WORDS)
+def test_no_before_a_category_word_never_yields_that_category(
+    before: list[str], phrase_and_category: tuple[str, str], after: list[str]
+) -> None:
+    phrase, category = phrase_and_category
+    text = " ".join([*before, "no", phrase, *after])
+    try:
+        profile = parse_profile(text)
+    except ProfileParseError:
+        return
+    assert profile.category != category, text
 
 
 def test_case_does_not_matter() -> None:
