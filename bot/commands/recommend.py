@@ -88,30 +88,13 @@ def recommend(
 
 def _build(settings: Any, llm: str | None) -> tuple[Any, Any]:
     """The recommender, and a drafter over the same catalog, each built once."""
-    from crm.context import ContextIndex
-    from crm.drafting import Drafter, examples_style_source
-    from crm.llm import LLMConfig, resolve_provider
-    from recsys import paths
-    from recsys.catalog import CatalogError
-    from recsys.model import ModelLoadError
-    from recsys.recommender import Recommender
+    from bot.components import ComponentError, build_components
 
-    catalog = settings.catalog_path if settings.catalog_path.exists() else None
     try:
-        recommender = Recommender.load(settings.model_dir, catalog)
-    except (ModelLoadError, CatalogError, FileNotFoundError) as exc:
-        fail(str(exc), 1)
-    index = ContextIndex.from_files(recommender.catalog, settings.brands_path)
-    provider = resolve_provider(llm, LLMConfig.from_settings(settings))
-    drafter = Drafter(
-        index,
-        provider,
-        optout_number=settings.crm_optout_number,
-        add_label=settings.crm_add_label,
-        style_source=examples_style_source(paths.CRM_EXAMPLES),
-        timeout_s=settings.llm_timeout_s,
-    )
-    return recommender, drafter
+        parts = build_components(settings, llm=llm)
+    except ComponentError as exc:
+        fail(str(exc), exc.exit_code)
+    return parts.recommender, parts.drafter
 
 
 def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:

@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.commands import common
 from bot.commands.digest import render_digest
+from bot.components import ComponentError, build_components
 from bot.db import DatabaseFileError, connect
 from bot.digests import compose_digest
+from bot.settings import load_settings
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR
 from tests.bot._digest_helpers import FakeSources
 
@@ -62,6 +64,38 @@ def test_render_digest_shows_names_drafts_and_reviews_literally() -> None:
     assert "Product [/b]" in text and "Product [red]P2" in text
     assert "[/b] kept my skin moist all day" in text
     assert "[광고] [/x] 보습" in text
+
+
+@needs_model
+def test_a_missing_catalog_path_is_an_error_not_the_demo_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nowhere" / "products.json"
+    monkeypatch.setenv("CATALOG_PATH", str(missing))
+    text = one_line_error(runner.invoke(app, ["recommend", "30s dry-skin woman, moisture"]))
+    assert f"catalog file not found: {missing} (CATALOG_PATH)" in text
+
+
+def test_build_components_names_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(ComponentError, match="CATALOG_PATH") as caught:
+        build_components(load_settings(catalog_path=tmp_path))
+    assert caught.value.exit_code == 2
+
+
+@needs_model
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{not json", "is not valid JSON (line 1"),
+    (None, "brands file not found"),
+])
+def test_a_broken_or_missing_brands_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, expected: str
+) -> None:
+    brands = tmp_path / "brands.json"
+    if content is not None:
+        brands.write_text(content)
+    monkeypatch.setenv("BRANDS_PATH", str(brands))
+    text = one_line_error(runner.invoke(app, ["recommend", "30s dry-skin woman, moisture"]))
+    assert expected in text and str(brands) in text and "BRANDS_PATH" in text
 
 
 def test_a_corrupt_database_file_is_a_clear_error(tmp_path: Path) -> None:

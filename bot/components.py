@@ -1,0 +1,82 @@
+"""Build the recommender, the context index and the drafter from settings, in one place.
+
+The CLI (``personabot recommend``) and the Slack services need the same three parts from
+the same settings; building them here keeps one rule for every setting: a file that is
+named but missing or broken is a :class:`ComponentError` whose one-line message names the
+setting to fix, never a silent fallback to demo data or a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crm.context import ContextIndex
+    from crm.drafting import Drafter, StyleSource
+    from recsys.recommender import Recommender
+
+
+class ComponentError(RuntimeError):
+    """A setting names something unusable; ``exit_code`` is 2 for a bad path, 1 for a failed load."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Components:
+    """What a ``/recommend`` runs on: the drafter's index covers the recommender's catalog."""
+
+    recommender: Recommender
+    index: ContextIndex
+    drafter: Drafter
+
+
+def build_components(settings: Any, *, llm: str | None = None,
+                     style_source: StyleSource | None = None) -> Components:
+    """Load the model over ``CATALOG_PATH``, index it with ``BRANDS_PATH`` and make the drafter.
+
+    ``llm`` picks the provider (default ``LLM_PROVIDER``; a misconfigured one becomes visible
+    offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
+    messages in ``data/crm_examples.json``; the Slack bot passes its approved drafts.
+    """
+    from crm.context import BrandsFileError, ContextIndex
+    from crm.drafting import Drafter, examples_style_source
+    from crm.llm import LLMConfig, resolve_provider
+    from recsys import paths
+    from recsys.catalog import CatalogError
+    from recsys.model import ModelLoadError
+    from recsys.recommender import Recommender
+
+    catalog = settings.catalog_path
+    if not catalog.exists():
+        raise ComponentError(f"catalog file not found: {catalog} (CATALOG_PATH) — point CATALOG_PATH at a "
+                             "products.json, or unset it to use the demo catalog")
+    if not catalog.is_file():
+        raise ComponentError(f"catalog path {catalog} (CATALOG_PATH) is not a file — point CATALOG_PATH at a "
+                             "products.json")
+    try:
+        recommender = Recommender.load(settings.model_dir, catalog)
+    except CatalogError as exc:
+        raise ComponentError(f"CATALOG_PATH: {exc}") from None
+    except ModelLoadError as exc:
+        raise ComponentError(f"MODEL_DIR: {exc}", exit_code=1) from None
+    except OSError as exc:
+        raise ComponentError(f"the recommendation model could not be loaded: {exc.strerror or exc} "
+                             "(MODEL_DIR, CATALOG_PATH)", exit_code=1) from None
+    try:
+        index = ContextIndex.from_files(recommender.catalog, settings.brands_path)
+    except BrandsFileError as exc:
+        raise ComponentError(f"BRANDS_PATH: {exc}; fix it, or unset BRANDS_PATH to use the demo brand "
+                             "guides") from None
+    drafter = Drafter(
+        index,
+        resolve_provider(llm, LLMConfig.from_settings(settings)),
+        optout_number=settings.crm_optout_number,
+        add_label=settings.crm_add_label,
+        style_source=style_source or examples_style_source(paths.CRM_EXAMPLES),
+        timeout_s=settings.llm_timeout_s,
+    )
+    return Components(recommender=recommender, index=index, drafter=drafter)
