@@ -28,13 +28,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 
 # Belongs in bot.i18n.STRINGS (owned elsewhere); kept here until it moves there.
-DRAFT_CHANGED = {
-    "ko": "이 초안이 바뀌었어요(현재 v{version}). "
-          "바뀐 메시지를 확인한 뒤 다시 승인해 주세요.",
-    "en": "This draft changed (now v{version}) — review the updated message, then approve.",
-}
-
-
 def user_reason(exc: BaseException, lang: str) -> str:
     """One safe line for the user; never an exception's raw text (it may hold anything)."""
     if isinstance(exc, (ServiceError, ProfileError)):
@@ -225,7 +218,7 @@ def _refuse_approval(deps: BotDeps, client: Any, draft: DraftRecord, request_id:
     deps.store.audit("draft.approve_refused", actor=user_id, request_id=request_id,
                      draft_id=draft.id, detail={"reason": reason, "shown": shown, "now": now})
     if reason == "stale_version":
-        text = (DRAFT_CHANGED.get(lang) or DRAFT_CHANGED["ko"]).format(version=now)
+        text = t("draft_changed", lang, version=now)
     else:
         text = t(reason, lang)
     ephemeral(client, channel_id, user_id, text)

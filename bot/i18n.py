@@ -80,6 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This draft has an error-level compliance finding; use Edit to fix it, then approve.",
     },
     "closed": {"ko": "이미 결정된 초안이에요.", "en": "That draft already has a decision."},
+    "draft_changed": {
+        "ko": "이 초안이 바뀌었어요(현재 v{version}). 바뀐 메시지를 확인한 뒤 다시 승인해 주세요.",
+        "en": "This draft changed (now v{version}) — review the updated message, then approve.",
+    },
     "unknown_draft": {"ko": "이 초안을 찾을 수 없어요.", "en": "That draft no longer exists."},
     "edit_title": {"ko": "초안 수정", "en": "Edit draft"},
     "edit_label": {"ko": "메시지", "en": "Message"},
