@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from bot.commands.common import console, fail
+from bot.commands.common import console, fail, require_file
 
 catalog_app = typer.Typer(
     help=(
@@ -65,6 +65,8 @@ def info(
 
       personabot catalog info data/products.json --interactions exports/customers.json --json
     """
+    require_file(path, "catalog file")
+    require_file(interactions, "--interactions")
     from recsys.catalog import CatalogError, load_catalog
     from recsys.paths import DEMO_CATALOG
 
@@ -72,6 +74,8 @@ def info(
         catalog = load_catalog(path or DEMO_CATALOG, interactions_path=interactions)
     except CatalogError as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot read {exc.filename or path}: {exc.strerror or exc}; check the file's permissions")
     summary = catalog.summary()
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -30,3 +31,26 @@ def settings_or_exit(**overrides: object) -> Settings:
         return load_settings(**overrides)
     except SettingsError as exc:
         fail(str(exc))
+
+
+def require_file(path: Path | None, option: str) -> None:
+    """Fail (exit 2) before any work when ``option`` names a folder or nothing at all."""
+    if path is None:
+        return
+    if path.is_dir():
+        fail(f"{option} {path} is a folder; give the path of a file in it")
+    if not path.exists():
+        fail(f"{option} {path}: file not found; check the path")
+
+
+def require_output_folder(path: Path | None, option: str) -> None:
+    """Fail (exit 2) before any work when ``option`` (a folder, created if missing) cannot be one.
+
+    It cannot when the path, or the nearest part of it that exists, is a file.
+    """
+    if path is None:
+        return
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        where = "" if existing == path else f" ({existing} is a file)"
+        fail(f"{option} {path} is not a folder{where}; choose a folder path (it is created if missing)")

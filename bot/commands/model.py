@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from bot.commands.common import console, fail
+from bot.commands.common import console, fail, require_file, require_output_folder
 
 
 class Protocol(str, Enum):
@@ -46,6 +46,9 @@ def train(
 
       personabot train --catalog data/products.json --out /tmp/full --holdout 0
     """
+    require_file(catalog, "--catalog")
+    require_file(interactions, "--interactions")
+    require_output_folder(out, "--out")
     from recsys.catalog import CatalogError
     from recsys.train import TrainConfig, TrainingDataError, train_to_dir
 
@@ -131,6 +134,10 @@ def evaluate(
 
       personabot evaluate --model data/model --interactions exports/customers.json --plots out/plots
     """
+    require_file(catalog, "--catalog")
+    require_file(interactions, "--interactions")
+    require_file(oracle, "--oracle")
+    require_output_folder(plots, "--plots")
     from recsys.catalog import CatalogError
     from recsys.evaluate import EvaluationError, evaluate_model_dir
     from recsys.model import ModelLoadError
@@ -144,8 +151,11 @@ def evaluate(
     if plots is not None:
         from recsys.plots import plot_by_persona, plot_embedding_map
 
-        written.append(plot_by_persona(report, plots / "by_persona.png"))
-        written.append(plot_embedding_map(recommender, plots / "embeddings.png"))
+        try:
+            written.append(plot_by_persona(report, plots / "by_persona.png"))
+            written.append(plot_embedding_map(recommender, plots / "embeddings.png"))
+        except OSError as exc:
+            fail(f"cannot write the plots to {plots}: {exc.strerror or exc}; choose another --plots folder", 1)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return

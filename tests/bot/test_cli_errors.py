@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,33 @@ def test_digest_commands_report_a_corrupt_database(
     monkeypatch.setenv("DB_PATH", str(path))
     text = one_line_error(runner.invoke(app, args))
     assert str(path) in text and "DB_PATH" in text and "not a database" in text
+
+
+def test_catalog_info_on_a_folder(tmp_path: Path) -> None:
+    text = one_line_error(runner.invoke(app, ["catalog", "info", str(tmp_path)]))
+    assert f"{tmp_path} is a folder" in text
+
+
+def test_evaluate_plots_onto_a_file_fails_before_evaluating(tmp_path: Path) -> None:
+    target = tmp_path / "plots.png"
+    target.write_text("")
+    # The model folder does not exist: the --plots check must come first to be seen.
+    result = runner.invoke(app, ["evaluate", "--model", str(tmp_path / "no-model"), "--plots", str(target)])
+    text = one_line_error(result)
+    assert f"--plots {target} is not a folder" in text
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_train_out_onto_a_file_fails_before_training(tmp_path: Path, inside: bool) -> None:
+    blocker = tmp_path / "model"
+    blocker.write_text("")
+    out = blocker / "sub" if inside else blocker
+    catalog = tmp_path / "products.json"
+    catalog.write_text(json.dumps([]))  # would fail in training; the --out check must come first
+    text = one_line_error(runner.invoke(app, ["train", "--catalog", str(catalog), "--out", str(out)]))
+    assert f"--out {out} is not a folder" in text
+
+
+def test_train_catalog_folder_is_named_as_input(tmp_path: Path) -> None:
+    text = one_line_error(runner.invoke(app, ["train", "--catalog", str(tmp_path), "--out", str(tmp_path / "m")]))
+    assert f"--catalog {tmp_path} is a folder" in text
