@@ -90,6 +90,8 @@ def run(
     from bot.scheduler import last_fire
 
     settings = settings_or_exit()
+    if chart is not None:
+        _check_chart_path(chart)
     if (persona is None) == (subscription is None):
         fail("give exactly one of --persona NAME or --subscription ID (see --help)")
     if persona is not None and not dry_run:
@@ -119,8 +121,19 @@ def run(
         fail(f"could not build the digest: {exc}")
     render_digest(digest, console)
     if chart is not None:
-        chart.write_bytes(render_chart(digest.chart_data()))
+        try:
+            chart.write_bytes(render_chart(digest.chart_data()))
+        except OSError as exc:
+            fail(f"cannot write the chart to {chart}: {exc.strerror or exc}; choose another --chart path", code=1)
         console.print(Text(f"chart written to {chart}"), highlight=False)
+
+
+def _check_chart_path(chart: Path) -> None:
+    """Refuse a --chart path that cannot be written, before the digest is composed."""
+    if chart.is_dir():
+        fail(f"--chart {chart} is a folder; give a file path such as {chart / 'digest.png'}")
+    if not chart.parent.is_dir():
+        fail(f"--chart folder {chart.parent} does not exist; create it or choose another path")
 
 
 def _open_store(kind: Any, path: Path) -> Any:

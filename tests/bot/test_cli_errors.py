@@ -117,6 +117,14 @@ def test_digest_commands_report_a_corrupt_database(
     assert str(path) in text and "DB_PATH" in text and "not a database" in text
 
 
+@pytest.mark.parametrize("where", ["missing-folder", "a-folder"])
+def test_digest_chart_path_is_checked_before_composing(tmp_path: Path, where: str) -> None:
+    chart = tmp_path / "nowhere" / "x.png" if where == "missing-folder" else tmp_path
+    result = runner.invoke(app, ["digest", "run", "--persona", "Dry_Winter", "--dry-run", "--chart", str(chart)])
+    text = one_line_error(result)
+    assert "--chart" in text and "Dry_Winter" not in text  # nothing was composed or printed first
+
+
 def test_catalog_info_on_a_folder(tmp_path: Path) -> None:
     text = one_line_error(runner.invoke(app, ["catalog", "info", str(tmp_path)]))
     assert f"{tmp_path} is a folder" in text
