@@ -21,7 +21,14 @@ from bot.commands.common import console, fail, settings_or_exit
 
 digest_app = typer.Typer(
     name="digest",
-    help="Weekly per-persona digests: preview one, run one, see the schedule.",
+    help=(
+        "Weekly per-persona digests: preview one, run one, see the schedule.\n\n"
+        "Examples:\n\n"
+        "  personabot digest run --persona Dry_Winter --dry-run\n\n"
+        "  personabot digest run --subscription 3      (post this period's digest now)\n\n"
+        "  personabot digest status\n\n"
+        "Subscribe in Slack with /digest subscribe all; `personabot serve` runs the schedule."
+    ),
     no_args_is_help=True,
     rich_markup_mode="rich",
 )

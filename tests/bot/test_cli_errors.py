@@ -153,3 +153,10 @@ def test_train_out_onto_a_file_fails_before_training(tmp_path: Path, inside: boo
 def test_train_catalog_folder_is_named_as_input(tmp_path: Path) -> None:
     text = one_line_error(runner.invoke(app, ["train", "--catalog", str(tmp_path), "--out", str(tmp_path / "m")]))
     assert f"--catalog {tmp_path} is a folder" in text
+
+
+def test_digest_group_help_teaches_with_examples() -> None:
+    result = runner.invoke(app, ["digest", "--help"], terminal_width=120)
+    assert result.exit_code == 0
+    assert "personabot digest run --persona Dry_Winter --dry-run" in result.output
+    assert "personabot digest status" in result.output
