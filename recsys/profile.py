@@ -822,8 +822,11 @@ def parse_profile(text: str, *, personas: Personas | None = None) -> Profile:
     Understands ages (``30s``, ``30대 초반``, ``25-34``, ``40+``, ``under 25``), gender words,
     skin types, concerns and their synonyms, category and budget (``under 50,000 won``,
     ``3만원대``), Slack markup, ``key=value`` / ``label: value`` and the review
-    ``profile_info`` format. The persona is the explicit ``persona=...`` if given, otherwise
-    :func:`recsys.personas.assign_persona` of the parsed fields. ``personas`` (from
+    ``profile_info`` format. A negated term (``no makeup``, ``not for men``, ``perfume-free``,
+    ``민감성 아님``, ``향수 제외``) is ignored rather than read as a filter; ``fragrance-free``,
+    ``unscented`` and ``무향`` mean the ``ingredients`` concern. The persona is the explicit
+    ``persona=...`` if given, otherwise :func:`recsys.personas.assign_persona` of the parsed
+    fields. ``personas`` (from
     :func:`recsys.personas.load_personas`) is the persona set used for that assignment and
     to validate an explicit name; the default is the shipped ``data/personas.json``.
 
