@@ -498,22 +498,10 @@ class LiveSources:
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._parts is None:
-                from crm.context import ContextIndex
-                from crm.drafting import Drafter
-                from crm.llm import LLMConfig, resolve_provider
-                from recsys.recommender import Recommender
+                from bot.components import build_components
 
-                s = self.settings
-                recommender = Recommender.load(s.model_dir, s.catalog_path if s.catalog_path.exists() else None)
-                drafter = Drafter(
-                    ContextIndex.from_files(recommender.catalog, s.brands_path),
-                    resolve_provider(None, LLMConfig.from_settings(s)),
-                    optout_number=s.crm_optout_number,
-                    add_label=s.crm_add_label,
-                    style_source=self.style_source,
-                    timeout_s=s.llm_timeout_s,
-                )
-                self._parts = (recommender, drafter)
+                parts = build_components(self.settings, style_source=self.style_source)
+                self._parts = (parts.recommender, parts.drafter)
             return self._parts
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:

@@ -208,35 +208,21 @@ class _Pipeline:
             return self._loaded
 
     def _load(self) -> tuple[Any, Any]:
-        from crm.context import ContextIndex
-        from crm.drafting import Drafter, examples_style_source
-        from crm.llm import LLMConfig, resolve_provider
+        from bot.components import ComponentError, build_components
+        from crm.drafting import examples_style_source
         from recsys import paths
-        from recsys.catalog import CatalogError
-        from recsys.model import ModelLoadError
-        from recsys.recommender import Recommender
 
-        s = self.settings
-        catalog = s.catalog_path if s.catalog_path.exists() else None
-        try:
-            recommender = Recommender.load(s.model_dir, catalog)
-        except (ModelLoadError, CatalogError, OSError) as exc:
-            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
         examples = examples_style_source(paths.CRM_EXAMPLES)
 
         def style_source(persona: str | None, brand_id: str) -> list[str]:
             approved = self.store.style_examples(persona or "", brand_id)
             return approved or list(examples(persona, brand_id))
 
-        drafter = Drafter(
-            ContextIndex.from_files(recommender.catalog, s.brands_path),
-            resolve_provider(None, LLMConfig.from_settings(s)),
-            optout_number=s.crm_optout_number,
-            add_label=s.crm_add_label,
-            style_source=style_source,
-            timeout_s=s.llm_timeout_s,
-        )
-        return recommender, drafter
+        try:
+            parts = build_components(self.settings, style_source=style_source)
+        except ComponentError as exc:
+            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
+        return parts.recommender, parts.drafter
 
     def provider(self, name: str | None) -> Any:
         """The provider for ``--llm name`` (None: the drafter's default)."""
