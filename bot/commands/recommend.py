@@ -48,6 +48,10 @@ def recommend(
     ),
     top: int = typer.Option(3, "--top", min=1, max=20, help="How many products to recommend."),
     as_json: bool = typer.Option(False, "--json", help="Print one stable JSON object instead of tables."),
+    save: bool = typer.Option(
+        True, "--save/--no-save",
+        help="Store the request and its drafts in the SQLite file DB_PATH (pending approval).",
+    ),
 ) -> None:
     """Recommend products for a customer description and draft three CRM messages.
 
@@ -64,6 +68,8 @@ def recommend(
     Drafts are friendly (친근한), professional (전문적) and trendy (트렌디), each checked against Korean ad-message and cosmetics-advertising rules.
 
     If the chosen LLM fails or is not configured, the offline copywriter takes over and the draft says why. Exits with code 2 when the text holds nothing recognisable.
+
+    The request and its drafts are stored in DB_PATH (default personabot.db) with an audit entry, and approved drafts stored there guide the style of new ones.
     """
     from recsys.profile import ProfileParseError, parse_profile
 
@@ -73,28 +79,92 @@ def recommend(
         fail(str(exc), 2)
     settings = settings_or_exit()
     chosen_channel = channel.value if channel else settings.crm_channel
+    store = _open_store(settings.db_path) if save else None
     status = err_console.status("Loading the model and the review index…", spinner="dots")
     with status:
-        recommender, drafter = _build(settings, llm.value if llm else None)
+        recommender, drafter = _build(settings, llm.value if llm else None, store)
         status.update(f"Drafting with {drafter.provider.name}…")
         from crm.pipeline import run_recommend
 
         result = run_recommend(profile, recommender, drafter, k=top, channel=chosen_channel)
+    request_id = _save(store, result, text, chosen_channel) if store is not None else None
     if as_json:
-        typer.echo(json.dumps(result_json(result, chosen_channel), ensure_ascii=False, indent=2))
+        data = result_json(result, chosen_channel)
+        data["request_id"] = request_id
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     render(result, chosen_channel, console)
+    if request_id:
+        console.print(
+            f"Saved as request {request_id} in {settings.db_path} "
+            f"({len(result.drafts)} drafts pending approval).",
+            style="dim", markup=False, highlight=False,
+        )
 
 
-def _build(settings: Any, llm: str | None) -> tuple[Any, Any]:
-    """The recommender, and a drafter over the same catalog, each built once."""
-    from bot.components import ComponentError, build_components
+def _open_store(path: Any) -> Any:
+    from bot.db import DatabaseFileError
+    from bot.store import Store
 
     try:
-        parts = build_components(settings, llm=llm)
+        return Store.open(path)
+    except DatabaseFileError as exc:
+        fail(str(exc), 2)
+
+
+def _build(settings: Any, llm: str | None, store: Any = None) -> tuple[Any, Any]:
+    """The recommender, and a drafter over the same catalog, each built once.
+
+    With a store, approved drafts of the same persona and brand are the style examples
+    (the crm examples file otherwise), exactly as in Slack.
+    """
+    from bot.components import ComponentError, build_components
+
+    style_source = None
+    if store is not None:
+        from crm.drafting import examples_style_source
+        from recsys import paths
+
+        examples = examples_style_source(paths.CRM_EXAMPLES)
+
+        def style_source(persona: str | None, brand_id: str) -> list[str]:
+            return store.style_examples(persona or "", brand_id) or list(examples(persona, brand_id))
+
+    try:
+        parts = build_components(settings, llm=llm, style_source=style_source)
     except ComponentError as exc:
         fail(str(exc), exc.exit_code)
     return parts.recommender, parts.drafter
+
+
+def _save(store: Any, result: RecommendResult, text: str, channel: str) -> str | None:
+    """Store the request, its recommendations and drafts (kind ``cli``) with an audit entry."""
+    import getpass
+    import uuid
+
+    if result.product is None:
+        return None
+    try:
+        user = f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        user = "cli"
+    request, _ = store.create_request(
+        kind="cli", user_id=user, channel_id="", text=text, dedupe_key=f"cli:{uuid.uuid4()}",
+        options={"channel": channel}, title=f"personabot recommend · {result.profile.persona}",
+    )
+    data = result.to_dict()
+    store.set_result(
+        request.id, profile=data["profile"], persona=result.profile.persona or "",
+        product_id=result.product.product_id, brand_id=getattr(result.product, "brand_id", ""),
+        recommendations=data["recommendations"],
+    )
+    for draft in data["drafts"]:
+        store.add_draft(
+            request.id, tone=draft["tone"], text=draft["text"], provider=draft["provider"],
+            model=draft["model"], fallback_reason=draft["fallback_reason"],
+            findings=draft["findings"], approvable=draft["approvable"],
+        )
+    return request.id
 
 
 def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:
