@@ -608,8 +608,14 @@ def _scan_ages(s: str, r: _Reading, hints: set[str]) -> str:
     return _A_BARE.sub(bare, s) if r.age is None else s
 
 
-def _negated_after(rest: str, nxt: str) -> bool:
-    """Whether what follows a term negates it: ``rest`` of its Hangul run, then token ``nxt``."""
+def _negated_after(meaning: tuple[tuple[str, str], ...], rest: str, nxt: str) -> bool:
+    """Whether what follows a term negates it: ``rest`` of its Hangul run, then token ``nxt``.
+
+    Concerns are exempt: in beauty talk "잡티 없는 피부", "트러블 없이" or "oil-free" name the
+    very concern the customer has, while "향수 제외" or "민감성 아님" rule a filter out.
+    """
+    if any(kind == "concern" for kind, _ in meaning):
+        return False
     if rest:
         if rest[0] in _PARTICLES:
             rest = rest[1:]
@@ -634,7 +640,7 @@ def _scan_run(run: str, nxt: str, negated: bool, r: _Reading) -> None:
             continue
         end = j + size
         if not (negated or (j - 1 == last and run[last] == "무")
-                or _negated_after(run[end:], nxt)):
+                or _negated_after(meaning, run[end:], nxt)):
             r.apply(meaning)
         negated = False
         j = last = end
@@ -691,7 +697,7 @@ def _scan_words(s: str, r: _Reading) -> None:
             continue
         if negated:
             negated = i < n and _MEANING.get(tokens[i]) is _COORDINATOR
-        elif not _negated_after("", tokens[i] if i < n else ""):
+        elif not _negated_after(meaning, "", tokens[i] if i < n else ""):
             r.apply(meaning)
 
 

@@ -196,7 +196,10 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("향수 제외 40대 남성", dict(category=None, gender=M, age_min=40)),
     ("메이크업 빼고 스킨케어", dict(category="skincare")),
     ("향수를 제외한 선물", dict(category=None, concerns=["gift"])),
-    ("트러블 없이 여성", dict(concerns=[], gender=F)),
+    # A concern followed by 없는/없이/free is the wish, not a negation: "trouble-free skin".
+    ("트러블 없이 여성", dict(concerns=["acne"], gender=F)),
+    ("잡티 없는 피부 원하는 30대", dict(concerns=["brightening"], age_min=30)),
+    ("민감성 아님 30대 모공 없는", dict(skin_type=None, concerns=["pores"], age_min=30)),
     ("남성제외 30대", dict(gender=None, age_min=30)),
     ("무자극 진정 민감", dict(concerns=["calming"], skin_type="sensitive")),
     ("건성 아니면 지성", dict(skin_type="dry")),  # 아니면 is "or", not a negation
