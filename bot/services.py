@@ -243,11 +243,14 @@ def build_services(settings: Settings, store: Store) -> Services:
     from crm.pipeline import run_recommend, with_persona
     from recsys.profile import Profile, ProfileParseError, parse_profile
 
+    from recsys.personas import load_personas
+
     pipeline = _Pipeline(settings, store)
+    personas = load_personas(settings.personas_path)
 
     def parse(text: str) -> dict[str, Any]:
         try:
-            return parse_profile(text).to_dict()
+            return parse_profile(text, personas=personas).to_dict()
         except ProfileParseError as exc:
             raise ProfileError(str(exc)) from None
 

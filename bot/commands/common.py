@@ -26,6 +26,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def personas_or_exit(settings: Settings) -> tuple:
+    """The team's personas from ``PERSONAS_PATH``, or a one-line error naming it."""
+    from recsys.personas import PersonaFileError, load_personas
+
+    try:
+        return load_personas(settings.personas_path)
+    except PersonaFileError as exc:
+        fail(f"PERSONAS_PATH: {exc}")
+
+
 def settings_or_exit(**overrides: object) -> Settings:
     try:
         return load_settings(**overrides)

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from bot.commands.common import console, err_console
+from bot.commands.common import console, err_console, personas_or_exit, settings_or_exit
 
 
 def parse(
@@ -31,8 +31,9 @@ def parse(
     from recsys.personas import get_persona
     from recsys.profile import ProfileParseError, parse_profile
 
+    personas = personas_or_exit(settings_or_exit())
     try:
-        profile = parse_profile(text)
+        profile = parse_profile(text, personas=personas)
     except ProfileParseError as exc:
         # Text, not markup: the message quotes user input, which may contain "[...]".
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
@@ -40,7 +41,7 @@ def parse(
     if as_json:
         typer.echo(json.dumps(profile.to_dict(), ensure_ascii=False))
         return
-    persona = get_persona(profile.persona) if profile.persona else None
+    persona = get_persona(profile.persona, personas) if profile.persona else None
     table = Table(title="Parsed profile", show_header=True, header_style="bold")
     table.add_column("field")
     table.add_column("value")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.commands.common import console, err_console, fail, settings_or_exit
+from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -73,11 +73,11 @@ def recommend(
     """
     from recsys.profile import ProfileParseError, parse_profile
 
+    settings = settings_or_exit()
     try:
-        profile = parse_profile(text)
+        profile = parse_profile(text, personas=personas_or_exit(settings))
     except ProfileParseError as exc:
         fail(str(exc), 2)
-    settings = settings_or_exit()
     chosen_channel = channel.value if channel else settings.crm_channel
     store = _open_store(settings.db_path) if save else None
     status = err_console.status("Loading the model and the review index…", spinner="dots")

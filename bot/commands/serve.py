@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.commands.common import console, err_console, fail, settings_or_exit
+from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
 
 # OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +76,13 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        store = Store.open(settings.db_path)
+        from bot.db import DatabaseFileError
+
+        personas_or_exit(settings)
+        try:
+            store = Store.open(settings.db_path)
+        except DatabaseFileError as exc:
+            fail(str(exc))
         deps = build_deps(settings, store, build_services(settings, store))
         try:
             bolt_app = build_app(settings, deps)
