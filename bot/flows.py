@@ -154,12 +154,17 @@ def _respond(respond: Callable[..., Any] | None, message: str) -> bool:
     return True
 
 
-def _load_draft(deps: BotDeps, client: Any, draft_id: str, user_id: str,
-                channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+def _load_pending(deps: BotDeps, client: Any, draft_id: str, user_id: str,
+                  channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    """The draft and its request while still pending; otherwise tell the clicker why not."""
     draft = deps.store.get_draft(draft_id)
     request = deps.store.get_request(draft.request_id) if draft else None
     if draft is None or request is None:
         ephemeral(client, channel_id, user_id, t("unknown_draft", lang))
+        return None
+    if draft.status != "pending":
+        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
+                     draft.decided_at)
         return None
     return draft, request
 
@@ -181,14 +186,10 @@ def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
     """
     lang = deps.languages.for_user(client, user_id)
     draft_id, shown = blocks.parse_draft_value(draft_id)
-    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
     draft, request = loaded
-    if draft.status != "pending":
-        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
-                     draft.decided_at)
-        return
     shown = draft.version if shown is None else shown
     refusal = deps.policy.refusal(client, user_id, request.user_id)
     if refusal is None and draft.version != shown:
@@ -242,14 +243,11 @@ def _open_modal(deps: BotDeps, client: Any, build: Callable[[DraftRecord, str], 
                 *, draft_id: str, user_id: str, channel_id: str | None, trigger_id: str) -> None:
     """Open a draft's modal for someone who may change it, while it is still pending."""
     lang = deps.languages.for_user(client, user_id)
-    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
     draft, request = loaded
-    if draft.status != "pending":
-        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
-                     draft.decided_at)
-    elif not _may_change(deps, client, user_id, request):
+    if not _may_change(deps, client, user_id, request):
         ephemeral(client, channel_id, user_id, t("not_approver", lang))
     else:
         client.views_open(trigger_id=trigger_id, view=build(draft, lang))
@@ -317,14 +315,10 @@ def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
     if not deps.store.claim(dedupe_key):
         return
     lang = deps.languages.for_user(client, user_id)
-    loaded = _load_draft(deps, client, draft_id, user_id, channel_id, lang)
+    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
     draft, request = loaded
-    if draft.status != "pending":
-        _tell_closed(client, channel_id, user_id, lang, draft.status, draft.decided_by,
-                     draft.decided_at)
-        return
     if not _may_change(deps, client, user_id, request):
         ephemeral(client, channel_id, user_id, t("not_approver", lang))
         return
