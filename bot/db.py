@@ -9,7 +9,9 @@ list of migrations, applied once each and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +45,20 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection, lock: threading.RLock | None = None) -> Iterator[sqlite3.Connection]:
+    """One write-locking transaction (``BEGIN IMMEDIATE``): committed on success, rolled back
+    on any error. ``lock`` serialises threads that share ``conn``."""
+    with lock if lock is not None else nullcontext():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
 def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]) -> int:
     """Apply the not-yet-applied ``migrations`` of ``component``; return the schema version.
 
@@ -55,8 +71,7 @@ def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]
         " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
         " PRIMARY KEY (component, version))"
     )
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         row = conn.execute(
             "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE component = ?",
             (component,),
@@ -71,10 +86,6 @@ def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]
                 "INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?)",
                 (component, version, datetime.now(timezone.utc).isoformat()),
             )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return len(migrations)
 
 

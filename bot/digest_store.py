@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ContextManager
 
 import sqlite_utils
 
-from bot.db import connect, migrate
+from bot.db import connect, immediate, migrate
 
 MIGRATIONS = [
     """
@@ -165,18 +163,9 @@ class DigestStore:
     def open(cls, path: str | Path) -> "DigestStore":
         return cls(connect(path))
 
-    @contextmanager
-    def _tx(self) -> Iterator[Any]:
+    def _tx(self) -> ContextManager[Any]:
         """One immediate (write-locking) transaction on the shared connection."""
-        with self._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        return immediate(self.db.conn, self._lock)
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self._lock:

@@ -43,16 +43,14 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ContextManager
 
 import sqlite_utils
 
-from bot.db import connect, migrate
+from bot.db import connect, immediate, migrate
 
 COMPONENT = "approvals"
 
@@ -229,17 +227,8 @@ class Store:
         migrate(db, COMPONENT, MIGRATIONS)
         return cls(db)
 
-    @contextmanager
-    def _tx(self) -> Iterator[Any]:
-        with self._lock:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _tx(self) -> ContextManager[Any]:
+        return immediate(self.db.conn, self._lock)
 
     # --- requests -------------------------------------------------------------------
     def create_request(
