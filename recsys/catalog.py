@@ -274,9 +274,27 @@ def _detect_format(path: Path, records: list[Any]) -> str:
     return fmt
 
 
-def _check_bad_share(path: Path, bad: int, total: int, first_problem: str | None) -> None:
-    if total and bad * 2 > total:
-        raise CatalogError(f"{path}: {bad} of {total} records are unusable, e.g. {first_problem}")
+def _usable_records(
+    path: Path, records: list[Any], id_key: str, build: Callable[[Any], dict[str, Any]],
+    skipped: list[str],
+) -> list[tuple[str, Any, dict[str, Any]]]:
+    """``(where, record, row)`` for each record ``build`` accepts; the rest are listed in
+    ``skipped`` by file, index, id and field, and more than half bad is a :class:`CatalogError`."""
+    usable: list[tuple[str, Any, dict[str, Any]]] = []
+    problems: list[str] = []
+    for index, record in enumerate(records):
+        rid = record.get(id_key) if isinstance(record, dict) else None
+        where = f"{path.name} record {index}" + (f" ({id_key} {rid!r})" if rid not in (None, "") else "")
+        try:
+            usable.append((where, record, build(record)))
+        except _BadRecord as exc:
+            problems.append(f"{where}: {exc}")
+    skipped.extend(problems)
+    if records and len(problems) * 2 > len(records):
+        raise CatalogError(
+            f"{path}: {len(problems)} of {len(records)} records are unusable, e.g. {problems[0]}"
+        )
+    return usable
 
 
 # --------------------------------------------------------------------------------------
@@ -288,29 +306,22 @@ def _products_and_reviews(
     path: Path, records: list[Any], fmt: str, skipped: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     legacy = fmt == "legacy"
-    rows: list[dict[str, Any]] = []
-    reviews: list[tuple[str, Any, str]] = []
     seen: set[str] = set()
-    bad = 0
-    first_problem = None
-    for index, record in enumerate(records):
-        pid = record.get("product_id") if isinstance(record, dict) else None
-        where = f"{path.name} record {index}" + (f" (product_id {pid!r})" if pid not in (None, "") else "")
-        try:
-            row = _product_row(record, legacy)
-            if row["product_id"] in seen:
-                raise _BadRecord("product_id", f"duplicate id {row['product_id']!r}")
-        except _BadRecord as exc:
-            bad += 1
-            problem = f"{where}: {exc}"
-            first_problem = first_problem or problem
-            skipped.append(problem)
-            continue
+
+    def build(record: Any) -> dict[str, Any]:
+        row = _product_row(record, legacy)
+        if row["product_id"] in seen:
+            raise _BadRecord("product_id", f"duplicate id {row['product_id']!r}")
         seen.add(row["product_id"])
-        rows.append(row)
-        for r_index, review in enumerate(record.get("reviews") or ()):
-            reviews.append((row["product_id"], review, f"{where} review {r_index}"))
-    _check_bad_share(path, bad, len(records), first_problem)
+        return row
+
+    usable = _usable_records(path, records, "product_id", build, skipped)
+    rows = [row for _, _, row in usable]
+    reviews = [
+        (row["product_id"], review, f"{where} review {r_index}")
+        for where, record, row in usable
+        for r_index, review in enumerate(record.get("reviews") or ())
+    ]
     products = pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
     products["price"] = products["price"].astype("int64")
     products["image_url"] = _none_for_missing(products["image_url"])
@@ -488,22 +499,12 @@ def _customers_interactions(path: Path, records: list[Any], skipped: list[str]) 
 
     personas = set(persona_names())
     columns: dict[str, list[Any]] = {name: [] for name in INTERACTION_COLUMNS}
-    bad = 0
-    first_problem = None
-    for index, record in enumerate(records):
-        uid = record.get("user_id") if isinstance(record, dict) else None
-        where = f"{path.name} record {index}" + (f" (user_id {uid!r})" if uid not in (None, "") else "")
-        try:
-            row = _customer_row(record, personas, assign_persona)
-        except _BadRecord as exc:
-            bad += 1
-            problem = f"{where}: {exc}"
-            first_problem = first_problem or problem
-            skipped.append(problem)
-            continue
+    def build(record: Any) -> dict[str, Any]:
+        return _customer_row(record, personas, assign_persona)
+
+    for _, _, row in _usable_records(path, records, "user_id", build, skipped):
         for name in INTERACTION_COLUMNS:
             columns[name].append(row[name])
-    _check_bad_share(path, bad, len(records), first_problem)
     return _interaction_frame(columns)
 
 
