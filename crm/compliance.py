@@ -42,6 +42,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from crm.channels import BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable, euckr_bytes, is_euckr
+
 
 class Severity(StrEnum):
     """``error`` blocks approval; ``warning`` asks a human to confirm evidence or intent."""
@@ -107,8 +109,10 @@ RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in (
     Rule("COS-BANNED-2025", E, "2025 가이드라인 금지 표현", "Banned by the 2025 guideline"),
 )})
 
-CHANNELS = ("kakao", "sms", "lms", "alimtalk")
-SMS_BYTES, LMS_BYTES, KAKAO_CHARS, BRAND_MESSAGE_CHARS = 90, 2000, 1000, 1300
+# Channel sizes and the EUC-KR rule come from the one table the drafter uses too.
+CHANNELS = CHECKED_CHANNELS
+SMS_BYTES, LMS_BYTES = BYTE_LIMITS["sms"], BYTE_LIMITS["lms"]
+KAKAO_CHARS = CHAR_LIMITS["kakao"]
 LABEL = "(광고)"
 KST = timezone(timedelta(hours=9), "KST")
 
@@ -430,24 +434,6 @@ def normalize_functions(functions: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def euckr_bytes(text: str) -> int:
-    """Size as carriers bill it: 1 byte per ASCII character, 2 for every other character."""
-    return 2 * len(text) - len(text.encode("ascii", "ignore"))
-
-
-@functools.lru_cache(maxsize=8192)
-def is_euckr(ch: str) -> bool:
-    """Encodable in plain EUC-KR (KS X 1001): ASCII or one 2-byte code.
-
-    Python's ``euc-kr`` codec also writes the 8-byte KS X 1001 annex-3 sequence for syllables
-    outside the 2,350 (``똠``); phones and carriers do not take that, so it counts as unencodable.
-    """
-    try:
-        return len(ch.encode("euc-kr")) <= 2
-    except UnicodeEncodeError:
-        return False
-
-
 # --- individual checks -------------------------------------------------------------------
 
 def _finding(rule: str, span: tuple[int, int], excerpt: str, ko: str, en: str, fix: str) -> Finding:
@@ -609,11 +595,8 @@ def _check_size(text: str, channel: str) -> list[Finding]:
 
 def _check_encoding(text: str) -> list[Finding]:
     """ENC-EUCKR: one finding per run of characters EUC-KR cannot carry (an emoji sequence is one run)."""
-    try:
-        if len(text.encode("euc-kr")) == euckr_bytes(text):  # no annex-3 8-byte syllables either
-            return []
-    except UnicodeEncodeError:
-        pass
+    if encodable(text):
+        return []
     findings, i = [], 0
     while i < len(text):
         if is_euckr(text[i]):

@@ -140,7 +140,7 @@ class Prompts:
         add_label: bool = True,
     ) -> tuple[str, str]:
         """(system, user) prompts for drafting ``tones`` of one message on ``channel``."""
-        spec = channel_spec(channel, context.brand.sender, optout_number, add_label, contact_number)
+        spec = channel_spec(channel, context.sender, optout_number, add_label, contact_number)
         system = self.render("system.j2", brand_name=context.brand.name, channel_name=spec.name)
         user = self.render(
             "draft.j2",
