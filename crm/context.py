@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from recsys.catalog import Catalog
+from recsys.labels import label
 from recsys.paths import DEFAULT_TONE
 from recsys.profile import Profile
 
@@ -362,12 +363,9 @@ def _reviewer_label(age_band: int | None, gender: str | None, skin: str | None) 
     if age_band:
         parts.append(f"{age_band}대")
     if gender:
-        parts.append({"F": "여성", "M": "남성"}.get(gender, gender))
+        parts.append(label("gender", gender, "ko"))
     if skin:
-        parts.append(
-            {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성",
-             "normal": "중성"}.get(skin, skin)
-        )
+        parts.append(label("skin_type", skin, "ko"))
     return "/".join(parts)
 
 
