@@ -326,9 +326,10 @@ def home_view(
         blocks.append(_context(t("home_none", lang)))
     blocks += [{"type": "divider"}, _section(t("home_approvals", lang))]
     for row in approvals:
+        tone = _label(f"tone.{row.get('tone')}", row.get("tone") or "", lang)
         head = (f"{slack_date(row['decided_at'])} · {mrkdwn.user(row['decided_by'])} · "
                 f"{mrkdwn.escape(row.get('persona') or '-')} · "
-                f"{mrkdwn.escape(row.get('tone') or '')}\n")
+                f"{mrkdwn.escape(tone)}\n")
         blocks.append(_section(head + mrkdwn.clip(mrkdwn.quote(row["text"]), 600)))
     if not approvals:
         blocks.append(_context(t("home_none", lang)))

@@ -83,3 +83,11 @@ def test_a_whole_message_with_pictures_is_valid() -> None:
     images = [b["accessory"] for b in message if b.get("accessory")]
     assert len(images) == 3 and all(len(i["alt_text"]) <= blocks.ALT_TEXT_MAX for i in images)
     assert "<!channel>" not in text_of(images) and images[0]["alt_text"].startswith("!channel 긴 이름")
+
+
+def test_korean_home_names_tones_in_korean() -> None:
+    row = {"decided_at": "2026-11-24T04:00:00+00:00", "decided_by": "UAPP", "persona": "Dry_Winter",
+           "tone": "friendly", "text": "(광고) 라온몰\n본문"}
+    ko = text_of(blocks.home_view([], [row], "ko"))
+    assert "친근한 톤" in ko and "· friendly" not in ko
+    assert "Friendly" in text_of(blocks.home_view([], [row], "en"))
