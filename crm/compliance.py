@@ -42,7 +42,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from crm.channels import BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable, euckr_bytes, is_euckr
+from crm.channels import (BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable,
+                          euckr_bytes, is_euckr)
 
 
 class Severity(StrEnum):
@@ -321,8 +322,9 @@ def check_message(
     """Every rule the text breaks on ``channel``, in text order. Empty list: compliant.
 
     ``registered_functions`` are the product's functional-cosmetic registrations (keys of
-    :data:`FUNCTIONAL_TYPES`, or their Korean names); ``sender`` is the brand name that must
-    follow ``(광고)`` (``None``: only check that some name follows it).
+    :data:`FUNCTIONAL_TYPES`, or their Korean names); ``sender`` is the name that must follow
+    ``(광고)`` — who sends the ad, the mall (``CRM_SENDER_NAME``), not the product's brand
+    (``None``: only check that some name follows it).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
@@ -513,10 +515,10 @@ def _check_sender(text: str, pos: int, sender: str | None, findings: list[Findin
         return
     findings.append(_finding(
         "AD-SENDER", span, excerpt,
-        f"'{LABEL}' 바로 뒤에 보내는 곳(브랜드·서비스명)이 없습니다.",
-        f"No sender (brand or service name) follows '{LABEL}'.",
-        f"'{LABEL} 브랜드명'처럼 라벨 바로 뒤에 브랜드명을 넣으세요 / "
-        f"put the brand name right after '{LABEL}'"))
+        f"'{LABEL}' 바로 뒤에 보내는 곳(몰·서비스명)이 없습니다.",
+        f"No sender (the mall or service that sends it) follows '{LABEL}'.",
+        f"'{LABEL} 몰 이름'처럼 라벨 바로 뒤에 보내는 곳의 이름을 넣으세요 / "
+        f"put the sender's name (the mall's) right after '{LABEL}'"))
 
 
 def _check_optout(text: str, findings: list[Finding]) -> None:
