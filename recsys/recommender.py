@@ -104,15 +104,16 @@ def explain(profile: Profile, product: dict[str, Any], evidence: tuple[str | Non
     matched_skin = profile.skin_type if profile.skin_type in (product.get("skin_types") or ()) else None
     matched = [c for c in profile.concerns if c in (product.get("concerns") or ())]
     skin, band, n, rating = evidence
+    kind = product_kind_label(product.get("sub_type"), product.get("kind") or product.get("category"), lang)
     if lang == "ko":
         tags = ([SKIN_KO[matched_skin]] if matched_skin else []) + [CONCERN_KO[c] for c in matched if c in CONCERN_KO]
-        head = f"{'·'.join(tags)} 타깃" if tags else product_kind_label(product.get("sub_type"), product.get("category"), lang)
+        head = f"{'·'.join(tags)} 타깃" if tags else kind
         tail = (f"{_who(skin, band, n, lang)} 평점 {rating:.1f}★" if rating is not None
                 else f"{_who(skin, band, n, lang)} 구매") if n else "신상품 · 특징 기반 추천"
     else:
         tags = ([SKIN_EN[matched_skin]] if matched_skin else []) + [
             CONCERN_EN[c] for c in matched if c in CONCERN_EN]
-        head = f"targets {', '.join(tags)}" if tags else product_kind_label(product.get("sub_type"), product.get("category"), lang)
+        head = f"targets {', '.join(tags)}" if tags else kind
         tail = (f"{rating:.1f}★ from {_who(skin, band, n, lang)}" if rating is not None
                 else f"bought by {_who(skin, band, n, lang)}") if n else "new: matched on features"
     text = " · ".join(part for part in (head, tail) if part)
