@@ -113,11 +113,10 @@ def info(
 
 
 def _has(value: Any) -> bool:
+    """A recognised value: non-blank text or a non-empty list (NaN and None are not)."""
     if isinstance(value, str):
         return bool(value.strip())
-    if isinstance(value, (list, tuple)):
-        return bool(value)
-    return value is not None and value == value and hasattr(value, "__len__") and len(value) > 0
+    return hasattr(value, "__len__") and len(value) > 0
 
 
 def _values(value: Any) -> list[str]:
@@ -231,6 +230,8 @@ def _print_info(catalog: Any, summary: dict[str, Any]) -> None:
     n = summary["products"]
     console.print(Text("Understood 이해한 것", style="bold"))
     rows = Table(show_header=False, box=None)
+    rows.add_column(no_wrap=True)
+    rows.add_column(overflow="fold")
     for fld, entry in summary["understood"].items():
         label = FIELD_LABELS[fld]
         if entry is None:
