@@ -110,6 +110,7 @@ def test_catalog_info_reports_the_model_and_what_was_understood(trained: dict[st
     for key in ("source", "format", "products", "brands", "interactions", "skipped", "column_map", "understood",
                 "not_understood", "reviews", "ratings_missing", "brands_without_tone_guide", "model"):
         assert key in info, key
+    assert info["format"] == "review_table" and info["column_map"]["review"] == "리뷰"
     assert set(info["understood"]) == {"sub_type", "kind", "concerns", "functions"}
     assert info["understood"]["sub_type"]["products"] == 10 and info["understood"]["sub_type"]["share"] == 1.0
     example = info["understood"]["sub_type"]["examples"][0]
@@ -181,3 +182,42 @@ def test_a_customers_file_alone_needs_its_catalog(tmp_path: Path, command: list[
     assert line.count("\n") == 0 and line.startswith("error: customers.json is a customers file")
     assert "--interactions customers.json" in line and "only 2 of its 4 rows name a product of the demo catalog" in line
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_request_message_context_line_is_escaped_valid_and_in_the_request_language(lang: str) -> None:
+    from bot import blocks
+    from tests.bot.test_blocks import RECS, no_control_sequences, request, valid
+
+    note = {"en": "trained on another catalog (<!channel>.csv)", "ko": "다른 카탈로그(<!channel>.csv)로 학습"}
+    _, with_note = blocks.request_message(request(options={"catalog_note": note}, language=lang), RECS, [], lang)
+    _, without = blocks.request_message(request(language=lang), RECS, [], lang)
+    valid(with_note)
+    no_control_sequences(with_note)
+    assert len(with_note) == len(without) + 1
+    texts = [e["text"] for b in with_note if b["type"] == "context" for e in b["elements"]]
+    assert sum(("another catalog" if lang == "en" else "다른 카탈로그") in t for t in texts) == 1
+
+
+def test_a_table_trained_with_columns_is_served_with_the_recorded_mapping(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "odd.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["제품", "회사", "후기글", "피부타입", "나이"])
+        for r in range(60):
+            writer.writerow([TYPES[r % 5], "하루온", f"후기 {r}", SKINS[r % 4], str(20 + r % 30)])
+    model = tmp_path / "m"
+    trained = runner.invoke(app, ["train", "--catalog", str(table), "--columns", "name=제품,review=후기글,brand=회사",
+                                  "--out", str(model), "--epochs", "1", "--holdout", "0", "--quiet"])
+    assert trained.exit_code == 0, trained.output
+    meta = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    assert meta["columns"] == {"name": "제품", "brand": "회사", "review": "후기글", "skin_type": "피부타입", "age": "나이"}
+    monkeypatch.setenv("MODEL_DIR", str(model))
+    result = runner.invoke(app, ["recommend", "20대 건성", "--json", "--no-save"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["recommendations"][0]["brand"] == "하루온"
+    assert "note:" not in result.stderr
+    # Without the mapping the same table is a clear error, not a guess.
+    plain = runner.invoke(app, ["catalog", "info", str(table)])
+    assert plain.exit_code == 2 and "--columns" in plain.stderr
