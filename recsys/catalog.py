@@ -284,12 +284,14 @@ def _read_export(path: Path, columns: dict[str, str] | str | None, skipped: list
 def _customers_alone(path: Path, records: list[Any]) -> str:
     """Why a customers file cannot be a catalog, and how many of its rows the demo catalog would match."""
     ids = [str(r.get("purchased_product_id", "")).strip() for r in records if isinstance(r, dict)]
-    demo = set(load_demo_catalog().products["product_id"])
-    matched = sum(pid in demo for pid in ids)
+    try:
+        demo = set(load_demo_catalog().products["product_id"])
+        matched = f" (only {sum(pid in demo for pid in ids)} of its {len(ids)} rows name a product of the demo catalog)"
+    except CatalogError:
+        matched = ""
     return (
         f"{path.name} is a customers file ({len(ids)} purchase rows, no products): it needs its catalog; "
-        f"give the catalog file and add this one with --interactions {path.name} "
-        f"(only {matched} of its {len(ids)} rows name a product of the demo catalog)"
+        f"give the catalog file and add this one with --interactions {path.name}{matched}"
     )
 
 

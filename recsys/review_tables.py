@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
 ENCODINGS = ("utf-8-sig", "cp949")
@@ -260,10 +260,10 @@ def _group(path: Path, headers: list[str], rows: list[list[Any]], column_map: di
                 record[fld] = get(row, fld)
         record["reviews"].append({
             "text": get(row, "review"),
-            "rating": get(row, "rating"),
+            "rating": _rating_text(get(row, "rating")),
             "date": get(row, "date"),
             "reviewer": get(row, "reviewer"),
-            "profile_info": _profile_info(get(row, f) for f in PROFILE_FIELDS),
+            "profile_info": _profile_info({f: get(row, f) for f in PROFILE_FIELDS}),
         })
     if len(skipped) * 2 > len(rows):
         raise TableError(f"{path}: {len(skipped)} of {len(rows)} rows name no product, e.g. {skipped[0]}; "
@@ -275,7 +275,22 @@ def _group(path: Path, headers: list[str], rows: list[list[Any]], column_map: di
     return ReviewTable(records, column_map, headers, len(rows), skipped)
 
 
-def _profile_info(values: Iterable[str]) -> str:
-    """Reviewer tags as a ``profile_info`` string: ``34`` years reads as ``34세``."""
-    parts = [f"{v}세" if v.isdigit() else v for v in values if v]
-    return "/".join(parts)
+# A gender column's one-letter Korean values, which free text could not take as gender.
+_GENDER_CELLS = {"여": "여성", "남": "남성"}
+_RATING_CELL = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:점|/\s*5(?:\.0)?)?\s*$")
+
+
+def _profile_info(tags: dict[str, str]) -> str:
+    """Reviewer tags as a ``profile_info`` string: an age of ``34`` reads as ``34세``, gender ``여`` as 여성."""
+    age, gender = tags.get("age", ""), tags.get("gender", "")
+    tags = {**tags, "age": f"{age}세" if age.isdigit() else age, "gender": _GENDER_CELLS.get(gender, gender)}
+    return "/".join(v for v in tags.values() if v)
+
+
+def _rating_text(cell: str) -> str:
+    """``4.5``, ``5점``, ``4/5`` or ``★★★★☆`` as a number in text; anything else as given (the
+    loader reads what it cannot parse, and 0, as missing)."""
+    if cell and set(cell) <= {"★", "☆"}:
+        return str(cell.count("★"))
+    match = _RATING_CELL.match(cell)
+    return match.group(1) if match else cell

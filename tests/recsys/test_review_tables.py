@@ -195,3 +195,14 @@ def test_a_table_as_interactions_next_to_a_catalog(tmp_path: Path) -> None:
     base = load_catalog(table)
     both = load_catalog(table, interactions_path=table)
     assert len(both.interactions) == 2 * len(base.interactions) and both.unmatched_interactions == 0
+
+
+def test_rating_and_tag_cells_as_exports_write_them(tmp_path: Path) -> None:
+    rows = [["토너", "a", "★★★★☆", "여", "34"], ["토너", "b", "5점", "남", "20대"], ["토너", "c", "3/5", "", ""],
+            ["토너", "d", "좋음", "F", ""], ["토너", "e", "☆☆☆☆☆", "", ""]]
+    catalog = load_catalog(write_csv(tmp_path / "t.csv", ["상품명", "리뷰", "별점", "성별", "나이"], rows))
+    inter = catalog.interactions.set_index("text")
+    assert [inter.loc[t, "rating"] for t in "abc"] == [4.0, 5.0, 3.0]
+    assert math.isnan(inter.loc["d", "rating"]) and math.isnan(inter.loc["e", "rating"])  # unreadable, 0 stars
+    assert (inter.loc["a", "gender"], inter.loc["a", "age_min"]) == ("F", 34)
+    assert (inter.loc["b", "gender"], inter.loc["b", "age_min"]) == ("M", 20) and inter.loc["d", "gender"] == "F"
