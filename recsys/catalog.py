@@ -286,7 +286,7 @@ def _customers_alone(path: Path, records: list[Any]) -> str:
     ids = [str(r.get("purchased_product_id", "")).strip() for r in records if isinstance(r, dict)]
     try:
         demo = set(load_demo_catalog().products["product_id"])
-        matched = f" (only {sum(pid in demo for pid in ids)} of its {len(ids)} rows name a product of the demo catalog)"
+        matched = f" ({sum(pid in demo for pid in ids)} of its {len(ids)} rows name a product of the demo catalog)"
     except CatalogError:
         matched = ""
     return (
