@@ -208,6 +208,11 @@ def load_catalog(path: str | Path, interactions_path: str | Path | None = None, 
     review table (CSV/TSV/XLSX) where its headers are not the usual ones.
     """
     path = Path(path)
+    from recsys.review_tables import is_table
+
+    if columns and not is_table(path) and not (interactions_path and is_table(Path(interactions_path))):
+        raise CatalogError(f"{path}: a column mapping (--columns) applies to review tables (CSV/TSV/XLSX) only; "
+                           "drop it for a JSON export")
     skipped: list[str] = []
     records, fmt, column_map = _read_export(path, columns, skipped)
     if fmt == "customers":

@@ -206,3 +206,10 @@ def test_rating_and_tag_cells_as_exports_write_them(tmp_path: Path) -> None:
     assert math.isnan(inter.loc["d", "rating"]) and math.isnan(inter.loc["e", "rating"])  # unreadable, 0 stars
     assert (inter.loc["a", "gender"], inter.loc["a", "age_min"]) == ("F", 34)
     assert (inter.loc["b", "gender"], inter.loc["b", "age_min"]) == ("M", 20) and inter.loc["d", "gender"] == "F"
+
+
+def test_a_mapping_for_a_json_export_is_a_mistake_said_plainly(tmp_path: Path) -> None:
+    from tests.recsys._catalog_helpers import fixture
+
+    with pytest.raises(CatalogError, match=r"applies to review tables \(CSV/TSV/XLSX\) only"):
+        load_catalog(fixture("products_small.json"), columns="review=내용")
