@@ -75,11 +75,12 @@ class ListenerExecutor(Executor):
             self._pending -= 1
             self._idle.notify_all()
 
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Block until nothing is queued or running on any pool; False on timeout."""
+    def wait_idle(self, timeout: float = 30.0, *, busy: int = 0) -> bool:
+        """Block until at most ``busy`` tasks are queued or running on all pools together
+        (0: idle); False on timeout."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            while self._pending:
+            while self._pending > busy:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
