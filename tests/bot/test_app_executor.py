@@ -31,3 +31,33 @@ def test_lazy_listeners_run_on_the_work_pool_and_acks_on_their_own() -> None:
     busy.result(timeout=10)
     assert names["lazy"].startswith("bolt-lazy")
     executor.shutdown()
+
+
+def test_interactive_lazy_listeners_do_not_queue_behind_drafting() -> None:
+    from bot.executor import interactive
+
+    executor = ListenerExecutor(workers=1, ack_workers=1, interactive_workers=1)
+    release = threading.Event()
+
+    def draft() -> None:
+        release.wait(10)
+
+    names: list[str] = []
+
+    @interactive
+    def open_modal() -> None:
+        names.append(threading.current_thread().name)
+
+    request = BoltRequest(body="", headers={})
+    wrap = lambda f: build_runnable_function(func=f, logger=logging.getLogger("t"),  # noqa: E731
+                                             request=request)
+    drafts = [executor.submit(wrap(draft)) for _ in range(3)]  # one running, two queued
+    modal = executor.submit(wrap(open_modal))
+    modal.result(timeout=10)  # would wait for all three drafts on a shared pool
+    assert names[0].startswith("bolt-ui")
+    assert not executor.wait_idle(0.01)  # the drafts are still there
+    release.set()
+    for future in drafts:
+        future.result(timeout=10)
+    assert executor.wait_idle(10)
+    executor.shutdown()
