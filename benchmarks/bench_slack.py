@@ -82,7 +82,9 @@ def fire_commands(url: str, users: list[str], text: str, response_url: str) -> l
     barrier = threading.Barrier(len(users))
 
     def one(user: str) -> tuple[float, int, str]:
-        body = slash_command_body(text, user_id=user, response_url=response_url)
+        # The trigger id must be unique across processes (it is the command's dedupe key).
+        body = slash_command_body(text, user_id=user, response_url=response_url,
+                                  trigger_id=f"trigger.{user}.{time.time_ns()}")
         headers = {"Content-Type": "application/x-www-form-urlencoded", **signature_headers(body)}
         barrier.wait()
         seconds, response = timed(post, url, body, headers, 30.0)
@@ -107,6 +109,7 @@ def bench_acks(harness: BotHarness, client: Any) -> dict[str, Any]:
         answered_s = time.perf_counter() - start
         harness.drain(timeout=900)
         seconds = [t for t, _, _ in acks]
+        print(f"  {n} concurrent: ack {summary_ms(seconds)}", flush=True)
         levels[str(n)] = {
             "requests": n,
             "acked_200": sum(1 for _, status, _ in acks if status == 200),
@@ -213,10 +216,13 @@ def main() -> None:
             load_s, _ = timed(harness.recommend)  # loads the model and catalog once
             client.apply(fire_commands, (harness.url + "/slack/events", ["UWARM"], "help",
                                          harness.slack.response_url()))
+            print("acks…", flush=True)
             acks = bench_acks(harness, client)
+            print("approvals…", flush=True)
             approvals = bench_approvals(harness)
         finally:
             harness.stop()
+    print("modal…", flush=True)
     modal = bench_modal(ListenerExecutor)
     modal_baseline = bench_modal(OneLazyPool)
     at100, at500 = acks["100"]["ack"], acks["500"]["ack"]
