@@ -132,7 +132,7 @@ class OneLazyPool(ListenerExecutor):
         with self._idle:
             self._pending += 1
         future = self._pools[lane].submit(fn, *args, **kwargs)
-        future.add_done_callback(self._done)
+        future.add_done_callback(lambda _: self._done(False))
         return future
 
 
