@@ -4,8 +4,10 @@ One structured call returns every tone, so latency is about one call. The drafte
 parts the law requires — the ``(광고)`` label with the sender and the free opt-out line — so
 a model only writes the body. Any failure (timeout, rate limit or server error after the
 provider's bounded retries, invalid JSON, empty, refused or overlong output) gets one more
-call; what is still missing then comes from the offline copywriter, and each :class:`Draft`
-says which provider and model wrote it and why a fallback happened.
+call while the time budget lasts; what is still missing then comes from the offline
+copywriter, and each :class:`Draft` says which provider and model wrote it and why a
+fallback happened. ``timeout_s`` (``LLM_TIMEOUT_S``) is the budget of all those calls
+together, retries and backoff included: a draft never waits longer than that on a model.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -157,6 +160,7 @@ class Drafter:
         timeout_s: float = 20.0,
         prompts: Prompts | None = None,
         sender: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.index = index
         self.sender = (sender or "").strip() or None  # the mall (CRM_SENDER_NAME)
@@ -167,6 +171,7 @@ class Drafter:
         self.style_source = style_source
         self.timeout_s = timeout_s
         self.prompts = prompts or Prompts()
+        self.clock = clock
 
     def context(self, profile: Profile, product_id: str) -> DraftContext:
         product = self.index.product(product_id)
@@ -254,9 +259,13 @@ class Drafter:
         schema = draft_schema(tones)
         written: dict[str, str] = {}
         failure: LLMError | None = None
+        deadline = self.clock() + self.timeout_s
         for attempt in range(ATTEMPTS):
+            remaining = deadline - self.clock()
+            if remaining <= 0:  # the budget is spent: no second call
+                break
             try:
-                answer = provider.generate_json(system, prompt, schema, timeout_s=self.timeout_s)
+                answer = provider.generate_json(system, prompt, schema, timeout_s=remaining)
             except LLMError as exc:
                 failure = exc
                 log.info("%s attempt %d failed: %s", provider.name, attempt + 1, exc.kind)
