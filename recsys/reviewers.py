@@ -103,21 +103,25 @@ def _analyse(text: str) -> tuple[_Sentence, ...]:
 # Morpheme classes the rules read.
 # --------------------------------------------------------------------------------------
 
-_FIRST_PERSON = {"저", "나", "내", "제", "저희"}  # as NP
+_FIRST_PERSON = {"저", "나", "내", "제", "저희", "우리"}  # as NP
 _OTHERS = (
     "남편", "신랑", "아내", "와이프", "엄마", "어머니", "어머님", "친정엄마", "아빠", "아버지", "아버님",
-    "부모님", "딸", "아들", "동생", "언니", "오빠", "누나", "형", "친구", "지인", "남친", "여친",
+    "부모님", "딸", "아들", "동생", "언니", "오빠", "누나", "친구", "지인", "남친", "여친",
     "남자친구", "여자친구", "애아빠", "시어머니", "할머니", "할아버지", "상사", "후배", "선배", "조카",
-    "가족", "아이", "애기", "아기", "유튜버", "직원",
+    "가족", "애기", "아기", "유튜버", "직원",
 )
 _OTHER_NOUNS = frozenset(_OTHERS)
-# Connective endings that end a clause; the ones that bind an auxiliary (건조하-지 않-,
-# 잡-아 주-, 촉촉하-게 유지) do not.
-_BINDING_EC = frozenset({"지", "어", "아", "게", "도록", "여", "고"})
+# A connective ending ends its clause unless an auxiliary follows (건조하-지 않-, 잡-아 주-).
 _CONTRAST_EC = frozenset({"지만", "는데", "ᆫ데", "은데", "으나", "나", "는데도", "ᆫ데도", "지마는",
                           "어도", "아도", "더라도", "다가", "면서도"})
 _NEGATORS = frozenset({"않", "아니", "없", "없이", "안", "못", "말"})
-_HEARSAY = re.compile(r"(?:다|라|냐)고\s*(?:하|해|들|함|했)|다길래|라길래|다던데|다더라|대요|래요|다네요")
+_HEARSAY = re.compile(r"(?:다|라|냐)고\s*(?:하|해(?!도)|들|함|했)|다길래|라길래|다던데|다더라|대요|래요|다네요")
+
+
+def _hearsay(sent: "_Sentence", a: int, tail: list["_Tok"]) -> bool:
+    """"…에 도움이 된다고 해요": what someone else claims, up to just past the clause."""
+    end = (tail[-1].end if tail else a) + 8
+    return _HEARSAY.search(sent.text[a:end]) is not None
 
 
 def _clause_after(sent: _Sentence, pos: int) -> list[_Tok]:
@@ -132,11 +136,7 @@ def _clause_after(sent: _Sentence, pos: int) -> list[_Tok]:
         out.append(t)
         if t.tag == "EC":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if t.form in _CONTRAST_EC:
-                break
-            if t.form == "고" and not (nxt and nxt.tag == "VX"):
-                break
-            if t.form not in _BINDING_EC:
+            if t.form in _CONTRAST_EC or not (nxt and nxt.tag == "VX"):
                 break
     return out
 
@@ -144,10 +144,11 @@ def _clause_after(sent: _Sentence, pos: int) -> list[_Tok]:
 def _clause_before(sent: _Sentence, pos: int) -> list[_Tok]:
     """The morphemes of the clause before character ``pos``, nearest last."""
     out: list[_Tok] = []
-    for t in reversed(sent.tokens):
-        if t.end > pos:
-            continue
-        if t.tag in {"SF", "SP", "EF"} or (t.tag == "EC" and (t.form in _CONTRAST_EC or t.form not in _BINDING_EC)):
+    toks = [t for t in sent.tokens if t.end <= pos]
+    for i in range(len(toks) - 1, -1, -1):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t.tag in {"SF", "SP", "EF"} or (t.tag == "EC" and (t.form in _CONTRAST_EC or not (nxt and nxt.tag == "VX"))):
             break
         out.append(t)
     out.reverse()
@@ -159,8 +160,8 @@ def _sentence_before(sent: _Sentence, pos: int) -> list[_Tok]:
 
 
 def _names_other(tokens: Iterable[_Tok]) -> bool:
-    return any(t.form in _OTHER_NOUNS or (t.tag == "NNB" and t.form == "분") or t.form == "분들"
-               for t in tokens)
+    return any((t.form in _OTHER_NOUNS and t.tag in {"NNG", "NNP"}) or (t.tag == "NNB" and t.form == "분")
+               or t.form == "분들" for t in tokens)
 
 
 def _first_person(tokens: Iterable[_Tok]) -> bool:
@@ -179,8 +180,9 @@ def _one_in(sent: _Sentence, pos: int) -> bool:
 _SKIN_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), v) for p, v in (
         (r"수부지|수분\s*부족\s*형?\s*지성", "oily"),
-        (r"(?:악|극|초극강|속당김|살짝|중)?\s*건성", "dry"),
-        (r"(?:극)*\s*지성(?!\s*두피)", "oily"),
+        (r"(?:(?:악|극|초극강|속당김|살짝|중)\s*)?건성|(?:피부|얼굴)[이가는]?\s*(?:좀\s*|많이\s*|살짝\s*)?건조(?=하고\s*(?:예민|민감)|한\s*편)",
+         "dry"),
+        (r"(?:극\s*)*지성(?!\s*두피)", "oily"),
         (r"복합성?(?=\s*(?:피부|타입|예민|민감|[,)/]|$))|복합성", "combination"),
         (r"민감성|민감\s*피부|민감한\s*(?:피부|편)|예민한\s*(?:피부|편)|예민\s*피부|"
          r"(?:피부|얼굴)[이가는도]?\s*(?:좀\s*|많이\s*|살짝\s*|상당히\s*|꽤\s*)?(?:민감|예민)", "sensitive"),
@@ -189,7 +191,7 @@ _SKIN_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # What may sit between a skin word and its copula: 피부, 타입, 편, the 인/한 that binds them.
 _SKIN_FILLER = frozenset({"피부", "타입", "피부타입", "편", "쪽", "성", "형", "예민", "민감", "하", "ᆫ", "계열",
-                          "에", "심하", "좀", "많이", "살짝", "꽤"})
+                          "좀", "많이", "살짝", "꽤"})
 _SUITABILITY = frozenset({"좋", "추천", "적합", "맞", "딱", "강추", "무난", "괜찮"})
 _BAD_TAIL_FORMS = frozenset({"분", "분들", "님", "용", "라면", "면", "으면", "다면", "이라면", "까지", "때"})
 
@@ -214,22 +216,27 @@ def _skin_is_own(sent: _Sentence, start: int, end: int) -> bool:
             return False  # "건성피부에도", "지성에게도": suitability, not self
         i += 1
     nxt = tail[i] if i < len(tail) else None
-    near_self = _first_person(before[-5:]) or _one_in(sent, end)
+    near_self = _first_person(_sentence_before(sent, start)[-12:]) or _one_in(sent, end)
     labelled = re.search(r"피부\s*타입\s*[:은는]?\s*$", sent.text[max(0, start - 12):start]) is not None
+    if sent.text.startswith(("피부", "얼굴"), start) and not re.search(r"사람|분|님|하시|이시", sent.text[end:]):
+        return True  # "얼굴이 예민해서", "피부가 건조하고 예민한 편": the writer's skin, subject dropped
     if nxt is not None and nxt.tag in {"JKB"} and nxt.form in {"에", "에게", "한테"}:
         after = tail[i + 1:i + 4]
         if any(t.form in _SUITABILITY for t in after) and not near_self:
             return False
     if nxt is not None and nxt.tag == "VCP":
         return True
+    if nxt is not None and nxt.form == "에" and i + 1 < len(tail) and tail[i + 1].tag == "VA":
+        return True  # a list of the writer's traits: "수부지에 심한 지성에 …"
     if nxt is not None and nxt.form in {"이", "가"} and any(t.form in {"되", "돼"} for t in tail[i + 1:i + 3]):
         return True  # "극지성이 되서"
     if nxt is not None and nxt.form in {"으로", "로"} and any(t.form.startswith("살") for t in tail[i + 1:i + 3]):
         return True  # "수분부족형지성으로 살아왔어요"
     if near_self or labelled:
         return True
-    # A short line or parenthesis that is only a label: "악건성 / 40대 …", "(건성 복합성)".
-    if sent.line_start and not before and len(sent.text.strip()) <= 12:
+    # A short line that is only a label or a note: "악건성 / 40대 …", "이마는 복합, 아래로는 건성타입".
+    short = len(sent.text.strip()) <= 30 and not re.search(r"분|추천|라면|용", sent.text)
+    if short and (nxt is None or (sent.line_start and not before)):
         return True
     return False
 
@@ -328,7 +335,10 @@ _SELF_GENDER_VALUE = {"여자": "F", "여성": "F", "아줌마": "F", "주부": 
 
 def _genders(sent: _Sentence) -> set[str]:
     found: set[str] = set()
+    starts = {t.start for t in sent.tokens if t.tag in {"NNG", "NNP"}}
     for m in _PARTNER.finditer(sent.text):
+        if m.start() not in starts:
+            continue  # "닦아내다" holds 아내 but no wife
         before = sent.text[max(0, m.start() - 6):m.start()]
         if re.search(r"(친구|언니|동생|지인|엄마|누나|딸|아들)\s*(?:의|네)?\s*$", before):
             continue  # someone else's husband
@@ -366,15 +376,18 @@ def _terms(concern: str, good: str, problem: str) -> list[_Term]:
     return out
 
 
+# A concern word that names a product or a line ("탄력크림", "미백 기능성", "보습 위주의") is
+# not a result.
+_NAMING = r"(?!\s*(?:위주|크림|라인|세트|앰플|에센스|제품|기능|성분|케어\s*제품|템|용|팩|제(?![가-힣])))"
 _TERMS: tuple[_Term, ...] = tuple(
     _terms("moisture",
-           r"촉촉|보습(?:력|감|효과|\s*효과)?(?!\s*(?:위주|크림|제|라인|템|용|팩))|수분감|수분\s*(?:을\s*)?(?:공급|충전|보충|채워|유지)|"
-           r"유수분\s*밸런스",
+           rf"촉촉|보습(?:력|감|효과|\s*효과)?{_NAMING}|수분감|수분\s*(?:을\s*)?(?:공급|충전|보충|채워|유지)|"
+           r"유\s*[ㆍ·]?\s*수분\s*밸런스|수분\s*(?:과|,)\s*유분",
            r"속\s*건조|건조(?:함|하|해|한|했|감)|당김|당기|땡김|땡기|푸석|각질|메마르|매마르|메말|매말|속당김")
-    + _terms("anti_aging", r"탄력|탄탄|리프팅|안티\s*에이징", r"잔주름|주름|처짐|늘어짐")
-    + _terms("calming", r"진정(?!성)", r"붉은\s*기|홍조|열감|붉어|예민(?:해진|함|해졌)|자극받은|따가움")
+    + _terms("anti_aging", rf"(?:탄력|탄탄(?!히)|리프팅|안티\s*에이징){_NAMING}", rf"(?:잔주름|주름|처짐|늘어짐){_NAMING}")
+    + _terms("calming", rf"진정(?!성){_NAMING}", r"붉은\s*기|홍조|열감|붉어|예민(?:해진|함|해졌)|자극받은|따가움|피부염")
     + _terms("brightening",
-             r"밝아(?:지|졌|진|져|보)|밝게\s*(?:표현|보|해|만들)|밝혀|환해|환하게|화사해|화사하게|톤\s*업|미백|"
+             rf"밝아(?:지|졌|진|져|보)|밝게\s*(?:표현|보|해|만들)|밝혀|환해|환하게|화사해|화사하게|톤\s*업|미백{_NAMING}|"
              r"맑아(?:지|졌|진|져)|안색이\s*맑|브라이트닝|화이트닝|뽀얀|뽀얗",
              r"칙칙|기미|색소\s*침착")
     + _terms("pores", "", r"모공")
@@ -384,19 +397,22 @@ _TERMS: tuple[_Term, ...] = tuple(
 _WEAK = frozenset({"부족", "약하", "떨어지", "떨어", "아쉽", "별로", "모르", "덜", "못하", "실망", "글쎄"})
 # Improvers: they turn a problem word into a benefit ("속건조를 잡아준다", "트러블이 가라앉").
 _IMPROVERS = {
-    "moisture": frozenset({"잡", "해소", "줄", "줄어들", "개선", "완화", "해결", "채우", "채워지", "덜", "사라지", "달래"}),
-    "anti_aging": frozenset({"개선", "줄", "줄어들", "완화", "펴", "덜", "좋아지"}),
-    "calming": frozenset({"가라앉", "줄", "줄어들", "완화", "진정", "덜", "사라지", "개선"}),
+    "moisture": frozenset({"해결", "잡", "해소", "줄", "줄어들", "개선", "완화", "해결", "채우", "채워지", "덜", "사라지", "달래"}),
+    "anti_aging": frozenset({"해결", "개선", "줄", "줄어들", "완화", "펴", "덜", "좋아지"}),
+    "calming": frozenset({"해결", "가라앉", "줄", "줄어들", "완화", "진정", "덜", "사라지", "개선"}),
     "brightening": frozenset({"개선", "완화", "옅", "연해지", "맑아지", "밝아지", "줄", "덜", "사라지"}),
     "pores": frozenset({"정돈", "줄", "줄어들", "가리", "커버", "메우", "조이", "처리", "덜", "블러", "개선", "쫀쫀",
-                        "촘촘", "잡"}),
+                        "촘촘", "잡", "주"}),
     "acne": frozenset({"진정", "가라앉", "들어가", "줄", "줄어들", "개선", "사라지", "없어지", "잡", "좋", "잠재우"}),
 }
 # Problem words whose plain absence counts ("건조함 없이" is moisture); for acne and calming
 # "트러블 없이" / "따갑지 않게" is tolerance, not a benefit.
-_NEGATION_HELPS = frozenset({"moisture", "pores", "anti_aging", "brightening"})
+_NEGATION_HELPS = frozenset({"moisture", "pores"})
 _CONCERN_MARKERS = frozenset({"고민", "걱정", "신경", "신경쓰", "심하", "심해", "넓", "많", "커지", "늘어지",
-                              "올라오", "생기", "처지", "편", "원하", "스트레스"})
+                              "올라오", "생기", "처지", "편", "원하", "스트레스", "기대", "나", "있", "도드라지"})
+# Subjects that make 탄력/촉촉 a property of a thing, not of skin ("퍼프는 부드럽고 탄력이 있으며").
+_THINGS = frozenset({"퍼프", "모", "브러쉬", "브러시", "면봉", "면봉대", "솜", "스펀지", "재질", "소재", "고무", "원단",
+                     "케이스", "용기", "기초", "팁", "어플리케이터"})
 
 
 def _polarity_counts(tokens: list[_Tok], concern: str) -> tuple[int, int, int, bool]:
@@ -411,7 +427,7 @@ def _polarity_counts(tokens: list[_Tok], concern: str) -> tuple[int, int, int, b
             weak += 1
         if form in _IMPROVERS[concern] or (form.startswith(tuple(_IMPROVERS[concern])) and t.tag.startswith(("V", "NNG"))):
             imp += 1
-        if form in _CONCERN_MARKERS:
+        if form in _CONCERN_MARKERS and t.tag.startswith(("NN", "V", "XR")):
             marker = True
     return neg, weak, imp, marker
 
@@ -430,18 +446,45 @@ def _mentions(text: str) -> Iterable[tuple[_Sentence, _Term, int, int]]:
                 yield sent, term, a, b
 
 
+_CONDITIONAL = frozenset({"면", "으면", "라면", "다면", "이라면"})
+
+
+def _names_skin_type(tail: list[_Tok]) -> bool:
+    """"건조한 피부", "예민한 피부에도": the words name a kind of skin."""
+    return any(t.form in {"피부", "타입"} and t.tag == "NNG" for t in tail[:3]) and not any(
+        t.tag in {"JKS", "JX"} for t in tail[:1])
+
+
+def _markers(tokens: list[_Tok]) -> bool:
+    """A concern is being stated ("…이 고민", "탄력이 걱정"), not "고민 없이" / "걱정 끝"."""
+    for i, t in enumerate(tokens):
+        if t.form in {"고민", "걱정", "신경", "기대", "스트레스", "원하"}:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if not (nxt and nxt.form in {"없", "없이", "끝"}):
+                return True
+    return False
+
+
 def _benefit(sent: _Sentence, term: _Term, a: int, b: int) -> bool:
     tail = _clause_after(sent, b)
     before = _clause_before(sent, a)
-    clause_text = sent.text[(before[0].start if before else a):(tail[-1].end if tail else b)]
-    if _HEARSAY.search(clause_text) or _names_other(t for t in tail if t.form in {"분", "분들"}):
+    if _hearsay(sent, a, tail) or _names_other(t for t in tail if t.form in {"분", "분들"}):
         return False
     if any(t.form == "때" for t in tail[:5]):
         return False  # "건조할 때", "수분 진정을 할 때도 유용": a use, not a result
-    neg, weak, imp, marker = _polarity_counts(tail, term.concern)
+    if any(t.form in _THINGS for t in before):
+        return False
+    if term.problem and _names_skin_type(tail):
+        return False  # "건조한 피부에는 …": a skin type, not this product's result
+    if term.problem and any(t.tag == "EC" and t.form in _CONDITIONAL for t in tail):
+        return False
+    neg, weak, imp, _ = _polarity_counts(tail, term.concern)
     if before and before[-1].tag == "MAG" and before[-1].form in {"안", "못", "덜"}:
-        neg += 1
-    if marker and not imp:
+        if term.problem and before[-1].form == "덜":
+            imp += 1
+        else:
+            neg += 1
+    if (_markers(tail) or _markers(before)) and not imp:
         return False
     if term.problem:
         helps = imp + (neg if term.concern in _NEGATION_HELPS else 0)
@@ -449,21 +492,39 @@ def _benefit(sent: _Sentence, term: _Term, a: int, b: int) -> bool:
     return (neg + weak) % 2 == 0
 
 
-def _concern_is_own(sent: _Sentence, term: _Term, a: int, b: int) -> bool:
+def _concern_is_own(sent: _Sentence, term: _Term, a: int, b: int, about_self: bool) -> bool:
+    """A concern word that states the writer's own problem ("속건조가 심한 편", "모공이 고민")."""
     tail = _clause_after(sent, b)
     before = _sentence_before(sent, a)
+    clause_before = _clause_before(sent, a)
     if _names_other(before[-8:]) or _names_other(t for t in tail if t.form in {"분", "분들"}):
         return False
+    if _hearsay(sent, a, tail) or re.search(r"경우|두피|눈썹", sent.text[a:b + 12]):
+        return False
+    if any(t.form in _THINGS for t in clause_before) or re.search(r"두피|눈썹", sent.text[:a]):
+        return False  # scalp and brows are not the skin profile
+    if term.concern != "moisture" and "입술" in sent.text[:a]:
+        return False  # dry lips are a moisture concern; nothing else of the lips is
+    if term.problem and _names_skin_type(tail):
+        return False
+    for i, t in enumerate(tail[:6]):
+        if t.form == "때" and not any(x.tag == "EP" for x in tail[max(0, i - 3):i]):
+            return False  # "건조할 때": a situation, not the writer ("생겼을 때" is)
+        if t.form == "수" and t.tag == "NNB" and not any(x.tag == "EP" for x in tail[i:i + 4]):
+            return False  # "건조함이 느껴질 수 있어요": a possibility
     neg, weak, imp, marker = _polarity_counts(tail, term.concern)
-    if imp or _HEARSAY.search(sent.text[a:(tail[-1].end if tail else b)]):
+    if imp or any(t.tag == "EC" and t.form in _CONDITIONAL for t in tail):
         return False
-    if any(t.form == "때" for t in tail[:5]):
-        return False
+    if not term.problem and term.concern != "anti_aging":
+        return False  # only 탄력 states a concern by its lack ("탄력이 떨어져"); 촉촉/진정 do not
     present = (neg == 0) if term.problem else (neg + weak) % 2 == 1
     if not present:
         return False
-    self_ref = _first_person(before) or re.search(r"제\s*고민|피부\s*고민", sent.text[:a]) is not None
-    return marker and (self_ref or term.problem)
+    if _markers(tail) or _markers(clause_before):
+        return True
+    skin_subject = any(t.form in {"피부", "얼굴"} and t.tag == "NNG" for t in clause_before[-3:])
+    self_ref = about_self or skin_subject or _first_person(before) or re.search(r"제\s*고민", sent.text[:a]) is not None
+    return marker or self_ref
 
 
 # --------------------------------------------------------------------------------------
@@ -492,11 +553,13 @@ def reviewer_profile(text: str) -> Profile | None:
     ages: list[tuple[int, int]] = []
     genders: set[str] = set()
     concerns: list[str] = []
+    own_sentences: set[_Sentence] = set()  # sentences where the writer describes their skin
     for sent in _analyse(text):
         for pattern, value in _SKIN_TERMS:
             for m in pattern.finditer(sent.text):
                 if sent.tokens[0].start <= m.start() < sent.tokens[-1].end and _skin_is_own(sent, m.start(), m.end()):
                     skins.append(value)
+                    own_sentences.add(sent)
                     if value == "oily" and re.match(r"수부지|수분", m.group()):
                         concerns.append("moisture")
         for m in _AGE_TERM.finditer(sent.text):
@@ -504,9 +567,10 @@ def reviewer_profile(text: str) -> Profile | None:
                 age = _age_of(m)
                 if age:
                     ages.append(age)
+                    own_sentences.add(sent)
         genders |= _genders(sent)
     for sent, term, a, b in _mentions(text):
-        if term.concern not in concerns and _concern_is_own(sent, term, a, b):
+        if term.concern not in concerns and _concern_is_own(sent, term, a, b, sent in own_sentences):
             concerns.append(term.concern)
     # Several different ages (a life story: "20대 초반부터 … 20대 후반 되니까") → the latest.
     age = max(ages, key=lambda r: r[0]) if ages else None
