@@ -82,20 +82,34 @@ def _normalise(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
-@lru_cache(maxsize=2048)
+# Sentences end at . ! ? after a word (not inside "4.5"), at line breaks and at " / " items.
+_SENTENCE_END = re.compile(r"[\r\n]+|\s/\s|(?<=[가-힣a-zA-Z)ㅋㅎㅠㅜ~])[.!?…]+")
+
+
+@lru_cache(maxsize=8192)
 def _analyse(text: str) -> tuple[_Sentence, ...]:
-    """Sentences of ``text`` (one line or ``/``-item at a time) with their morphemes."""
+    """The sentences of ``text`` that hold a cue word, with their morphemes.
+
+    Sentences are cut by a regex rather than by the analyser (which costs ten times more), and
+    only sentences with a cue are analysed at all.
+    """
     kiwi = _analyser()
     out: list[_Sentence] = []
-    for line in re.split(r"[\r\n]+|\s/\s", text):
-        if not line.strip():
-            continue
-        first = True
-        for sent in kiwi.tokenize(line, split_sents=True):
-            toks = tuple(_Tok(t.form, t.tag, t.start, t.start + t.len) for t in sent)
+    pos, line_start = 0, True
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        stripped = piece.strip()
+        if stripped and _CUES.search(stripped):
+            toks = tuple(_Tok(t.form, t.tag, t.start, t.start + t.len) for t in kiwi.tokenize(stripped))
             if toks:
-                out.append(_Sentence(line, toks, first))
-                first = False
+                out.append(_Sentence(stripped, toks, line_start))
+        if stripped:
+            line_start = False
+        if m is not None:
+            if m.group().strip() in {"", "/"}:
+                line_start = True  # a line break or a " / " item starts a new line
+            pos = m.end()
     return tuple(out)
 
 
