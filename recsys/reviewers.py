@@ -148,11 +148,17 @@ def _clause_after(sent: _Sentence, pos: int) -> list[_Tok]:
         if t.tag in {"SF", "SP", "SS", "SE"} or t.tag == "EF":
             break
         out.append(t)
-        if t.tag == "EC":
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if t.form in _CONTRAST_EC or not (nxt and nxt.tag == "VX"):
-                break
+        if t.tag == "EC" and (t.form in _CONTRAST_EC or not _aux_follows(toks, i)):
+            break
     return out
+
+
+def _aux_follows(toks: tuple[_Tok, ...] | list[_Tok], i: int) -> bool:
+    """An auxiliary verb follows the ending at ``i``, maybe after a particle ("부족하지도 않고")."""
+    j = i + 1
+    while j < len(toks) and toks[j].tag == "JX":
+        j += 1
+    return j < len(toks) and (toks[j].tag == "VX" or toks[j].form in {"않", "못", "말"})
 
 
 def _clause_before(sent: _Sentence, pos: int) -> list[_Tok]:
@@ -161,8 +167,7 @@ def _clause_before(sent: _Sentence, pos: int) -> list[_Tok]:
     toks = [t for t in sent.tokens if t.end <= pos]
     for i in range(len(toks) - 1, -1, -1):
         t = toks[i]
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if t.tag in {"SF", "SP", "EF"} or (t.tag == "EC" and (t.form in _CONTRAST_EC or not (nxt and nxt.tag == "VX"))):
+        if t.tag in {"SF", "SP", "EF"} or (t.tag == "EC" and (t.form in _CONTRAST_EC or not _aux_follows(toks, i))):
             break
         out.append(t)
     out.reverse()
@@ -210,6 +215,9 @@ _SUITABILITY = frozenset({"좋", "추천", "적합", "맞", "딱", "강추", "�
 _BAD_TAIL_FORMS = frozenset({"분", "분들", "님", "용", "라면", "면", "으면", "다면", "이라면", "까지", "때"})
 
 
+_TRAIT = re.compile(r"여드름|트러블|모공|홍조|속건조|주름|잡티|각질|뾰루지|민감|예민|건성|지성|복합성|수부지")
+
+
 def _skin_is_own(sent: _Sentence, start: int, end: int) -> bool:
     tail = _clause_after(sent, end)
     before = _clause_before(sent, start)
@@ -236,12 +244,16 @@ def _skin_is_own(sent: _Sentence, start: int, end: int) -> bool:
         return True  # "얼굴이 예민해서", "피부가 건조하고 예민한 편": the writer's skin, subject dropped
     if nxt is not None and nxt.tag in {"JKB"} and nxt.form in {"에", "에게", "한테"}:
         after = tail[i + 1:i + 4]
+        if after and after[0].form in {"도", "게"}:
+            return False  # "건성피부에도", "민감한 피부에도": suits them too, says nothing of the writer
         if any(t.form in _SUITABILITY for t in after) and not near_self:
             return False
     if nxt is not None and nxt.tag == "VCP":
         return True
-    if nxt is not None and nxt.form == "에" and i + 1 < len(tail) and tail[i + 1].tag == "VA":
-        return True  # a list of the writer's traits: "수부지에 심한 지성에 …"
+    if nxt is not None and nxt.form == "에" and i + 1 < len(tail) and (
+        tail[i + 1].tag == "VA" or _TRAIT.match(sent.text, tail[i + 1].start)
+    ):
+        return True  # a list of the writer's traits: "수부지에 심한 지성에 …", "수부지에 여드름이"
     if nxt is not None and nxt.form in {"이", "가"} and any(t.form in {"되", "돼"} for t in tail[i + 1:i + 3]):
         return True  # "극지성이 되서"
     if nxt is not None and nxt.form in {"으로", "로"} and any(t.form.startswith("살") for t in tail[i + 1:i + 3]):
@@ -250,7 +262,7 @@ def _skin_is_own(sent: _Sentence, start: int, end: int) -> bool:
         return True
     # A short line that is only a label or a note: "악건성 / 40대 …", "이마는 복합, 아래로는 건성타입".
     short = len(sent.text.strip()) <= 30 and not re.search(r"분|추천|라면|용", sent.text)
-    if short and (nxt is None or (sent.line_start and not before)):
+    if short and nxt is None:
         return True
     return False
 
@@ -274,7 +286,7 @@ def _resolve_skin(found: list[str]) -> str | None:
 
 _NATIVE_AGES = {"스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60}
 _AGE_TERM = re.compile(
-    r"(?<![0-9.,~\-])([1-6])0\s*대(?:\s*(?:초중반|중후반|초반|중반|후반|초|중|후)(?![가-힣]{2}))?"
+    r"(?<![0-9.,~\-])([1-6])0\s*대(?:\s*(?:초중반|중후반|초반|중반|후반|(?:초|중|후)(?![가-힣])))?"
     r"|(?<![0-9.,~\-])([1-9][0-9])\s*(?:살|세(?![가-힣])|세(?=[이에입인예가의로]))"
     r"|(?<![0-9.,~\-])([1-9][0-9])(?=\s*(?:이|가)\s*(?:되|됐|된|넘))"
     r"|(스물|서른|마흔|쉰|예순)(?=\s*(?:살|이|가|대|중반|후반|초반))"
@@ -282,7 +294,7 @@ _AGE_TERM = re.compile(
 _AGE_BAD_NEXT = frozenset({"부터", "까지", "때", "용", "분", "분들", "님", "이상", "이하", "미만", "에게", "한테",
                            "여성", "남성", "여자", "남자", "피부", "사람", "친구", "들", "층", "이후", "전", "후",
                            "시절", "초", "이전", "무렵", "엔", "에", "에는", "쯤", "정도", "대상", "고객"})
-_AGE_BAD_NEXT_PREFIX = ("때", "부터", "까지", "분")
+_AGE_BAD_NEXT_PREFIX = ("때", "땐", "부터", "부턴", "까지", "까진", "분")
 
 
 def _age_is_own(sent: _Sentence, start: int, end: int) -> bool:
@@ -435,7 +447,7 @@ def _polarity_counts(tokens: list[_Tok], concern: str) -> tuple[int, int, int, b
     marker = False
     for t in tokens:
         form = t.form
-        if form in _NEGATORS and (t.tag in {"VX", "VCN", "VA", "MAG"} or form == "없이"):
+        if form in _NEGATORS and (t.tag in {"VX", "VCN", "VA", "MAG"} or form in {"없이", "않"}):
             neg += 1
         elif form in _WEAK or form.startswith(("부족", "약하")):
             weak += 1
@@ -469,6 +481,16 @@ def _names_skin_type(tail: list[_Tok]) -> bool:
         t.tag in {"JKS", "JX"} for t in tail[:1])
 
 
+def _thing_is_subject(before: list[_Tok]) -> bool:
+    """The nearest subject before the word is a thing ("퍼프가 부드럽고 탄력이"), not skin."""
+    for t in reversed(before[-10:]):
+        if t.form in {"피부", "얼굴", "입술", "피부결"}:
+            return False
+        if t.form in _THINGS:
+            return True
+    return False
+
+
 def _markers(tokens: list[_Tok]) -> bool:
     """A concern is being stated ("…이 고민", "탄력이 걱정"), not "고민 없이" / "걱정 끝"."""
     for i, t in enumerate(tokens):
@@ -486,7 +508,7 @@ def _benefit(sent: _Sentence, term: _Term, a: int, b: int) -> bool:
         return False
     if any(t.form == "때" for t in tail[:5]):
         return False  # "건조할 때", "수분 진정을 할 때도 유용": a use, not a result
-    if any(t.form in _THINGS for t in before):
+    if _thing_is_subject(_sentence_before(sent, a)):
         return False
     if term.problem and _names_skin_type(tail):
         return False  # "건조한 피부에는 …": a skin type, not this product's result
