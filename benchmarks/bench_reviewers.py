@@ -104,7 +104,7 @@ def main() -> None:
     result = {
         "benchmark": "reviewers",
         "what": "reviewer_profile / review_benefits on hand-labelled real reviews",
-        "command": ".venv/bin/python benchmarks/bench_reviewers.py",
+        "command": ".venv/bin/python benchmarks/bench_reviewers.py --data ../shared/real",
         "labels": "benchmarks/labels/reviewers.json",
         "reviews": {name: len(split) for name, split in splits.items()},
         "by_split": {name: _score(split) for name, split in splits.items()},
