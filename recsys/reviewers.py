@@ -294,6 +294,7 @@ _AGE_TERM = re.compile(
 _AGE_BAD_NEXT = frozenset({"부터", "까지", "때", "용", "분", "분들", "님", "이상", "이하", "미만", "에게", "한테",
                            "여성", "남성", "여자", "남자", "피부", "사람", "친구", "들", "층", "이후", "전", "후",
                            "시절", "초", "이전", "무렵", "엔", "에", "에는", "쯤", "정도", "대상", "고객"})
+_SELF_NOUNS = frozenset({"여성", "여자", "남성", "남자", "주부", "직장인", "아줌마", "엄마", "워킹맘", "학생", "대학생"})
 _AGE_BAD_NEXT_PREFIX = ("때", "땐", "부터", "부턴", "까지", "까진", "분")
 
 
@@ -306,6 +307,10 @@ def _age_is_own(sent: _Sentence, start: int, end: int) -> bool:
     if rest.startswith(_AGE_BAD_NEXT_PREFIX):
         return False
     nxt = tail[0] if tail else None
+    if nxt is not None and nxt.form in _SELF_NOUNS and len(tail) > 1 and tail[1].tag == "VCP" and not any(
+        t.tag == "EP" and t.form in {"시", "으시"} for t in tail[1:4]
+    ):
+        return True  # "30대 여성입니다", "40대 주부예요"
     if nxt is not None and (nxt.form in _AGE_BAD_NEXT or nxt.form in _OTHER_NOUNS):
         return False
     if any(t.tag == "EP" and t.form in {"시", "으시"} for t in tail[:4]):
@@ -322,6 +327,8 @@ def _age_is_own(sent: _Sentence, start: int, end: int) -> bool:
         return True  # "20대 후반 되니까"
     if _first_person(before[-4:]):
         return True
+    if re.search(r"(?:나이|연령대?)\s*[:은는]?\s*$", sent.text[max(0, start - 8):start]):
+        return True  # "나이: 35살", "연령대 30대"
     # The writer's own label at the start of a line or parenthesis: "33살 애둘 낳았지만",
     # "(30대 초반, 여행 자주 다님)", "악건성 / 40대 겨울철 …".
     head = sent.text[:start].rstrip()

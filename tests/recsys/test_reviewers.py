@@ -31,6 +31,8 @@ def _profile(text: str) -> Profile:
     ("어느덧 40이되고 피부가 예전 같지 않네요", 40, 40),
     ("이젠 40대가되니 글로시한 게 좋아요", 40, 49),
     ("(30대 초반, 여행 자주 다님) 파우치 최고", 30, 33),
+    ("30대 여성입니다. 건조해서 샀어요", 30, 39),
+    ("나이: 35살, 피부가 얇아요", 35, 35),
 ])
 def test_the_writers_own_age(text, lo, hi):
     profile = _profile(text)
@@ -46,6 +48,9 @@ def test_the_writers_own_age(text, lo, hi):
     "30대후반까진 괜찮을 것 같아요",
     "20대때부터 한번씩 발라봤던 브랜드예요",             # the past
     "40년 동안 이 브랜드에 관심이 없었어요",
+    "30대 여성분들께 추천해요",
+    "20~30대 여성에게 인기 많은 향",
+    "50대 엄마가 쓰시기 좋아요",
 ])
 def test_numbers_that_are_not_the_writers_age(text):
     profile = _profile(text)
@@ -102,6 +107,7 @@ def test_skin_words_that_are_not_the_writers_skin(text):
     ("신랑 생일 선물로 구매했어요", "F"),
     ("와이프가 추천해줘서 써봤습니다", "M"),
     ("여자인 저도 직접 써봤는데 좋아요", "F"),
+    ("30대 여성입니다. 건조해서 샀어요", "F"),
     ("남편이랑 와이프 얘기를 하다가", None),               # contradictory: unknown
     ("엄마 선물로 샀어요", None),                          # a gift says nothing about the buyer
     ("화장솜으로 닦아내기 좋아요", None),                  # 닦아내기 holds 아내
