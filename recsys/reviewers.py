@@ -250,6 +250,8 @@ def _skin_is_own(sent: _Sentence, start: int, end: int) -> bool:
             return False
     if nxt is not None and nxt.tag == "VCP":
         return True
+    if nxt is not None and nxt.form in _SELF_NOUNS and i + 1 < len(tail) and tail[i + 1].tag == "VCP":
+        return True  # "30대 지성 여성입니다"
     if nxt is not None and nxt.form == "에" and i + 1 < len(tail) and (
         tail[i + 1].tag == "VA" or _TRAIT.match(sent.text, tail[i + 1].start)
     ):

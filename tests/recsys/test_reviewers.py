@@ -78,6 +78,7 @@ def test_a_life_story_keeps_the_latest_age():
     ("전 피부가 건조하고 예민한편이고 마스크에 지쳤어요", "dry"),
     ("얼굴이 예민해서 아무거나 못 바르는데 이건 괜찮아요", "sensitive"),
     ("극지성이 되서 기름종이를 달고 살아요", "oily"),
+    ("30대 지성 여성입니다", "oily"),
 ])
 def test_the_writers_own_skin_type(text, skin):
     assert _profile(text).skin_type == skin
@@ -94,6 +95,8 @@ def test_the_writers_own_skin_type(text, skin):
     "화농성 여드름은 없고 지성까진 아님",                  # negated
     "향에 민감해서 디퓨저는 신중하게 골라요",              # the nose, not the skin
     "건성용 크림이라 무거워요",
+    "저희 엄마는 건성이세요",
+    "건성이신 분들은 꼭 써보세요",
 ])
 def test_skin_words_that_are_not_the_writers_skin(text):
     assert _profile(text).skin_type is None
