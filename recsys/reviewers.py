@@ -73,7 +73,7 @@ class _Sentence:
 def _analyser() -> "Kiwi":
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    return Kiwi(load_multi_dict=False, load_typo_dict=False)  # neither is needed; both cost load time
 
 
 def _normalise(text: str) -> str:
