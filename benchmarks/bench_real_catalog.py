@@ -69,7 +69,9 @@ from recsys.train import TrainConfig, TrainingDataError, train, usable_interacti
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "real_catalog.json"
 LABELS = ROOT / "benchmarks" / "labels" / "real_requests.json"
-DEFAULT_DATA = ROOT.parent / "shared" / "real"
+# ../shared/real beside the clone (or beside a parent folder, for a git worktree)
+DEFAULT_DATA = next((d / "shared" / "real" for d in ROOT.parents if (d / "shared" / "real").is_dir()),
+                    ROOT.parent / "shared" / "real")
 EXPORT = Path("amoremall") / "amoremall_reviews.json"
 CUSTOMERS = Path("amoremall") / "customers.json"
 TARGETS = {"precision_at_3": 0.8, "violations": 0, "hit3": 0.10, "hit10": 0.30, "category_hit3": 0.75}
@@ -346,9 +348,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding amoremall/ (../shared/real)")
     parser.add_argument("--model", type=Path, default=DEMO_MODEL_DIR, help="the shipped model (zero-shot)")
     parser.add_argument("--requests-only", action="store_true", help="skip the prototype protocol (part b)")
+    parser.add_argument("--protocol-only", action="store_true", help="skip training on the export in part (a)")
     parser.add_argument("--repeats", type=int, default=5, help="prototype protocol repeats (random_state 0..N-1)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a TrainConfig field for part (b), e.g. --set specific_dropout=0 (experiments)")
     args = parser.parse_args()
+    overrides = {k: type(getattr(TrainConfig(), k))(v) for k, v in (item.split("=", 1) for item in args.set)}
     export, customers = args.data / EXPORT, args.data / CUSTOMERS
     for path in (export, customers, LABELS):
         if not path.is_file():
@@ -361,7 +367,10 @@ def main() -> None:
     shipped = Recommender.load(args.model, catalog=catalog)
     requests = {"labels": str(LABELS.relative_to(ROOT)), "shipped_zero_shot": run_requests(shipped, catalog, labels)}
     requests["shipped_zero_shot"]["model"] = str(args.model)
-    own, how = export_trained(export, customers)
+    if args.protocol_only:
+        own, how = shipped, "skipped (--protocol-only)"
+    else:
+        own, how = export_trained(export, customers)
     requests["export_trained"] = run_requests(own, own.catalog, labels)
     requests["export_trained"]["trained_on"] = how
     for name in ("shipped_zero_shot", "export_trained"):
@@ -383,7 +392,8 @@ def main() -> None:
         for name in ("shipped_zero_shot", "export_trained")
     }
     if not args.requests_only:
-        protocol = run_protocol(args.data, range(args.repeats), TrainConfig())
+        protocol = run_protocol(args.data, range(args.repeats), TrainConfig(**overrides))
+        protocol["train_config_overrides"] = overrides
         report["prototype_protocol"] = protocol
         model = protocol["scorers"]["model"]
         for metric in ("hit3", "hit10", "category_hit3"):

@@ -16,6 +16,11 @@ Training adapts to the data size: the batch never exceeds an eighth of the fitti
 epochs for a minimum number of steps, and early-stopping patience counts steps, not epochs,
 so a small set is not stopped after a handful of updates.
 
+With fewer than ``min_rows_per_item`` fitting rows per product (the real export has three
+reviews per product) per-item embeddings and biases cannot be estimated — they would only
+memorise which product happened to get one review more — so the model then learns from
+product features alone.
+
 To transfer to catalogs it has never seen, every step also drops each product's
 catalog-specific features (item id, brand, category code, name, ingredients) at random, so
 the shared attributes of product understanding carry the ranking on their own
@@ -59,6 +64,8 @@ class TrainConfig:
     item_dropout: float = 0.8
     bias_dropout: float = 0.2
     specific_dropout: float = 0.5  # drop brand/category/name/ingredients/item of a product at once
+    # below this many fitting rows per bought product, no item ids (per-item embedding and bias)
+    min_rows_per_item: float = 4.0
     attribute_dropout: float = 0.2  # drop a product's target tags, or its sub-type, at random
     field_dropout: float = 0.15
     val_fraction: float = 0.1
@@ -198,8 +205,11 @@ def train(
     n_val = min(len(rows) - 1, max(1, round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0
     val_idx, fit_idx = order[:n_val], order[n_val:]
 
+    bought = set(products["product_id"].iloc[targets[fit_idx]])
+    if len(fit_idx) < config.min_rows_per_item * max(1, len(bought)):
+        bought = set()  # too few rows per product to estimate a per-item embedding: features only
     vocab = Vocab.build(
-        products, set(products["product_id"].iloc[targets[fit_idx]]), sorted({p.persona for p in profiles}),
+        products, bought, sorted({p.persona for p in profiles}),
         name_buckets=config.name_buckets, max_ingredients=config.max_ingredients,
     )
     model = TwoTower(ModelConfig.for_vocab(vocab, **config.model_hyper()))

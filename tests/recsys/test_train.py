@@ -116,3 +116,13 @@ def test_about_200_rows_get_enough_optimisation_to_learn_the_planted_pattern() -
     again = train(catalog, config, progress=False, persona_of=persona_of)
     for key, value in result.model.state_dict().items():
         assert torch.equal(value, again.model.state_dict()[key])  # same seed, same model
+
+
+def test_too_few_rows_per_product_train_on_features_only() -> None:
+    """~1.5 rows per product cannot estimate per-item embeddings: no item ids, features still learn."""
+    catalog = make_catalog(n_products=40, n_interactions=60)
+    result = train(catalog, tiny_config(epochs=3), progress=False, persona_of=persona_of)
+    assert result.vocab.product_ids == [] and result.model.cfg.n_items == 0
+    assert encode_products(catalog.products, result.vocab).item.tolist() == [0] * 40
+    _, rich = trained()
+    assert len(rich.vocab.product_ids) > 30  # 600 rows over 40 products keep their ids
