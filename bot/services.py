@@ -70,7 +70,7 @@ class Services:
     ``recommend_and_draft(text, *, k, channel, llm) -> Outcome``;
     ``redraft(text, product_id, tone, *, channel, llm) -> DraftOut``;
     ``check(text, channel, product_id) -> CheckResult`` (the drafter's own rules for that
-    product: registered functional claims, brand sender name)."""
+    product: registered functional claims, the sender name ``CRM_SENDER_NAME``)."""
 
     parse: Callable[[str], dict[str, Any]]
     recommend_and_draft: Callable[..., Outcome]
@@ -285,9 +285,9 @@ def build_services(settings: Settings, store: Store) -> Services:
     def check(text: str, channel: str | None, product_id: str) -> CheckResult:
         _, drafter = pipeline.parts()
         product = drafter.index.product(product_id)
-        sender = drafter.index.brand_for(product).sender if drafter.add_label else None
         findings = check_message(text, channel=channel or settings.crm_channel,
-                                 registered_functions=product.functions, sender=sender)
+                                 registered_functions=product.functions,
+                                 sender=drafter.sender_for(product_id))
         return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
 
     return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,

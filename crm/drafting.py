@@ -94,6 +94,25 @@ def misquotes(text: str, context: DraftContext) -> list[Finding]:
     return findings
 
 
+def default_tone_notice(context: DraftContext) -> list[Finding]:
+    """A warning (never blocking) when the brand has no tone guide and the mall's tone wrote it.
+
+    The approver should know the voice is generic, and the team which guide to add.
+    """
+    if not context.brand.default_tone:
+        return []
+    brand = context.brand.name
+    return [Finding(
+        rule="CRM-TONE",
+        severity=Severity.WARNING,
+        span=(0, 0),
+        message_ko=f"'{brand}' 브랜드의 톤 가이드가 없어 몰 기본 톤으로 작성했습니다.",
+        message_en=f"Brand '{brand}' has no tone guide; the mall's default tone was used.",
+        fix=("BRANDS_PATH 파일에 이 브랜드의 스토리와 톤 키워드를 추가하세요 / "
+             "add this brand's story and tone keywords to the BRANDS_PATH file"),
+    )]
+
+
 def examples_style_source(path: Path | str) -> StyleSource:
     """Style examples from ``data/crm_examples.json``: the same brand's example messages.
 
@@ -137,8 +156,10 @@ class Drafter:
         style_source: StyleSource | None = None,
         timeout_s: float = 20.0,
         prompts: Prompts | None = None,
+        sender: str | None = None,
     ) -> None:
         self.index = index
+        self.sender = (sender or "").strip() or None  # the mall (CRM_SENDER_NAME)
         self.provider: LLMProvider = provider or OfflineProvider()
         self.optout_number = optout_number
         self.contact_number = contact_number
@@ -155,7 +176,13 @@ class Drafter:
                 examples = self.style_source(profile.persona, product.brand_id)
             except Exception:  # a broken style store must not stop drafting
                 log.exception("style source failed; drafting without style examples")
-        return self.index.context_for(profile, product_id, style_examples=examples)
+        return self.index.context_for(profile, product_id, style_examples=examples, sender=self.sender)
+
+    def sender_for(self, product_id: str) -> str | None:
+        """The name a message about this product must carry after ``(광고)`` (None: no label)."""
+        if not self.add_label:
+            return None
+        return self.sender or self.index.brand_for(self.index.product(product_id)).sender
 
     def draft(
         self,
@@ -196,9 +223,9 @@ class Drafter:
             text,
             channel=channel,
             registered_functions=context.product.functions,
-            sender=context.brand.sender if self.add_label else None,
+            sender=context.sender if self.add_label else None,
         )
-        return findings + misquotes(text, context)
+        return findings + misquotes(text, context) + default_tone_notice(context)
 
     def _screen(self, context: DraftContext) -> Callable[[str], bool]:
         """A review may be quoted only if it trips no cosmetics-advertising rule."""
@@ -262,7 +289,7 @@ class Drafter:
             raise LLMError("empty", "the model returned an empty draft")
         parts = [body]
         if self.add_label:
-            parts = [channels.header_line(context.brand.sender, channel), body,
+            parts = [channels.header_line(context.sender, channel), body,
                      channels.footer(self.optout_number, channel, self.contact_number)]
         text = "\n".join(parts)
         if not channels.fits(text, channel):
