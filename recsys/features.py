@@ -249,7 +249,8 @@ def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool |
 
     ``shared_only`` switches brand, category code and name n-grams off (index 0 / weight 0),
     as training does when it drops them. ``None`` (the default) does so exactly when the
-    frame holds no product the model was trained on: a new mall's export, whose brands,
+    frame holds no product the model was trained on (for a model trained without item ids:
+    no brand it was trained on): a new mall's export, whose brands,
     category codes and naming conventions the model has never seen, is ranked by its shared
     attributes only — the zero-shot path.
     """
@@ -285,10 +286,12 @@ def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool |
         name_ids.extend(cache[key])
 
     item = lookup(products["product_id"], vocab.product_ids)
-    if shared_only is None:
-        shared_only = len(products) > 0 and bool(vocab.product_ids) and not bool((item > 0).any())
     category = lookup(products["category"], vocab.categories)
     brand = lookup((_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])), vocab.brands)
+    if shared_only is None:
+        # a model trained on features only (no item ids) knows its catalog by its brands
+        known = item if vocab.product_ids else brand
+        shared_only = len(products) > 0 and bool(vocab.product_ids or vocab.brands) and not bool((known > 0).any())
     if shared_only:
         category, brand = torch.zeros_like(category), torch.zeros_like(brand)
     shared = shared_attributes(products)

@@ -97,3 +97,11 @@ def test_the_recommender_serves_a_foreign_catalog() -> None:
     top = rec.recommend(Profile(skin_type="oily"), k=3)
     assert len(top) == 3 and all(r.product_id.startswith("X-") for r in top)
     assert sum("oily" in other.products.set_index("product_id").at[r.product_id, "skin_types"] for r in top) >= 2
+
+
+def test_a_features_only_model_knows_its_own_catalog_by_its_brands() -> None:
+    products = make_products(12)
+    vocab = Vocab.build(products, [], ["p"])  # trained without item ids (too few rows per product)
+    assert bool((encode_products(products, vocab).name_weight == 1).all())
+    foreign = encode_products(_foreign(products), vocab)
+    assert foreign.brand.tolist() == [0] * 12 and foreign.name_weight.tolist() == [0.0] * 12
