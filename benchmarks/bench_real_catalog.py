@@ -29,7 +29,9 @@ Each fold's catalog keeps only the training customers' reviews (customer i is re
 product-then-review order: the personas were clustered from those texts, so a held-out
 customer's review must not shape what the catalog says about its product). Scorers: the
 two-tower, the two prototype rules (persona's most frequent category then brand; persona's
-three most frequent categories), random and our baselines (``recsys.baselines``).
+three most frequent categories), random and our baselines (``recsys.baselines``), plus one
+diagnostic (``PersonaShare``: how far item-level persona affinity goes once the per-product
+count artifact of this protocol is removed).
 
     .venv/bin/python benchmarks/bench_real_catalog.py                 # both parts, a few minutes
     .venv/bin/python benchmarks/bench_real_catalog.py --requests-only # part (a) only, ~30 s
@@ -247,6 +249,33 @@ class TopThreeCategories:
         return np.stack(rows)
 
 
+@dataclass
+class PersonaShare:
+    """Diagnostic, not a baseline of the product: the share of a product's training buyers in the
+    customer's persona, P(persona | product), smoothed towards the persona's overall share.
+
+    Unlike counts (P(product | persona)), a share does not punish the held-out customer's product
+    for having one buyer fewer, so it shows how far item-level persona affinity goes here."""
+
+    share: np.ndarray  # (personas, products)
+    index: dict[str, int]
+    name: str = "diagnostic_persona_share"
+
+    @classmethod
+    def fit(cls, n_products: int, personas: Sequence[str], targets: np.ndarray, smoothing: float = 1.0
+            ) -> "PersonaShare":
+        names = sorted(set(personas))
+        index = {n: i for i, n in enumerate(names)}
+        counts = np.zeros((len(names), n_products))
+        np.add.at(counts, ([index[p] for p in personas], targets), 1.0)
+        prior = counts.sum(axis=1) / counts.sum()
+        return cls((counts + smoothing * prior[:, None]) / (counts.sum(axis=0) + smoothing), index)
+
+    def score(self, profiles: Sequence[Profile]) -> np.ndarray:
+        flat = np.zeros(self.share.shape[1])
+        return np.stack([self.share[self.index[p.persona]] if p.persona in self.index else flat for p in profiles])
+
+
 def _fold_files(folder: Path, export: list[dict[str, Any]], customers: list[dict[str, Any]], train_idx: set[int]
                 ) -> tuple[Path, Path]:
     """The export with only the training customers' reviews, and the customers file without the
@@ -306,6 +335,7 @@ def run_protocol(data: Path, repeats: Sequence[int], config: TrainConfig) -> dic
                     TopCategoryThenBrand.fit(category, brand, train_personas, targets[fit]),
                     TopThreeCategories.fit(category, train_personas, targets[fit], seed=repeat),
                     *fit_baselines(len(category), train_profiles, targets[fit], repeat),
+                    PersonaShare.fit(len(category), train_personas, targets[fit]),
                 ]
                 rng = np.random.default_rng(repeat * 100 + fold)
                 for scorer in scorers:
