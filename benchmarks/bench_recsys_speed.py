@@ -14,6 +14,7 @@ linearly (it is linear by construction); the JSON says so.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -70,8 +71,8 @@ def time_recommend(rec: Recommender, profiles: list[Profile]) -> dict[str, float
 def one_product(batch: ProductBatch, i: int) -> ProductBatch:
     lo = int(batch.name_offsets[i])
     hi = int(batch.name_offsets[i + 1]) if i + 1 < len(batch) else len(batch.name_ids)
-    fields = {name: getattr(batch, name)[i : i + 1] for name in
-              ("item", "category", "sub_type", "brand", "price", "log_price", "tags")}
+    fields = {f.name: getattr(batch, f.name)[i : i + 1] for f in dataclasses.fields(batch)
+              if f.name not in ("name_ids", "name_offsets")}
     return ProductBatch(**fields, name_ids=batch.name_ids[lo:hi], name_offsets=torch.zeros(1, dtype=torch.long))
 
 

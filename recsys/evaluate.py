@@ -11,9 +11,15 @@ Metrics at ``k`` (one relevant product per interaction):
     mrr           mean of 1 / rank over the full ranking (not truncated)
     coverage      share of the catalog that appears in at least one top-k list
 
-Protocols (``make_split``): ``random`` (seeded share of interactions), ``time`` (the latest
-share by date) and ``cold`` (all interactions of a seeded set of products, which the model
-never sees, so only product features can rank them).
+Protocols (``make_split``): ``random`` (seeded share of interactions, stratified by persona so
+every persona is held out in proportion and a persona with one interaction is never held out
+whole), ``time`` (the latest share by date; an error on undated data rather than a silent
+split in file order) and ``cold`` (all interactions of a seeded set of products, which the
+model never sees, so only product features can rank them).
+
+Evaluating on a file whose interactions the model was trained on is allowed but never
+silent: the report carries ``overlap`` (how many evaluated interactions are training rows) and
+a ``warning``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+import pandas as pd
 
 from recsys.baselines import OracleScorer, Scorer, fit_baselines
 from recsys.catalog import Catalog, fingerprint
@@ -51,18 +58,56 @@ class Split:
                    np.asarray(data["test_rows"], dtype=np.int64), data["fingerprint"])
 
 
+class EvaluationError(ValueError):
+    """An evaluation that cannot be run as asked; the message says what to pass instead."""
+
+
+def _stratified(rows: np.ndarray, strata: Sequence[str], holdout: float, rng: np.random.Generator) -> np.ndarray:
+    """``round(holdout * len(rows))`` rows, each stratum held out in proportion.
+
+    Every stratum gets the floor of its share; the rows left over go to the strata with the
+    largest remainders, but never the last row of a stratum, so a persona with a single
+    interaction always stays in training.
+    """
+    labels = np.asarray([s or "" for s in strata])
+    names = sorted(set(labels.tolist()))
+    sizes = np.array([(labels == name).sum() for name in names])
+    quota = holdout * sizes
+    n = np.floor(quota).astype(int)
+    room = (n < sizes - 1) & (sizes > 1)
+    for i in sorted(np.flatnonzero(room), key=lambda i: (-(quota[i] - n[i]), names[i])):
+        if n.sum() >= int(round(holdout * len(rows))):
+            break
+        n[i] += 1
+    chosen = [rng.choice(rows[labels == name], size=k, replace=False) for name, k in zip(names, n) if k]
+    return np.concatenate(chosen) if chosen else rows[:0]
+
+
 def make_split(catalog: Catalog, rows: np.ndarray, targets: np.ndarray, protocol: str = "random",
-               holdout: float = 0.2, seed: int = 0) -> Split:
-    """Hold out ``holdout`` of the usable ``rows`` (positions ``targets``) by ``protocol``."""
+               holdout: float = 0.2, seed: int = 0, strata: Sequence[str] | None = None) -> Split:
+    """Hold out ``holdout`` of the usable ``rows`` (positions ``targets``) by ``protocol``.
+
+    ``strata`` (one label per row, e.g. each profile's persona) makes the random split
+    stratified. The time split raises :class:`EvaluationError` when too few rows are dated.
+    """
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; use one of {', '.join(PROTOCOLS)}")
     rng = np.random.default_rng(seed)
     n_test = int(round(holdout * len(rows)))
     if protocol == "random":
-        test = rng.choice(rows, size=n_test, replace=False) if n_test else rows[:0]
+        if strata is not None:
+            test = _stratified(rows, strata, holdout, rng)
+        else:
+            test = rng.choice(rows, size=n_test, replace=False) if n_test else rows[:0]
     elif protocol == "time":
-        dates = catalog.interactions["date"].to_numpy()[rows].astype("datetime64[ns]").astype(np.int64)
-        order = np.argsort(dates, kind="stable")  # NaT sorts first, so undated rows train
+        dates = catalog.interactions["date"].to_numpy()[rows].astype("datetime64[ns]")
+        n_dated = int((~np.isnat(dates)).sum())
+        if n_test and n_dated < n_test:
+            raise EvaluationError(
+                f"the time protocol needs dated interactions: only {n_dated:,} of {len(rows):,} have a date "
+                f"(at least {n_test:,} needed to hold out {holdout:.0%}); use --protocol random "
+                "(stratified by persona) or --protocol cold")
+        order = np.argsort(dates.astype(np.int64), kind="stable")  # NaT sorts first, so undated rows train
         test = rows[order[len(rows) - n_test:]] if n_test else rows[:0]
     else:
         chosen: list[int] = []
@@ -185,7 +230,7 @@ def train_and_evaluate(
     from recsys.train import TrainConfig, train, usable_interactions
 
     rows, profiles, targets = usable_interactions(catalog)
-    split = make_split(catalog, rows, targets, protocol, holdout, seed)
+    split = make_split(catalog, rows, targets, protocol, holdout, seed, strata=[p.persona for p in profiles])
     is_test = np.isin(rows, split.test_rows)
     config = replace(config or TrainConfig(), seed=seed)
     unseen = set(catalog.products["product_id"].iloc[np.unique(targets[is_test])]) if protocol == "cold" else ()
@@ -202,8 +247,28 @@ def train_and_evaluate(
             "best_epoch": result.best_epoch, "reports": reports}
 
 
-class EvaluationError(ValueError):
-    """An evaluation that cannot be run as asked; the message says what to pass instead."""
+def interaction_keys(catalog: Catalog, rows: np.ndarray) -> list[tuple[Any, ...]]:
+    """What identifies an interaction across files: product, customer, profile, text and date."""
+    frame = catalog.interactions.iloc[rows]
+    columns = ("product_id", "user_id", "age_min", "age_max", "gender", "skin_type", "concerns", "persona",
+               "text", "date")
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return tuple(str(v) for v in value)
+        return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    return [tuple(norm(v) for v in values) for values in zip(*(frame[c] for c in columns))]
+
+
+def overlap_report(n_overlap: int, n: int) -> dict[str, Any]:
+    """The ``overlap`` entry of a report and its ``warning`` (None when nothing overlaps)."""
+    share = n_overlap / n if n else 0.0
+    warning = None
+    if n_overlap:
+        warning = (f"{n_overlap:,} of {n:,} evaluated interactions ({share:.0%}) are rows the model was trained "
+                   "on: these numbers are in-sample (optimistic), not held out")
+    return {"overlap": {"n": int(n_overlap), "share": round(share, 4)}, "warning": warning}
 
 
 def evaluate_model_dir(
@@ -251,11 +316,14 @@ def evaluate_model_dir(
         extra = all_rows >= n_own
         test_part = ([p for p, e in zip(all_profiles, extra) if e], all_targets[extra])
         source = f"interactions of {interactions_path}"
+        trained = set(interaction_keys(base, rows[~held]))
+        n_overlap = sum(key in trained for key in interaction_keys(catalog, all_rows[extra]))
     else:
         catalog = base
         if in_sample:
             test_part = train_part
             source = "training interactions (in-sample: optimistic, for comparison only)"
+            n_overlap = len(train_part[1])
         elif split is None:
             raise EvaluationError(f"{model_dir} was trained on every interaction (--holdout 0), so there is no "
                                   "held-out split; pass --interactions FILE (or --in-sample)")
@@ -265,6 +333,7 @@ def evaluate_model_dir(
         else:
             test_part = ([p for p, h in zip(profiles, held) if h], targets[held])
             source = f"held-out {split.protocol} split ({split.holdout:.0%}, seed {split.seed})"
+            n_overlap = 0
     if len(test_part[1]) == 0:
         raise EvaluationError("no interactions with a known product and a customer profile to evaluate on")
 
@@ -278,4 +347,4 @@ def evaluate_model_dir(
     recommender = Recommender(model, vocab, catalog, meta=meta)
     report = evaluate(catalog.products["category"].to_numpy(), ModelScorer(recommender), train_part, test_part,
                       k=k, seed=seed, oracle=oracle)
-    return {"source": source, **report}, recommender
+    return {"source": source, **report, **overlap_report(n_overlap, report["n"])}, recommender

@@ -1,11 +1,23 @@
 """Turn profiles and products into the integer/float tensors the two towers read.
 
-Vocabularies are built once from the training catalog and saved next to the weights, so a
-checkpoint encodes any later catalog exactly as it did in training. Anything not in a
-vocabulary maps to index 0 ("unknown"); in particular a product without training
-interactions gets item id 0, which is what makes cold-start products rankable by their
-features alone. Names are hashed (crc32 of character n-grams, stable across runs and
-machines) so unseen products still get a name signal.
+Vocabularies are saved next to the weights, so a checkpoint encodes any later catalog
+exactly as it did in training. Anything not in a vocabulary maps to index 0 ("unknown"); in
+particular a product without training interactions gets item id 0, which is what makes
+cold-start products rankable by their features alone.
+
+Two kinds of product features:
+
+* **Shared attributes** mean the same thing in every catalog, because they come from the one
+  product-type table (:mod:`recsys.product_types`) and from product understanding: canonical
+  ``sub_type``, its ``family`` and ``kind``, ``target_gender``, ``is_set``, the skin types,
+  concerns and functions a product targets, and its price band. Their vocabularies are fixed
+  by that table, not by the training catalog, so a model trained on one catalog ranks another
+  by what its products *are* (zero-shot transfer).
+* **Catalog-specific** features only mean something in the catalog they were learned on:
+  item id, brand, the export's category code, hashed name n-grams (crc32, stable across
+  runs) and ingredient tags. Training drops them at random; a catalog of which the model
+  knows no product at all is encoded without brand, category code and name, exactly as in
+  those dropped training steps (see :func:`encode_products`).
 """
 
 from __future__ import annotations
@@ -13,18 +25,21 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import torch
 
+from recsys.product_types import BY_NAME, FAMILIES, KINDS, PRODUCT_TYPES, canonical
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 
 AGE_BANDS = (10, 20, 30, 40, 50, 60)
 GENDER_CODES = {"F": 1, "M": 2}
 FUNCTIONS = ("whitening", "wrinkle", "uv")
+#: Who a product is made for (product understanding's ``target_gender``); index 0 is unknown.
+TARGET_GENDERS = ("men", "women", "unisex")
 # KRW upper edges of the price bands; band 0 is "price unknown".
 PRICE_EDGES = (5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 70_000, 100_000, 150_000)
 
@@ -40,6 +55,9 @@ class Vocab:
     ingredients: list[str]
     personas: list[str]
     name_buckets: int = 1024
+    # shared vocabularies: fixed by recsys.product_types, saved so an old checkpoint keeps its indices
+    kinds: list[str] = field(default_factory=lambda: list(KINDS))
+    families: list[str] = field(default_factory=lambda: list(FAMILIES))
 
     @classmethod
     def build(
@@ -51,14 +69,15 @@ class Vocab:
         name_buckets: int = 1024,
         max_ingredients: int = 64,
     ) -> "Vocab":
-        """Item ids only for products seen in training; feature vocabularies from the catalog."""
+        """Item ids only for products seen in training; catalog-specific vocabularies from the
+        catalog; sub-types, families and kinds from the shared product-type table."""
         seen = set(trained_product_ids)
         counts = Counter(i for items in products["ingredients"] for i in _as_list(items))
         ingredients = [i for i, n in counts.most_common(max_ingredients) if n >= 2]
         return cls(
             product_ids=[p for p in products["product_id"] if p in seen],
             categories=sorted(set(products["category"])),
-            sub_types=sorted({s for s in products["sub_type"] if s}),
+            sub_types=[t.name for t in PRODUCT_TYPES],
             brands=sorted({_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])}),
             ingredients=ingredients,
             personas=list(personas),
@@ -74,7 +93,8 @@ class Vocab:
 
     @property
     def n_tags(self) -> int:
-        return len(SKIN_TYPES) + len(CONCERNS) + len(FUNCTIONS) + len(self.ingredients)
+        """Shared target tags: skin types, concerns, functions."""
+        return len(SKIN_TYPES) + len(CONCERNS) + len(FUNCTIONS)
 
     @property
     def n_price_bands(self) -> int:
@@ -104,9 +124,15 @@ class ProductBatch:
     brand: torch.Tensor
     price: torch.Tensor
     log_price: torch.Tensor  # (N,) log(price / 25,000 KRW), 0 when unknown
-    tags: torch.Tensor  # (N, n_tags) multi-hot: skin types, concerns, functions, ingredients
+    tags: torch.Tensor  # (N, n_tags) multi-hot: skin types, concerns, functions (shared)
     name_ids: torch.Tensor  # flat hashed n-gram ids for EmbeddingBag
     name_offsets: torch.Tensor  # (N,)
+    ingredients: torch.Tensor  # (N, len(vocab.ingredients)) multi-hot (catalog-specific)
+    kind: torch.Tensor  # (N,) 0 unknown, 1..len(kinds) (shared, like family, gender, is_set)
+    family: torch.Tensor  # (N,) 0 unknown
+    gender: torch.Tensor  # (N,) 0 unknown, 1 men, 2 women, 3 unisex
+    is_set: torch.Tensor  # (N,) 0 unknown, 1 single product, 2 set/kit
+    name_weight: torch.Tensor  # (N,) 1.0, or 0.0 where the name signal is switched off
 
     def __len__(self) -> int:
         return len(self.item)
@@ -195,27 +221,59 @@ def price_band(prices: np.ndarray) -> np.ndarray:
     return np.where(prices > 0, bands, 0).astype(np.int64)
 
 
-def encode_products(products: pd.DataFrame, vocab: Vocab) -> ProductBatch:
-    """Encode a products frame (``recsys.catalog`` columns) in frame order."""
+def _column(products: pd.DataFrame, name: str) -> pd.Series:
+    """A column of product understanding, or an all-missing one for a frame without it."""
+    return products[name] if name in products.columns else pd.Series([None] * len(products), index=products.index)
+
+
+def shared_attributes(products: pd.DataFrame) -> pd.DataFrame:
+    """The shared attributes of each product: canonical sub-type, family, kind, gender, set.
+
+    A catalog's own ``kind``/``target_gender``/``is_set`` (from ``recsys.catalog`` and product
+    understanding) win; a frame without them falls back to what the canonical sub-type says
+    (its kind) and leaves gender and set unknown.
+    """
+    sub_types = [canonical(str(v)) if isinstance(v, str) else "" for v in products["sub_type"]]
+    kinds = [k if isinstance(k, str) and k in KINDS else (BY_NAME[s].kind if s else "")
+             for k, s in zip(_column(products, "kind"), sub_types)]
+    genders = [g if isinstance(g, str) and g in TARGET_GENDERS else "" for g in _column(products, "target_gender")]
+    sets = [None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v) for v in _column(products, "is_set")]
+    return pd.DataFrame({
+        "sub_type": sub_types, "family": [BY_NAME[s].family if s else "" for s in sub_types],
+        "kind": kinds, "target_gender": genders, "is_set": sets,
+    }, index=products.index)
+
+
+def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool | None = None) -> ProductBatch:
+    """Encode a products frame (``recsys.catalog`` columns) in frame order.
+
+    ``shared_only`` switches brand, category code and name n-grams off (index 0 / weight 0),
+    as training does when it drops them. ``None`` (the default) does so exactly when the
+    frame holds no product the model was trained on (for a model trained without item ids:
+    no brand it was trained on): a new mall's export, whose brands,
+    category codes and naming conventions the model has never seen, is ranked by its shared
+    attributes only — the zero-shot path.
+    """
     def lookup(values: Iterable[Any], names: list[str]) -> torch.Tensor:
         index = {v: i + 1 for i, v in enumerate(names)}
         return torch.tensor([index.get(v, 0) for v in values], dtype=torch.long)
 
-    tag_names = (
-        [f"skin:{s}" for s in SKIN_TYPES] + [f"concern:{c}" for c in CONCERNS]
-        + [f"fn:{f}" for f in FUNCTIONS] + [f"ing:{i}" for i in vocab.ingredients]
-    )
+    tag_names = [f"skin:{s}" for s in SKIN_TYPES] + [f"concern:{c}" for c in CONCERNS] + [f"fn:{f}" for f in FUNCTIONS]
     tag_index = {t: i for i, t in enumerate(tag_names)}
     tags = np.zeros((len(products), len(tag_names)), dtype=np.float32)
-    columns = zip(products["skin_types"], products["concerns"], products["functions"], products["ingredients"])
-    for row, (skins, concerns, functions, ingredients) in enumerate(columns):
-        keys = (
-            [f"skin:{s}" for s in _as_list(skins)] + [f"concern:{c}" for c in _as_list(concerns)]
-            + [f"fn:{f}" for f in _as_list(functions)] + [f"ing:{i}" for i in _as_list(ingredients)]
-        )
+    for row, (skins, concerns, functions) in enumerate(zip(products["skin_types"], products["concerns"],
+                                                            products["functions"])):
+        keys = ([f"skin:{s}" for s in _as_list(skins)] + [f"concern:{c}" for c in _as_list(concerns)]
+                + [f"fn:{f}" for f in _as_list(functions)])
         for key in keys:
             if key in tag_index:
                 tags[row, tag_index[key]] = 1.0
+    ingredient_index = {name: i for i, name in enumerate(vocab.ingredients)}
+    ingredients = np.zeros((len(products), len(vocab.ingredients)), dtype=np.float32)
+    for row, items in enumerate(products["ingredients"]):
+        for item in _as_list(items):
+            if item in ingredient_index:
+                ingredients[row, ingredient_index[item]] = 1.0
 
     name_ids: list[int] = []
     offsets: list[int] = []
@@ -227,16 +285,32 @@ def encode_products(products: pd.DataFrame, vocab: Vocab) -> ProductBatch:
         offsets.append(len(name_ids))
         name_ids.extend(cache[key])
 
+    item = lookup(products["product_id"], vocab.product_ids)
+    category = lookup(products["category"], vocab.categories)
+    brand = lookup((_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])), vocab.brands)
+    if shared_only is None:
+        # a model trained on features only (no item ids) knows its catalog by its brands
+        known = item if vocab.product_ids else brand
+        shared_only = len(products) > 0 and bool(vocab.product_ids or vocab.brands) and not bool((known > 0).any())
+    if shared_only:
+        category, brand = torch.zeros_like(category), torch.zeros_like(brand)
+    shared = shared_attributes(products)
     prices = products["price"].fillna(0).to_numpy(dtype=np.int64)
     return ProductBatch(
-        item=lookup(products["product_id"], vocab.product_ids),
-        category=lookup(products["category"], vocab.categories),
-        sub_type=lookup(products["sub_type"], vocab.sub_types),
-        brand=lookup((_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])), vocab.brands),
+        item=item,
+        category=category,
+        sub_type=lookup(shared["sub_type"], vocab.sub_types),
+        brand=brand,
         price=torch.from_numpy(price_band(prices)),
         log_price=torch.from_numpy(np.where(prices > 0, np.log(np.maximum(prices, 1) / 25_000.0), 0.0)
                                    .astype(np.float32)),
         tags=torch.from_numpy(tags),
         name_ids=torch.tensor(name_ids, dtype=torch.long),
         name_offsets=torch.tensor(offsets, dtype=torch.long),
+        ingredients=torch.from_numpy(ingredients),
+        kind=lookup(shared["kind"], vocab.kinds),
+        family=lookup(shared["family"], vocab.families),
+        gender=lookup(shared["target_gender"], list(TARGET_GENDERS)),
+        is_set=torch.tensor([0 if v is None else 1 + int(v) for v in shared["is_set"]], dtype=torch.long),
+        name_weight=torch.full((len(products),), 0.0 if shared_only else 1.0),
     )

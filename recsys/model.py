@@ -4,11 +4,14 @@
                               + pop_weight * bias(product)
 
 The customer tower reads age band, gender, skin type, concerns and persona (each may be
-missing). The product tower reads an item-id embedding plus features (category, sub-type,
-brand, price band, target skin types/concerns, functions, ingredients, hashed name
-n-grams); item ids are dropped at random in training so the features carry the weight and
-a product never seen in training still lands in the right place. ``bias`` is a
-popularity term (item id + features) that serving can turn down with ``pop_weight``.
+missing). The product tower reads the shared attributes of product understanding (canonical
+sub-type, its family and kind, target gender, set or single, target skin types/concerns,
+functions, price band) and catalog-specific features (item id, brand, category code, hashed
+name n-grams, ingredients). In training, item ids are dropped at random, and the whole
+catalog-specific group is dropped at random (``specific_dropout``) so the shared attributes
+alone place a product: a product never seen in training — or a whole catalog never seen —
+still lands in the right place. ``bias`` is a popularity term (item id + features) that
+serving can turn down with ``pop_weight``.
 
 Checkpoints are two files: ``weights.pt`` (a plain state dict, loaded with
 ``weights_only=True``) and ``model.json`` (config, vocabularies and training metadata).
@@ -30,7 +33,7 @@ from recsys.profile import CONCERNS
 
 WEIGHTS_FILE = "weights.pt"
 META_FILE = "model.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: shared attributes (kind, family, target gender, set) in the product tower
 
 
 class ModelLoadError(RuntimeError):
@@ -47,6 +50,9 @@ class ModelConfig:
     n_tags: int
     n_personas: int
     name_buckets: int
+    n_ingredients: int = 0
+    n_kinds: int = 0
+    n_families: int = 0
     field_dim: int = 16
     hidden: int = 128
     dim: int = 32
@@ -60,7 +66,9 @@ class ModelConfig:
             n_items=len(vocab.product_ids), n_categories=len(vocab.categories),
             n_sub_types=len(vocab.sub_types), n_brands=len(vocab.brands),
             n_price_bands=vocab.n_price_bands, n_tags=vocab.n_tags,
-            n_personas=len(vocab.personas), name_buckets=vocab.name_buckets, **hyper,
+            n_personas=len(vocab.personas), name_buckets=vocab.name_buckets,
+            n_ingredients=len(vocab.ingredients), n_kinds=len(vocab.kinds), n_families=len(vocab.families),
+            **hyper,
         )
 
 
@@ -108,6 +116,10 @@ class CustomerTower(nn.Module):
         return F.normalize(wide + self.mlp(x), dim=-1)
 
 
+N_TARGET_GENDERS = 4  # unknown, men, women, unisex (recsys.features.TARGET_GENDERS)
+N_SET_CODES = 3  # unknown, single, set
+
+
 class ProductTower(nn.Module):
     """Wide (a sum of feature embeddings) + deep (an MLP) over the product, plus a bias."""
 
@@ -121,9 +133,14 @@ class ProductTower(nn.Module):
         self.brand = nn.Embedding(cfg.n_brands + 1, f)
         self.price = nn.Embedding(cfg.n_price_bands, f)
         self.tags = nn.Linear(cfg.n_tags, f, bias=False)
+        self.ingredients = nn.Linear(max(cfg.n_ingredients, 1), f, bias=False)
         self.log_price = nn.Linear(1, f)
         self.name = nn.EmbeddingBag(cfg.name_buckets, f, mode="mean")
-        self.body = nn.Sequential(nn.Linear(8 * f, cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout))
+        self.kind = nn.Embedding(cfg.n_kinds + 1, f)
+        self.family = nn.Embedding(cfg.n_families + 1, f)
+        self.gender = nn.Embedding(N_TARGET_GENDERS, f)
+        self.is_set = nn.Embedding(N_SET_CODES, f)
+        self.body = nn.Sequential(nn.Linear(13 * f, cfg.hidden), nn.GELU(), nn.Dropout(cfg.dropout))
         self.out = nn.Linear(cfg.hidden, d)
         self.bias_head = nn.Linear(cfg.hidden, 1)
         self.wide_item = nn.Embedding(cfg.n_items + 1, d)
@@ -132,32 +149,59 @@ class ProductTower(nn.Module):
         self.wide_brand = nn.Embedding(cfg.n_brands + 1, d)
         self.wide_price = nn.Embedding(cfg.n_price_bands, d)
         self.wide_tags = nn.Linear(cfg.n_tags, d, bias=False)
+        self.wide_ingredients = nn.Linear(max(cfg.n_ingredients, 1), d, bias=False)
         self.wide_log_price = nn.Linear(1, d, bias=False)
+        self.wide_kind = nn.Embedding(cfg.n_kinds + 1, d)
+        self.wide_family = nn.Embedding(cfg.n_families + 1, d)
+        self.wide_gender = nn.Embedding(N_TARGET_GENDERS, d)
+        self.wide_set = nn.Embedding(N_SET_CODES, d)
 
-    def forward(self, p: ProductBatch, item_dropout: float = 0.0, bias_dropout: float = 0.0
-                ) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, p: ProductBatch, item_dropout: float = 0.0, bias_dropout: float = 0.0,
+                specific_dropout: float = 0.0, attribute_dropout: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
         """Unit embeddings (N, dim) and popularity bias (N,).
 
         In training, item ids are replaced by 0 ("unseen product") at random — separately
         for the embedding and for the per-item bias — so index 0 learns what an average
-        unseen product looks like and the features must carry the ranking.
+        unseen product looks like and the features must carry the ranking. With
+        ``specific_dropout`` a product also loses brand, category code, name and
+        ingredients (what only this catalog has), so the shared attributes alone must place
+        it; with ``attribute_dropout`` it loses its target tags or its sub-type (keeping
+        family and kind), as products of a real export often come without them.
         """
         item, bias_item = p.item, p.item
+        category, brand, sub_type, tags, ingredients = p.category, p.brand, p.sub_type, p.tags, p.ingredients
+        name_weight = p.name_weight
         if self.training:
-            item = torch.where(torch.rand(item.shape) < item_dropout, torch.zeros_like(item), item)
-            bias_item = torch.where(torch.rand(item.shape) < bias_dropout, torch.zeros_like(item), bias_item)
+            def drop(rate: float) -> torch.Tensor:
+                return torch.rand(item.shape) < rate
+
+            item = torch.where(drop(item_dropout), torch.zeros_like(item), item)
+            bias_item = torch.where(drop(bias_dropout), torch.zeros_like(item), bias_item)
+            if specific_dropout > 0:
+                gone = drop(specific_dropout)
+                item, bias_item = item.masked_fill(gone, 0), bias_item.masked_fill(gone, 0)
+                category, brand = category.masked_fill(gone, 0), brand.masked_fill(gone, 0)
+                ingredients = ingredients * (~gone)[:, None]
+                name_weight = name_weight * (~gone)
+            if attribute_dropout > 0:
+                tags = tags * (~drop(attribute_dropout))[:, None]
+                sub_type = sub_type.masked_fill(drop(attribute_dropout), 0)
+        if ingredients.shape[1] == 0:  # a catalog without ingredient tags
+            ingredients = ingredients.new_zeros((len(item), 1))
         log_price = p.log_price[:, None]
         x = torch.cat(
-            [self.item(item), self.category(p.category), self.sub_type(p.sub_type), self.brand(p.brand),
-             self.price(p.price), self.log_price(log_price), self.tags(p.tags),
-             self.name(p.name_ids, p.name_offsets)],
+            [self.item(item), self.category(category), self.sub_type(sub_type), self.brand(brand),
+             self.price(p.price), self.log_price(log_price), self.tags(tags), self.ingredients(ingredients),
+             self.name(p.name_ids, p.name_offsets) * name_weight[:, None], self.kind(p.kind),
+             self.family(p.family), self.gender(p.gender), self.is_set(p.is_set)],
             dim=-1,
         )
         h = self.body(x)
         wide = (
-            self.wide_item(item) + self.wide_category(p.category) + self.wide_sub_type(p.sub_type)
-            + self.wide_brand(p.brand) + self.wide_price(p.price) + self.wide_tags(p.tags)
-            + self.wide_log_price(log_price)
+            self.wide_item(item) + self.wide_category(category) + self.wide_sub_type(sub_type)
+            + self.wide_brand(brand) + self.wide_price(p.price) + self.wide_tags(tags)
+            + self.wide_ingredients(ingredients) + self.wide_log_price(log_price) + self.wide_kind(p.kind)
+            + self.wide_family(p.family) + self.wide_gender(p.gender) + self.wide_set(p.is_set)
         )
         bias = self.bias_head(h).squeeze(-1) + self.item_bias(bias_item).squeeze(-1)
         return F.normalize(wide + self.out(h), dim=-1), bias
@@ -180,9 +224,10 @@ class TwoTower(nn.Module):
         return users @ items.T / self.cfg.temperature + self.cfg.pop_weight * bias
 
     def forward(self, profiles: ProfileBatch, products: ProductBatch, item_dropout: float = 0.0,
-                bias_dropout: float = 0.0) -> torch.Tensor:
+                bias_dropout: float = 0.0, specific_dropout: float = 0.0, attribute_dropout: float = 0.0
+                ) -> torch.Tensor:
         """Logits (B, N) of every profile against every product: the full-catalog softmax."""
-        items, bias = self.product(products, item_dropout, bias_dropout)
+        items, bias = self.product(products, item_dropout, bias_dropout, specific_dropout, attribute_dropout)
         return self.logits(self.customer(profiles), items, bias)
 
 

@@ -11,6 +11,21 @@ For catalogs too large for a full softmax, the step would switch to in-batch neg
 a log-Q (sampling-probability) correction; at hundreds to tens of thousands of products the
 full softmax is both exact and cheap.
 
+Training adapts to the data size: the batch never exceeds an eighth of the fitting rows
+(so ~200 rows still get 8 optimizer steps an epoch instead of one), small data gets enough
+epochs for a minimum number of steps, and early-stopping patience counts steps, not epochs,
+so a small set is not stopped after a handful of updates.
+
+With fewer than ``min_rows_per_item`` fitting rows per product (the real export has three
+reviews per product) per-item embeddings and biases cannot be estimated — they would only
+memorise which product happened to get one review more — so the model then learns from
+product features alone.
+
+To transfer to catalogs it has never seen, every step also drops each product's
+catalog-specific features (item id, brand, category code, name, ingredients) at random, so
+the shared attributes of product understanding carry the ranking on their own
+(``specific_dropout``; see :mod:`recsys.features`).
+
 One dataclass holds every knob; the same seed gives the same model on the same machine.
 """
 
@@ -38,12 +53,20 @@ from recsys.profile import Profile
 @dataclass
 class TrainConfig:
     seed: int = 0
-    epochs: int = 60
-    batch_size: int = 256
+    epochs: int = 60  # at least; small data gets more (see min_steps)
+    batch_size: int = 256  # at most; small data gets smaller batches (see min_steps_per_epoch)
+    min_batch_size: int = 16
+    min_steps_per_epoch: int = 8
+    min_steps: int = 600  # epochs grow until epochs x steps per epoch reaches this
+    patience_steps: int = 100  # early stopping waits at least this many optimizer steps
     lr: float = 3e-3
     weight_decay: float = 1e-4
     item_dropout: float = 0.8
     bias_dropout: float = 0.2
+    specific_dropout: float = 0.5  # drop brand/category/name/ingredients/item of a product at once
+    # below this many fitting rows per bought product, no item ids (per-item embedding and bias)
+    min_rows_per_item: float = 4.0
+    attribute_dropout: float = 0.2  # drop a product's target tags, or its sub-type, at random
     field_dropout: float = 0.15
     val_fraction: float = 0.1
     patience: int = 6
@@ -76,13 +99,27 @@ class TrainResult:
     n_val: int
     seconds: float
     history: list[dict[str, float]] = field(default_factory=list)
+    schedule: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {
             "best_epoch": self.best_epoch, "val_loss": round(self.val_loss, 4),
             "val_hit10": round(self.val_hit10, 4), "n_train": self.n_train, "n_val": self.n_val,
-            "seconds": round(self.seconds, 2),
+            "seconds": round(self.seconds, 2), **self.schedule,
         }
+
+
+def schedule(n_fit: int, config: "TrainConfig") -> dict[str, int]:
+    """Batch size, steps per epoch, maximum epochs and patience (epochs) for ``n_fit`` rows.
+
+    The demo catalog (~4,800 fitting rows) keeps batch 256 and 60 epochs; 200 rows get
+    batches of 23, 8 steps an epoch and 75 epochs, with patience of 13 epochs (100 steps).
+    """
+    batch = max(1, min(config.batch_size, max(config.min_batch_size, math.ceil(n_fit / config.min_steps_per_epoch))))
+    steps = math.ceil(n_fit / batch)
+    epochs = max(config.epochs, math.ceil(config.min_steps / steps))
+    patience = max(config.patience, math.ceil(config.patience_steps / steps))
+    return {"batch_size": batch, "steps_per_epoch": steps, "max_epochs": epochs, "patience_epochs": patience}
 
 
 class TrainingDataError(ValueError):
@@ -169,8 +206,11 @@ def train(
     n_val = min(len(rows) - 1, max(1, round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0
     val_idx, fit_idx = order[:n_val], order[n_val:]
 
+    bought = set(products["product_id"].iloc[targets[fit_idx]])
+    if len(fit_idx) < config.min_rows_per_item * max(1, len(bought)):
+        bought = set()  # too few rows per product to estimate a per-item embedding: features only
     vocab = Vocab.build(
-        products, set(products["product_id"].iloc[targets[fit_idx]]), sorted({p.persona for p in profiles}),
+        products, bought, sorted({p.persona for p in profiles}),
         name_buckets=config.name_buckets, max_ingredients=config.max_ingredients,
     )
     model = TwoTower(ModelConfig.for_vocab(vocab, **config.model_hyper()))
@@ -181,7 +221,9 @@ def train(
     val_p, val_t = all_profiles.index(torch.from_numpy(val_idx)), all_targets[val_idx]
 
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(fit_idx) / config.batch_size)
+    plan = schedule(len(fit_idx), config)
+    batch_size, steps_per_epoch = plan["batch_size"], plan["steps_per_epoch"]
+    steps_done = 0
     shuffle = torch.Generator().manual_seed(config.seed)
     best = (math.inf, 0.0, 0, copy.deepcopy(model.state_dict()))
     averaged = copy.deepcopy(model) if config.ema > 0 else model
@@ -193,19 +235,21 @@ def train(
         TextColumn("[bold]epoch[/]"), MofNCompleteColumn(), BarColumn(bar_width=16), TimeElapsedColumn(),
         TextColumn("{task.description}"), disable=not progress, transient=False,
     ) as bar:
-        task = bar.add_task("", total=config.epochs)
-        for epoch in range(1, config.epochs + 1):
+        task = bar.add_task("", total=plan["max_epochs"])
+        for epoch in range(1, plan["max_epochs"] + 1):
             model.train()
             perm = torch.randperm(len(fit_idx), generator=shuffle)
             total = 0.0
             for step in range(steps_per_epoch):
-                batch = perm[step * config.batch_size : (step + 1) * config.batch_size]
+                batch = perm[step * batch_size : (step + 1) * batch_size]
                 logits = model(_drop_fields(fit_p.index(batch), config.field_dropout), product_batch,
-                               item_dropout=config.item_dropout, bias_dropout=config.bias_dropout)
+                               item_dropout=config.item_dropout, bias_dropout=config.bias_dropout,
+                               specific_dropout=config.specific_dropout, attribute_dropout=config.attribute_dropout)
                 loss = F.cross_entropy(logits, fit_t[batch])
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
+                steps_done += 1
                 if averaged is not model:
                     with torch.no_grad():
                         for avg, cur in zip(averaged.parameters(), model.parameters()):
@@ -218,7 +262,7 @@ def train(
                 best = (val_loss, val_hit, epoch, copy.deepcopy(averaged.state_dict()))
             bar.update(task, advance=1, description=(
                 f"loss {train_loss:.3f} val {val_loss:.3f} Hit@10 {val_hit:.3f}"))
-            if epoch - best[2] >= config.patience:
+            if epoch - best[2] >= plan["patience_epochs"]:
                 break
 
     model.load_state_dict(best[3])
@@ -226,6 +270,7 @@ def train(
     return TrainResult(
         model=model, vocab=vocab, config=config, best_epoch=best[2], val_loss=best[0], val_hit10=best[1],
         n_train=len(fit_idx), n_val=n_val, seconds=time.perf_counter() - start, history=history,
+        schedule={**plan, "steps": steps_done},
     )
 
 
@@ -251,12 +296,13 @@ def train_to_dir(
 
     config = config or TrainConfig()
     catalog = load_catalog(catalog_path, interactions_path, columns=columns)
-    rows, _, targets = usable_interactions(catalog)
+    rows, profiles, targets = usable_interactions(catalog)
     split = None
     unseen: set[str] = set()
     train_rows = rows
     if holdout > 0:
-        split = make_split(catalog, rows, targets, protocol, holdout, config.seed)
+        split = make_split(catalog, rows, targets, protocol, holdout, config.seed,
+                           strata=[p.persona for p in profiles])
         train_rows = rows[~np.isin(rows, split.test_rows)]
         if protocol == "cold":
             held = targets[np.isin(rows, split.test_rows)]

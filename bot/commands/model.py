@@ -27,7 +27,9 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Seed for the split, initialisation and shuffling."),
     holdout: float = typer.Option(0.2, "--holdout", min=0.0, max=0.9,
                                   help="Share of interactions held out for `personabot evaluate` (0: train on all)."),
-    protocol: Protocol = typer.Option(Protocol.random, "--protocol", help="How the held-out share is chosen."),
+    protocol: Protocol = typer.Option(Protocol.random, "--protocol",
+                                      help="How the held-out share is chosen: random (stratified by persona), "
+                                           "time (latest by date; needs dated interactions) or cold (whole products)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     columns: str = typer.Option(None, "--columns", help=COLUMNS_HELP),
 ) -> None:
@@ -59,12 +61,13 @@ def train(
     require_file(interactions, "--interactions")
     require_output_folder(out, "--out")
     from recsys.catalog import CatalogError
+    from recsys.evaluate import EvaluationError
     from recsys.train import TrainConfig, TrainingDataError, train_to_dir
 
     try:
         summary = train_to_dir(catalog, out, TrainConfig(seed=seed, epochs=epochs), interactions_path=interactions,
                                holdout=holdout, protocol=protocol.value, progress=not quiet, columns=columns)
-    except (CatalogError, TrainingDataError) as exc:
+    except (CatalogError, TrainingDataError, EvaluationError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write the model to {out}: {exc.strerror or exc}; choose another --out folder")
@@ -73,7 +76,8 @@ def train(
             ("trained", "bold green"),
             f" in {summary['seconds']:.1f} s · best epoch {summary['best_epoch']} · "
             f"{summary['n_train']:,} train / {summary['n_val']:,} validation / {summary['n_test']:,} held-out "
-            f"interactions · validation Hit@10 {summary['val_hit10']:.3f}\n"
+            f"interactions · {summary['steps']:,} optimizer steps of batch {summary['batch_size']} · "
+            f"validation Hit@10 {summary['val_hit10']:.3f}\n"
             f"saved to {out}/ — next: personabot evaluate --model {out}",
         ),
         highlight=False,
@@ -134,7 +138,7 @@ def evaluate(
 
     Reports Hit@k, Category Hit@k, NDCG@k, MRR and catalog coverage@k, overall and by persona, for the model, random, global popularity, persona popularity, naive-Bayes profile-conditional popularity and (demo catalog) the oracle ceiling.
 
-    Without --interactions it uses the split recorded at training time.
+    Without --interactions it uses the split recorded at training time. When the interactions you pass overlap the rows the model was trained on, the output (and "overlap"/"warning" in --json) says so: those numbers are in-sample.
 
     Examples:
 
@@ -171,6 +175,8 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
+    if report.get("warning"):
+        console.print(Text(f"warning: {report['warning']}", style="bold yellow"), highlight=False)
     seen = f"the model has seen {match.seen_text('en')} of this catalog"
     console.print(Text(seen if match.same else f"{match.message('en')}"), highlight=False)
     console.print(_table(report))

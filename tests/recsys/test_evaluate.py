@@ -233,3 +233,56 @@ def test_cli_legacy_catalog_with_customers_file(tmp_path: Path) -> None:
     fresh = runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(new_customers), "--json"])
     assert fresh.exit_code == 0, fresh.output
     assert json.loads(fresh.output)["n"] == 60
+
+
+def test_random_split_is_stratified_by_persona_and_keeps_singletons_in_training() -> None:
+    catalog = make_catalog(20, 201)
+    rows, profiles, targets = usable_interactions(catalog, persona_of)
+    personas = [p.persona for p in profiles]
+    personas[0] = "Only_One"  # a persona with a single interaction
+    split = make_split(catalog, rows, targets, "random", 0.2, seed=1, strata=personas)
+    assert len(split.test_rows) == round(0.2 * len(rows))
+    held = dict(zip(rows.tolist(), np.isin(rows, split.test_rows)))
+    assert not held[int(rows[0])]
+    for name in set(personas) - {"Only_One"}:
+        members = [r for r, p in zip(rows.tolist(), personas) if p == name]
+        share = sum(held[r] for r in members) / len(members)
+        assert abs(share - 0.2) <= 1 / len(members) + 1e-9, name
+
+
+def test_time_split_on_undated_interactions_is_a_clear_error() -> None:
+    from recsys.evaluate import EvaluationError
+
+    catalog = make_catalog(20, 100)
+    catalog.interactions["date"] = pd.NaT
+    rows, _, targets = usable_interactions(catalog, persona_of)
+    with pytest.raises(EvaluationError, match="only 0 of 100 have a date"):
+        make_split(catalog, rows, targets, "time", 0.2)
+
+
+def test_cli_time_protocol_on_undated_data_and_overlap_warning(tmp_path: Path) -> None:
+    from bot.cli import app
+
+    legacy, customers, new_customers = _write_legacy_and_customers(tmp_path, make_catalog(20, 300))
+    runner = CliRunner()
+    out = tmp_path / "m"
+    timed = runner.invoke(app, ["train", "--catalog", str(legacy), "--interactions", str(customers), "--out",
+                                str(out), "--protocol", "time", "--quiet"])
+    assert timed.exit_code == 2 and "need" in timed.output and "date" in timed.output
+    assert "Traceback" not in timed.output and not (out / "weights.pt").exists()
+
+    assert runner.invoke(app, ["train", "--catalog", str(legacy), "--interactions", str(customers), "--out",
+                               str(out), "--epochs", "2", "--quiet"]).exit_code == 0
+    same = runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(customers), "--json"])
+    report = json.loads(same.output)
+    assert report["n"] == 300 and report["overlap"] == {"n": 240, "share": 0.8}  # 60 held out, 240 trained on
+    assert "in-sample" in report["warning"]
+    table = runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(customers)])
+    assert table.exit_code == 0 and "warning" in table.output and "240 of 300" in table.output
+    fresh = json.loads(runner.invoke(app, ["evaluate", "--model", str(out), "--interactions", str(new_customers),
+                                           "--json"]).output)
+    assert fresh["overlap"]["n"] == 0 and fresh["warning"] is None
+    held = json.loads(runner.invoke(app, ["evaluate", "--model", str(out), "--json"]).output)
+    assert held["overlap"]["n"] == 0 and held["warning"] is None
+    in_sample = json.loads(runner.invoke(app, ["evaluate", "--model", str(out), "--in-sample", "--json"]).output)
+    assert in_sample["overlap"]["share"] == 1.0 and in_sample["warning"]

@@ -50,8 +50,9 @@ def test_product_tags_and_categories() -> None:
     vocab = _vocab(products, [])
     batch = encode_products(products, vocab)
     assert batch.tags.shape == (6, vocab.n_tags)
-    # every synthetic product targets exactly one skin type and one concern, plus one ingredient
-    assert torch.all(batch.tags.sum(dim=1) == 3)
+    # every synthetic product targets exactly one skin type and one concern, and has one ingredient
+    assert torch.all(batch.tags.sum(dim=1) == 2)
+    assert torch.all(batch.ingredients.sum(dim=1) == 1)
     assert set(batch.category.tolist()) <= set(range(1, len(vocab.categories) + 1))
     unknown = products.assign(category=["nope"] * 6, brand_id=[""] * 6, brand=["New"] * 6)
     assert encode_products(unknown, vocab).category.tolist() == [0] * 6

@@ -77,3 +77,52 @@ def test_no_profiled_interactions_is_a_clear_error() -> None:
     catalog.interactions["concerns"] = [[] for _ in range(30)]
     with pytest.raises(TrainingDataError, match="customers.json"):
         train(catalog, tiny_config(epochs=1), progress=False, persona_of=persona_of)
+
+
+def test_schedule_adapts_to_the_data_size() -> None:
+    from recsys.train import TrainConfig, schedule
+
+    small = schedule(180, TrainConfig())
+    assert small["batch_size"] < 180 and small["steps_per_epoch"] >= 8
+    assert small["max_epochs"] * small["steps_per_epoch"] >= TrainConfig().min_steps
+    assert small["patience_epochs"] * small["steps_per_epoch"] >= TrainConfig().patience_steps
+    large = schedule(4_800, TrainConfig())
+    assert large["batch_size"] == 256 and large["max_epochs"] == 60 and large["patience_epochs"] == 6
+    assert schedule(5, TrainConfig())["batch_size"] >= 1
+
+
+def test_about_200_rows_get_enough_optimisation_to_learn_the_planted_pattern() -> None:
+    """~200 interactions (the real export's size): many optimizer steps, a held-out pattern learned."""
+    import torch.nn.functional as F
+
+    from recsys.catalog import Catalog
+    from recsys.train import TrainConfig
+    from tests.recsys._model_helpers import make_interactions, make_products
+
+    products = make_products(40)
+    catalog = Catalog(products, make_interactions(products, 200))
+    config = TrainConfig(field_dim=8, hidden=32, dim=16, name_buckets=128)
+    result = train(catalog, config, progress=False, persona_of=persona_of)
+    summary = result.summary()
+    assert summary["batch_size"] < result.n_train and summary["steps_per_epoch"] >= 8
+    assert summary["steps"] >= 100  # one step per epoch used to stop after 15-36 steps
+    fresh = Catalog(products, make_interactions(products, 1000, seed=7))  # same pattern, unseen rows
+    _, profiles, targets = usable_interactions(fresh, persona_of)
+    with torch.no_grad():
+        logits = result.model(encode_profiles(profiles, result.vocab), encode_products(products, result.vocab))
+    hit5 = (logits.topk(5, dim=1).indices == torch.from_numpy(targets)[:, None]).any(dim=1).float().mean().item()
+    assert hit5 > 0.5  # chance: 5 of 40 = 0.125
+    assert F.cross_entropy(logits, torch.from_numpy(targets)).item() < np.log(40) - 0.6
+    again = train(catalog, config, progress=False, persona_of=persona_of)
+    for key, value in result.model.state_dict().items():
+        assert torch.equal(value, again.model.state_dict()[key])  # same seed, same model
+
+
+def test_too_few_rows_per_product_train_on_features_only() -> None:
+    """~1.5 rows per product cannot estimate per-item embeddings: no item ids, features still learn."""
+    catalog = make_catalog(n_products=40, n_interactions=60)
+    result = train(catalog, tiny_config(epochs=3), progress=False, persona_of=persona_of)
+    assert result.vocab.product_ids == [] and result.model.cfg.n_items == 0
+    assert encode_products(catalog.products, result.vocab).item.tolist() == [0] * 40
+    _, rich = trained()
+    assert len(rich.vocab.product_ids) > 30  # 600 rows over 40 products keep their ids
