@@ -39,6 +39,8 @@ CONCERNS = (
     "repurchase",
     "ingredients",
 )
+#: Concerns about the skin itself; the others are about how a customer shops.
+SKIN_CONCERNS = ("moisture", "anti_aging", "calming", "brightening", "pores", "acne")
 CATEGORIES = ("skincare", "makeup", "fragrance", "body", "tools")
 CATALOG_CATEGORIES = CATEGORIES + ("men", "other")
 

@@ -35,8 +35,8 @@ from recsys.catalog import Catalog
 from recsys.features import Vocab, encode_products, encode_profiles, interaction_profiles
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
-from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, canonical, compact, kind_of
-from recsys.profile import Profile
+from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
+from recsys.profile import SKIN_CONCERNS, Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
@@ -141,6 +141,51 @@ def filter_summary(profile: Profile, lang: str = "en") -> str:
 #: The legacy ``category`` of a catalog or a stored profile, as product kinds.
 CATEGORY_KINDS = {"skincare": ("skincare",), "makeup": ("makeup",), "fragrance": ("fragrance",),
                   "body": ("body", "hair"), "tools": ("tool",)}
+
+
+@dataclass(frozen=True)
+class HardFilters:
+    """What a profile's hard filters admit; ``None`` means no restriction on that field.
+
+    The one statement of the filter rules (docs/requests.md), for the mask in
+    :meth:`Recommender.allowed` and for any index that selects partitions instead
+    (:class:`recsys.index.Partitions` takes the same kinds, sub-types and genders).
+    """
+
+    sub_types: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    genders: tuple[str, ...] | None = None
+    brands: tuple[str, ...] | None = None
+    sets_only: bool = False
+    price_min: int | None = None
+    price_max: int | None = None
+
+
+#: Product ``target_gender`` values each profile gender admits.
+GENDERS_FOR = {"F": ("women", "unisex"), "M": ("men", "unisex")}
+
+
+def hard_filters(profile: Profile) -> HardFilters:
+    """The filters a marketer's request means.
+
+    Named types admit their families and nothing else (a kind adds nothing then); otherwise
+    the named kind, or the legacy category mapped onto kinds; otherwise, when the request
+    names a skin type or a skin concern, the kinds that act on skin (SKIN_KINDS). Gender never widens the kind:
+    a men's request gets men's or unisex products of the asked kind, a women's request
+    never men-only products. A stored profile with the legacy category ``men`` admits
+    men's products of any kind.
+    """
+    kinds = None if profile.sub_types else (_profile_kinds(profile) or None)
+    if kinds is None and not profile.sub_types and (
+            profile.skin_type or set(profile.concerns) & set(SKIN_CONCERNS)):
+        kinds = tuple(sorted(SKIN_KINDS))  # "40대 주름" is about skin: no perfume, no brush
+    genders = GENDERS_FOR.get(profile.gender or "")
+    if profile.category == "men":
+        genders = ("men",)
+    return HardFilters(
+        sub_types=tuple(profile.sub_types) or None, kinds=kinds, genders=genders,
+        brands=tuple(profile.brands) or None, sets_only=profile.wants_set,
+        price_min=profile.price_min, price_max=profile.price_max)
 
 
 def _profile_kinds(profile: Profile) -> tuple[str, ...]:
@@ -265,8 +310,10 @@ def explain(profile: Profile, product: dict[str, Any], evidence: ReviewEvidence 
             count = in_group or evidence.mentions(pos, concern)
             if count and (mentioned is None or count > mentioned[1]):
                 mentioned = (concern, count, bool(in_group))
+    support = product.get("support") if isinstance(product.get("support"), dict) else {}
+    suits = int(support.get(skin, 0) or 0) if skin in SKIN_KO and not n_skin else 0
     tags = ([SKIN_KO[matched_skin] if ko else SKIN_EN[matched_skin].replace("-skin", " skin")]
-            if matched_skin and not (mentioned and mentioned[2]) and not n_skin else [])
+            if matched_skin and not (mentioned and mentioned[2]) and not n_skin and not suits else [])
     tags += [CONCERN_KO[c] if ko else CONCERN_EN[c] for c in matched
              if c in CONCERN_KO and not (mentioned and mentioned[0] == c)]
     if tags:
@@ -285,6 +332,9 @@ def explain(profile: Profile, product: dict[str, Any], evidence: ReviewEvidence 
     elif n_skin and skin:
         parts.append(f"{SKIN_KO[skin]} 리뷰 {n_skin}건" if ko else
                      f"{n_skin} {SKIN_EN[skin]} review{'s' if n_skin != 1 else ''}")
+    elif suits:
+        parts.append(f"{SKIN_KO[skin]}에 맞다는 리뷰 {suits}건" if ko else
+                     f"{suits} review{'s say' if suits != 1 else ' says'} it suits {SKIN_EN[skin].replace('-skin', ' skin')}")
     elif n_all:
         parts.append(f"리뷰 {n_all}건" if ko else f"{n_all} review{'s' if n_all != 1 else ''}")
     elif evidence is not None:
@@ -410,20 +460,17 @@ class Recommender:
             wanted = [lookup[v] for v in values if v in lookup]
             return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
 
-        if profile.sub_types:
-            both(among(self._sub_type, self._sub_type_code, profile.sub_types))
-        elif _profile_kinds(profile):
-            both(among(self._kind, self._kind_code, _profile_kinds(profile)))
-        if profile.brands:
-            both(among(self._brand, self._brand_code, profile.brands))
-        if profile.wants_set:
+        spec = hard_filters(profile)
+        if spec.sub_types is not None:
+            both(among(self._sub_type, self._sub_type_code, spec.sub_types))
+        if spec.kinds is not None:
+            both(among(self._kind, self._kind_code, spec.kinds))
+        if spec.brands is not None:
+            both(among(self._brand, self._brand_code, spec.brands))
+        if spec.sets_only:
             both(self._is_set)
-        if profile.category == "men":  # a stored profile with the legacy men's category
-            both(among(self._gender, self._gender_code, ("men",)))
-        if profile.gender == "F":
-            both(~among(self._gender, self._gender_code, ("men",)))
-        elif profile.gender == "M":
-            both(~among(self._gender, self._gender_code, ("women",)))
+        if spec.genders is not None:
+            both(among(self._gender, self._gender_code, spec.genders))
         if profile.price_min is not None or profile.price_max is not None:
             lo = profile.price_min if profile.price_min is not None else 1
             hi = profile.price_max if profile.price_max is not None else np.iinfo(np.int64).max
