@@ -327,7 +327,8 @@ def _add_product_vocabulary() -> None:
                     continue  # an earlier type took this spelling
                 existing = base.get(k)
                 # A word for the whole family ("향수", "클렌징", "perfume") names no one type.
-                generic = (k.replace(" ", "") == product_type.family.replace(" ", "")
+                family = product_type.family.replace(" ", "")
+                generic = ((k.replace(" ", "") == family and product_type.family not in BY_NAME)
                            or (existing is not None and existing[0][0] in ("category", "kind")))
                 meaning = ((("family", product_type.family),) if generic
                            else (("type", product_type.name),)) + inner(k, product_type.kind)
@@ -387,7 +388,7 @@ _FUZZY_WORDS = (
 # everyday neighbours one edit away ("tone", "sedum").
 _FUZZY_WORDS += tuple(sorted(
     {k for k, m in _MEANING.items() if k.isascii() and " " not in k and len(k) >= 7
-     and any(f == "type" for f, _ in m)} - set(_FUZZY_WORDS)))
+     and any(f in ("type", "family") for f, _ in m)} - set(_FUZZY_WORDS)))
 _FUZZY_MAX_LEN = max(map(len, _FUZZY_WORDS)) + 1
 
 
