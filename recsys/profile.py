@@ -43,6 +43,9 @@ CONCERNS = (
 SKIN_CONCERNS = ("moisture", "anti_aging", "calming", "brightening", "pores", "acne")
 CATEGORIES = ("skincare", "makeup", "fragrance", "body", "tools")
 CATALOG_CATEGORIES = CATEGORIES + ("men", "other")
+#: The product kind (recsys.product_types.KINDS) each request category means.
+CATEGORY_KIND = {"skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance",
+                 "body": "body", "tools": "tool"}
 
 
 class ProfileParseError(ValueError):
@@ -75,6 +78,12 @@ class Profile:
     wants_set: bool = False
     #: Who will use the product when the request names them (RECIPIENT_GENDER keys).
     recipient: str | None = None
+
+    def __post_init__(self) -> None:
+        # A legacy category names a kind; a profile built from one (a stored request, a
+        # persona's representative profile) means the same as the parsed text would.
+        if self.kind is None and self.category in CATEGORY_KIND:
+            object.__setattr__(self, "kind", CATEGORY_KIND[self.category])
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape used by the CLI, the Slack app and acceptance checks.
@@ -281,9 +290,8 @@ def _add_product_vocabulary() -> None:
 
     Each spelling becomes a phrase meaning ``("type", canonical name)``, or ``("family",
     family)`` when it is the family's own word ("클렌징", "립"). A spelling that is already a
-    category word ("향수", "perfume") means the category and the family; one that is already another word
-    (a concern such as "톤업" or "moisturizer", the gift word "기프트") keeps that meaning
-    alone. A compound spelling also carries the concerns, skin types and set words inside it
+    request word keeps that meaning alone: a category and kind ("향수", "perfume": every
+    fragrance), a concern ("톤업", "moisturizer"), the gift word "기프트". A compound spelling also carries the concerns, skin types and set words inside it
     ("수분크림" is moisture, "트러블 패치" acne, "기초세트" a set) and the category word
     inside it when that category is of the type's kind ("body lotion" stays category body).
     """
@@ -328,14 +336,11 @@ def _add_product_vocabulary() -> None:
                 existing = base.get(k)
                 # A word for the whole family ("향수", "클렌징", "perfume") names no one type.
                 family = product_type.family.replace(" ", "")
-                generic = ((k.replace(" ", "") == family and product_type.family not in BY_NAME)
-                           or (existing is not None and existing[0][0] in ("category", "kind")))
+                generic = k.replace(" ", "") == family and product_type.family not in BY_NAME
                 meaning = ((("family", product_type.family),) if generic
                            else (("type", product_type.name),)) + inner(k, product_type.kind)
                 if existing is None:
                     _MEANING[k] = meaning
-                elif existing[0][0] in ("category", "kind"):
-                    _MEANING[k] = existing + meaning
 
 
 _add_product_vocabulary()
@@ -589,7 +594,7 @@ _P_MAX_PRE = re.compile(
     rf"\s*[:=]?\s*{_MONEY}"
 )
 _P_MAX_SUF = re.compile(
-    rf"{_MONEY}\s*(?:이하|미만|까지|아래|이내|안쪽|정도|내외|선|or less|or under|and under|"
+    rf"{_MONEY}\s*(?:이하|미만|까지|아래|이내|안쪽|정도|내외|선(?![가-힣])|or less|or under|and under|"
     r"max(?![a-z])|tops(?![a-z]))"
 )
 _P_MIN_PRE = re.compile(

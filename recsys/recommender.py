@@ -36,7 +36,7 @@ from recsys.features import Vocab, encode_products, encode_profiles, interaction
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
 from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
-from recsys.profile import SKIN_CONCERNS, Profile
+from recsys.profile import CATEGORY_KIND, SKIN_CONCERNS, Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
@@ -138,11 +138,6 @@ def filter_summary(profile: Profile, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
-#: The legacy ``category`` of a catalog or a stored profile, as product kinds.
-CATEGORY_KINDS = {"skincare": ("skincare",), "makeup": ("makeup",), "fragrance": ("fragrance",),
-                  "body": ("body", "hair"), "tools": ("tool",)}
-
-
 @dataclass(frozen=True)
 class HardFilters:
     """What a profile's hard filters admit; ``None`` means no restriction on that field.
@@ -189,10 +184,8 @@ def hard_filters(profile: Profile) -> HardFilters:
 
 
 def _profile_kinds(profile: Profile) -> tuple[str, ...]:
-    """The kinds a profile asks for: its ``kind``, else its legacy ``category`` mapped."""
-    if profile.kind:
-        return (profile.kind,)
-    return CATEGORY_KINDS.get(profile.category or "", ())
+    """The kinds a profile asks for (a legacy category already set its ``kind``)."""
+    return (profile.kind,) if profile.kind else ()
 
 
 class ReviewEvidence:
@@ -419,6 +412,11 @@ class Recommender:
             catalog = load_catalog(path, interactions)
         return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
 
+    @property
+    def brands(self) -> tuple[str, ...]:
+        """The catalog's brand names, for :func:`recsys.profile.parse_profile`'s ``brands``."""
+        return tuple(name for name in self._brand_code if name.strip())
+
     def _with_persona(self, profile: Profile) -> Profile:
         if profile.persona:
             return profile
@@ -547,7 +545,7 @@ def _product_kinds(products: pd.DataFrame) -> pd.Series:
     """Each product's kind: the catalog's ``kind``, else its sub-type's, else its category's."""
     given = _column(products, "kind")
     by_type = _map_unique(products["sub_type"], lambda v: kind_of(canonical(v)))
-    by_category = _map_unique(products["category"], lambda c: CATEGORY_KINDS.get(c, ("",))[0])
+    by_category = _map_unique(products["category"], lambda c: CATEGORY_KIND.get(c, ""))
     kinds = by_type.where(by_type != "", by_category)
     if given is not None:
         given = given.fillna("").astype(str)

@@ -64,3 +64,34 @@ def require_output_folder(path: Path | None, option: str) -> None:
     if existing is not None and not existing.is_dir():
         where = "" if existing == path else f" ({existing} is a file)"
         fail(f"{option} {path} is not a folder{where}; choose a folder path (it is created if missing)")
+
+
+def catalog_brands(catalog: object) -> tuple[str, ...]:
+    """The brand names of a loaded catalog, as the parser reads them from requests."""
+    brands = catalog.products["brand"]  # type: ignore[attr-defined]
+    return tuple(str(b) for b in brands.dropna().unique() if str(b).strip())
+
+
+_BRANDS_CACHE: dict[tuple[str, float], tuple[str, ...]] = {}
+
+
+def brands_of_catalog_file(path: Path) -> tuple[str, ...]:
+    """The brands of the catalog file ``path`` (loaded once per file version), or () with a
+    one-line warning on stderr when it cannot be loaded: a broken catalog must not stop
+    ``parse`` from showing what the rest of the text means."""
+    from recsys.catalog import CatalogError, load_catalog
+
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime)
+    except OSError as exc:
+        err_console.print(f"warning: catalog {path} not readable ({exc.strerror}); brands not read",
+                          markup=False, highlight=False, soft_wrap=True)
+        return ()
+    if key not in _BRANDS_CACHE:
+        try:
+            _BRANDS_CACHE[key] = catalog_brands(load_catalog(path))
+        except (CatalogError, OSError) as exc:
+            err_console.print(f"warning: catalog {path}: {exc}; brands not read",
+                              markup=False, highlight=False, soft_wrap=True)
+            return ()
+    return _BRANDS_CACHE[key]

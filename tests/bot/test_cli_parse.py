@@ -18,7 +18,8 @@ def test_json_is_exactly_to_dict() -> None:
     assert json.loads(result.stdout) == {
         "age_min": 30, "age_max": 39, "gender": "F", "skin_type": "dry",
         "concerns": ["moisture"], "category": None, "price_min": None, "price_max": None,
-        "persona": "Dry_Winter",
+        "persona": "Dry_Winter", "sub_types": [], "named_types": [], "kind": None, "brands": [],
+        "wants_set": False, "recipient": None,
     }
 
 

@@ -101,7 +101,8 @@ def test_render_shows_fallbacks_and_blocking_findings() -> None:
 def test_json_shape_is_stable() -> None:
     result = run_recommend(Profile(skin_type="dry"), FakeRecommender(), Drafter(make_index()), channel="lms")
     data = json.loads(json.dumps(result_json(result, "lms"), ensure_ascii=False))
-    assert list(data) == ["profile", "persona", "channel", "recommendations", "product_id", "drafts"]
+    assert list(data) == ["profile", "persona", "channel", "recommendations", "product_id", "drafts",
+                          "shortfall"]
     assert data["channel"] == "lms" and data["product_id"] == "P001"
     assert [d["tone"] for d in data["drafts"]] == ["friendly", "professional", "trendy"]
     assert set(data["drafts"][0]) == {"tone", "tone_ko", "text", "provider", "model", "fallback_reason",

@@ -35,11 +35,13 @@ CASES: list[tuple[str, dict[str, object]]] = [
     # a type keeps its place in a longer request
     ("30대 여성 선크림 자외선 차단", dict(age_min=30, age_max=39, gender=F, named_types=["선크림"])),
     ("선물용 향수 3만원대", dict(kind="fragrance", concerns=["gift"], price_min=30000,
-                           price_max=39999, category="fragrance",
-                           sub_types=list(FAMILIES["향수"]))),
-    ("perfume for men", dict(gender=M, kind="fragrance", sub_types=list(FAMILIES["향수"]))),
+                           price_max=39999, category="fragrance", sub_types=[])),
+    ("perfume for men", dict(gender=M, kind="fragrance", sub_types=[])),
+    ("EDT for men", dict(gender=M, kind="fragrance", named_types=["오드뚜왈렛"])),
     ("40대 주름 5만원 이하", dict(age_min=40, concerns=["anti_aging"], price_max=50000,
                              sub_types=[], kind=None)),
+    ("3만원 선크림", dict(price_max=30000, named_types=["선크림"])),  # 선 is not "about ₩30,000"
+    ("3만원 선 선물", dict(price_max=30000, concerns=["gift"])),
     ("수분크림 건성", dict(named_types=["크림"], concerns=["moisture"], skin_type="dry")),
     ("톤업크림", dict(named_types=["톤업크림"], concerns=["brightening"])),
     ("톤업 미백", dict(named_types=[], concerns=["brightening"])),

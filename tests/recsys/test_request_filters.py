@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from recsys.catalog import Catalog
+from recsys.product_types import FAMILIES
 from recsys.profile import Profile, parse_profile
 from recsys.recommender import Recommender, ReviewEvidence, explain, hard_filters
 from tests.recsys._model_helpers import persona_of, trained
@@ -35,6 +36,7 @@ ROWS = [
     ("W1", "여성 리페어 크림", "가람", "skincare", "크림", "skincare", "women", False, 40000, 4.6),
     ("X1", "리미티드 에디션 굿즈", "바다", "other", "0", "", "unisex", False, 10000, math.nan),
     ("H1", "두피 샴푸 500ml", "사랑", "body", "샴푸", "hair", "unisex", False, 16000, 4.0),
+    ("Y1", "바디로션 300ml", "사랑", "body", "바디로션", "body", "unisex", False, 14000, 4.2),
 ]
 BRANDS = tuple(dict.fromkeys(r[2] for r in ROWS))
 
@@ -144,7 +146,8 @@ def test_legacy_category_maps_onto_kinds(rec: Recommender) -> None:
         return {r.product_id for r in rec.recommend(profile, k=20)}
 
     assert ids(Profile(category="makeup")) == {"L1", "K1"}
-    assert ids(Profile(category="body")) == {"H1"}  # the legacy body category held hair care
+    assert ids(Profile(category="body")) == {"Y1"}
+    assert ids(Profile(category="body", kind="hair")) == {"H1"}  # as "hair care" parses
     assert ids(Profile(category="men")) == {"T2", "F2", "M1"}
     assert ids(Profile(category="fragrance", gender="M")) == {"F1", "F2"}
 
@@ -170,10 +173,11 @@ def test_too_few_products_say_so_instead_of_padding(rec: Recommender) -> None:
 
 def test_hard_filters_state_the_rules() -> None:
     spec = hard_filters(parse_profile("perfume for men under 50,000 won"))
-    assert spec.kinds is None and "오드뚜왈렛" in spec.sub_types and spec.genders == ("men", "unisex")
+    assert spec.kinds == ("fragrance",) and spec.sub_types is None and spec.genders == ("men", "unisex")
+    assert set(hard_filters(parse_profile("EDT for men")).sub_types) == set(FAMILIES["향수"])
     assert spec.price_max == 50000
     assert hard_filters(parse_profile("30대 여성")).genders == ("women", "unisex")
-    assert hard_filters(Profile(category="body")).kinds == ("body", "hair")
+    assert hard_filters(Profile(category="tools")).kinds == ("tool",)
 
 
 # --- explanations ---------------------------------------------------------------------------
