@@ -114,7 +114,7 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
         return
     try:
         outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
-                                                    channel=cmd.channel, llm=cmd.llm)
+                                                    channel=cmd.channel, llm=cmd.llm, lang=lang)
         store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
                          product_id=outcome.product_id, brand_id=outcome.brand_id,
                          recommendations=outcome.recommendations)

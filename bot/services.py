@@ -67,7 +67,8 @@ class CheckResult:
 @dataclass(frozen=True)
 class Services:
     """``parse(text) -> profile dict`` (raises ProfileError);
-    ``recommend_and_draft(text, *, k, channel, llm) -> Outcome``;
+    ``recommend_and_draft(text, *, k, channel, llm, lang) -> Outcome`` (``lang``: the
+    language of the explanations);
     ``redraft(text, product_id, tone, *, channel, llm) -> DraftOut``;
     ``check(text, channel, product_id) -> CheckResult`` (the drafter's own rules for that
     product: registered functional claims, brand sender name)."""
@@ -280,11 +281,11 @@ def build_services(settings: Settings, store: Store) -> Services:
                         approvable=bool(draft.approvable))
 
     def recommend_and_draft(text: str, *, k: int = 3, channel: str | None = None,
-                            llm: str | None = None) -> Outcome:
+                            llm: str | None = None, lang: str | None = None) -> Outcome:
         recommender, drafter = pipeline.parts()
         result = run_recommend(Profile.from_dict(parse(text)), recommender, drafter, k=k,
                                channel=channel or settings.crm_channel,
-                               provider=pipeline.provider(llm))
+                               provider=pipeline.provider(llm), lang=lang)
         if result.product is None:
             raise ServiceError((result.note("en") or "no product matches this profile")
                                + "; loosen the type, brand, gender or budget")

@@ -100,7 +100,7 @@ class Recommendations(list):
             head = (f"조건에 맞는 상품이 {len(self)}개뿐입니다 (요청 {self.requested}개)" if self
                     else "조건에 맞는 상품이 없습니다")
             return f"{head}: {filters}" if filters else head
-        head = (f"only {len(self)} product{'s' if len(self) != 1 else ''} match the filters "
+        head = (f"only {len(self)} product{' matches' if len(self) == 1 else 's match'} the filters "
                 f"({self.requested} asked)" if self else "no product matches the filters")
         return f"{head}: {filters}" if filters else head
 

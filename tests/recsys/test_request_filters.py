@@ -164,7 +164,7 @@ def test_too_few_products_say_so_instead_of_padding(rec: Recommender) -> None:
     assert recs.shortfall == 2 and recs.requested == 3
     assert recs.note("ko").startswith("조건에 맞는 상품이 1개뿐입니다 (요청 3개)")
     assert "선크림" in recs.note("ko") and "세트" in recs.note("ko")
-    assert recs.note("en").startswith("only 1 product match") and "sunscreen" in recs.note("en")
+    assert recs.note("en").startswith("only 1 product matches the filters (3 asked)") and "sunscreen" in recs.note("en")
     none = rec.recommend(parse_profile("디퓨저 1만원 이하"), k=3)
     assert none == [] and none.note("en").startswith("no product matches the filters")
     full = rec.recommend(parse_profile("30대"), k=3)
