@@ -78,16 +78,11 @@ def run_recommend(
     k: int = 3,
     channel: str = "kakao",
     provider: LLMProvider | None = None,
-    lang: str | None = None,
 ) -> RecommendResult:
-    """Recommend ``k`` products and draft every tone for the first; no products, no drafts.
-
-    ``lang`` ("ko"/"en") is the language of the explanations, when the recommender takes one.
-    """
+    """Recommend ``k`` products and draft every tone for the first; no products, no drafts."""
     profile = with_persona(profile)
     # kept as returned: recsys' Recommendations also says when filters left too few
-    recommendations = (recommender.recommend(profile, k=k) if lang is None
-                       else recommender.recommend(profile, k=k, lang=lang))
+    recommendations = recommender.recommend(profile, k=k)
     if not recommendations:
         return RecommendResult(profile=profile, recommendations=recommendations, product=None, drafts=[])
     top = recommendations[0]

@@ -33,6 +33,7 @@ import torch
 
 from recsys.catalog import Catalog
 from recsys.features import Vocab, encode_products, encode_profiles, interaction_profiles
+from recsys.labels import CONCERN_EN, CONCERN_KO, SKIN_EN, SKIN_KO, product_kind_label
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
 from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
@@ -40,14 +41,6 @@ from recsys.profile import CATEGORY_KIND, SKIN_CONCERNS, Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
-SKIN_EN = {"dry": "dry-skin", "oily": "oily-skin", "combination": "combination-skin",
-           "sensitive": "sensitive-skin", "normal": "normal-skin"}
-SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
-CONCERN_EN = {"moisture": "moisture", "anti_aging": "anti-aging", "calming": "calming",
-              "brightening": "brightening", "pores": "pores", "acne": "acne care", "gift": "gifting",
-              "repurchase": "repurchase", "ingredients": "clean ingredients"}
-CONCERN_KO = {"moisture": "보습", "anti_aging": "안티에이징", "calming": "진정", "brightening": "미백",
-              "pores": "모공", "acne": "트러블", "gift": "선물", "repurchase": "재구매", "ingredients": "성분"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +59,8 @@ class Recommendation:
     image_url: str | None
     score: float
     explanation: str
+    #: The same reason in Korean, whatever ``lang`` asked for: Korean screens show this one.
+    explanation_ko: str = ""
     #: The name without promo tags (the catalog's ``display_name``; ``name`` otherwise).
     display_name: str = ""
     #: What the product is (recsys.product_types.KINDS), "" when unknown.
@@ -253,14 +248,16 @@ FUNCTION_EN = {"wrinkle": "registered anti-wrinkle", "whitening": "registered wh
 
 
 def product_label(product: dict[str, Any], lang: str = "en") -> str:
-    """What the product is, in words: its sub-type, else its kind; never a raw code."""
-    sub_type = canonical(str(product.get("sub_type") or ""))
-    if sub_type:
-        return sub_type if lang == "ko" else BY_NAME[sub_type].en
-    kind = product.get("kind") or ""
-    if kind in KIND_KO:
-        return KIND_KO[kind] if lang == "ko" else kind
-    return ""
+    """What the product is, in words: its sub-type, else its kind (else its catalog category,
+    unless that is ``other``); never a raw code, "" when nothing is known."""
+    category = product.get("category")
+    kind = product.get("kind") or (category if category != "other" else "")
+    return product_kind_label(product.get("sub_type"), kind or "", lang)
+
+
+def _adjective(skin: str) -> str:
+    """``dry skin`` as an adjective: ``dry-skin`` (reviews)."""
+    return SKIN_EN[skin].replace(" skin", "-skin")
 
 
 def _list(value: Any) -> list[str]:
@@ -305,7 +302,7 @@ def explain(profile: Profile, product: dict[str, Any], evidence: ReviewEvidence 
                 mentioned = (concern, count, bool(in_group))
     support = product.get("support") if isinstance(product.get("support"), dict) else {}
     suits = int(support.get(skin, 0) or 0) if skin in SKIN_KO and not n_skin else 0
-    tags = ([SKIN_KO[matched_skin] if ko else SKIN_EN[matched_skin].replace("-skin", " skin")]
+    tags = ([SKIN_KO[matched_skin] if ko else SKIN_EN[matched_skin]]
             if matched_skin and not (mentioned and mentioned[2]) and not n_skin and not suits else [])
     tags += [CONCERN_KO[c] if ko else CONCERN_EN[c] for c in matched
              if c in CONCERN_KO and not (mentioned and mentioned[0] == c)]
@@ -315,19 +312,19 @@ def explain(profile: Profile, product: dict[str, Any], evidence: ReviewEvidence 
     if mentioned:
         concern, count, in_group = mentioned
         who_ko = f"{SKIN_KO[skin]} 리뷰" if in_group and skin else "리뷰"
-        who_en = f"{SKIN_EN[skin]} " if in_group and skin else ""
+        who_en = f"{_adjective(skin)} " if in_group and skin else ""
         parts.append(f"{who_ko} {count}건에서 {CONCERN_KO[concern]} 언급" if ko else
                      f"{count} {who_en}review{'s' if count != 1 else ''} mention{'' if count != 1 else 's'} "
                      f"{CONCERN_EN[concern]}")
         if n_skin and not in_group and skin:
             parts.append(f"{SKIN_KO[skin]} 리뷰 {n_skin}건" if ko else
-                         f"{n_skin} {SKIN_EN[skin]} review{'s' if n_skin != 1 else ''}")
+                         f"{n_skin} {_adjective(skin)} review{'s' if n_skin != 1 else ''}")
     elif n_skin and skin:
         parts.append(f"{SKIN_KO[skin]} 리뷰 {n_skin}건" if ko else
-                     f"{n_skin} {SKIN_EN[skin]} review{'s' if n_skin != 1 else ''}")
+                     f"{n_skin} {_adjective(skin)} review{'s' if n_skin != 1 else ''}")
     elif suits:
         parts.append(f"{SKIN_KO[skin]}에 맞다는 리뷰 {suits}건" if ko else
-                     f"{suits} review{'s say' if suits != 1 else ' says'} it suits {SKIN_EN[skin].replace('-skin', ' skin')}")
+                     f"{suits} review{'s say' if suits != 1 else ' says'} it suits {SKIN_EN[skin]}")
     elif n_all:
         parts.append(f"리뷰 {n_all}건" if ko else f"{n_all} review{'s' if n_all != 1 else ''}")
     elif evidence is not None:
@@ -394,11 +391,25 @@ class Recommender:
         self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
         self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
         self._evidence = ReviewEvidence(catalog)
+        self._match: Any = None
+
+    @property
+    def catalog_match(self) -> Any:
+        """How the served catalog relates to the training one (a :class:`recsys.model_catalog.CatalogMatch`)."""
+        if self._match is None:
+            from recsys.model_catalog import catalog_match
+
+            self._match = catalog_match(self.meta, self.vocab, self.catalog)
+        return self._match
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, catalog: Catalog | str | Path | None = None,
-             *, pop_weight: float | None = None) -> "Recommender":
-        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time."""
+             *, pop_weight: float | None = None, columns: dict[str, str] | str | None = None) -> "Recommender":
+        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time.
+
+        ``columns`` names a review table's columns (recsys.review_tables); the recorded catalog
+        is read with the mapping recorded at training time.
+        """
         from recsys.catalog import load_catalog
 
         model_dir = Path(model_dir) if model_dir is not None else DEMO_MODEL_DIR
@@ -409,7 +420,9 @@ class Recommender:
                 raise ModelLoadError(f"catalog {path} (recorded in {model_dir}/model.json) not found; "
                                      "pass the catalog path explicitly (--catalog)")
             interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
-            catalog = load_catalog(path, interactions)
+            if columns is None and catalog is None:
+                columns = meta.get("columns") or None
+            catalog = load_catalog(path, interactions, columns=columns)
         return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
 
     @property
@@ -526,6 +539,7 @@ class Recommender:
             sub_type=str(row["sub_type"] or ""), price=int(self._price[pos]),
             image_url=image if isinstance(image, str) and image else None, score=round(score, 4),
             explanation=explain(profile, product, self._evidence, pos, lang),
+            explanation_ko=explain(profile, product, self._evidence, pos, "ko"),
             display_name=display if isinstance(display, str) and display else str(row["name"]),
             kind=self._kind_names[self._kind[pos]],
         )
