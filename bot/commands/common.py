@@ -80,12 +80,28 @@ def catalog_brands(catalog: object) -> tuple[str, ...]:
 _BRANDS_CACHE: dict[tuple[str, float], tuple[str, ...]] = {}
 
 
-def brands_of_catalog_file(path: Path) -> tuple[str, ...]:
-    """The brands of the catalog file ``path`` (loaded once per file version), or () with a
-    one-line warning on stderr when it cannot be loaded: a broken catalog must not stop
-    ``parse`` from showing what the rest of the text means."""
-    from recsys.catalog import CatalogError, load_catalog
+def request_brands(settings: Settings) -> tuple[str, ...]:
+    """The brands of the catalog a request would be served from: ``CATALOG_PATH``, else the
+    catalog recorded in ``MODEL_DIR/model.json`` (the demo one when none is recorded).
 
+    Loaded once per file version; a catalog that cannot be loaded is a one-line warning on
+    stderr and no brands: a broken catalog must not stop ``parse`` from showing what the rest
+    of the text means.
+    """
+    import json
+
+    from recsys.catalog import CatalogError, load_catalog
+    from recsys.model import META_FILE
+    from recsys.recommender import resolve_catalog_path
+
+    path, columns = settings.catalog_path, None
+    if path is None:
+        try:
+            meta = json.loads((Path(settings.model_dir) / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+        meta = meta if isinstance(meta, dict) else {}
+        path, columns = resolve_catalog_path(meta.get("catalog")), meta.get("columns") or None
     try:
         key = (str(path.resolve()), path.stat().st_mtime)
     except OSError as exc:
@@ -94,8 +110,8 @@ def brands_of_catalog_file(path: Path) -> tuple[str, ...]:
         return ()
     if key not in _BRANDS_CACHE:
         try:
-            _BRANDS_CACHE[key] = catalog_brands(load_catalog(path))
-        except (CatalogError, OSError) as exc:
+            _BRANDS_CACHE[key] = catalog_brands(load_catalog(path, columns=columns))
+        except (CatalogError, OSError, ValueError) as exc:
             err_console.print(f"warning: catalog {path}: {exc}; brands not read",
                               markup=False, highlight=False, soft_wrap=True)
             return ()

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from bot.commands.common import brands_of_catalog_file, console, err_console, personas_or_exit, settings_or_exit
+from bot.commands.common import console, err_console, personas_or_exit, request_brands, settings_or_exit
 
 
 def parse(
@@ -28,7 +28,7 @@ def parse(
       personabot parse "선물용 향수 3만원대 남자친구" --json
 
     Product types and kinds come from the shared product vocabulary; brands are those of the
-    catalog in CATALOG_PATH (the demo catalog by default).
+    catalog in CATALOG_PATH (else the catalog recorded with the model in MODEL_DIR).
 
     Exits with code 2 and a one-line message when nothing in the text is recognisable.
     """
@@ -42,7 +42,7 @@ def parse(
     personas = personas_or_exit(settings)
     try:
         profile = parse_profile(text, personas=personas,
-                                brands=brands_of_catalog_file(settings.catalog_path))
+                                brands=request_brands(settings))
     except ProfileParseError as exc:
         # Text, not markup: the message quotes user input, which may contain "[...]".
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
