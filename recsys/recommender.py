@@ -386,6 +386,7 @@ class Recommender:
         self._gender, self._gender_code = _codes(_product_genders(products))
         self._brand, self._brand_code = _codes(products["brand"].fillna("").astype(str))
         self._is_set = _product_sets(products)
+        self._masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         # torch views share memory with the numpy arrays; queries run on torch's own thread pool
         self._matrix = torch.from_numpy(self.product_embeddings)
         self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
@@ -465,23 +466,19 @@ class Recommender:
 
         def both(cond: np.ndarray) -> None:
             nonlocal mask
-            mask = cond if mask is None else mask & cond
-
-        def among(codes: np.ndarray, lookup: dict[str, int], values: Iterable[str]) -> np.ndarray:
-            wanted = [lookup[v] for v in values if v in lookup]
-            return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
+            mask = cond.copy() if mask is None else mask & cond  # never hand out a cached mask
 
         spec = hard_filters(profile)
         if spec.sub_types is not None:
-            both(among(self._sub_type, self._sub_type_code, spec.sub_types))
+            both(self._among("sub_type", spec.sub_types))
         if spec.kinds is not None:
-            both(among(self._kind, self._kind_code, spec.kinds))
+            both(self._among("kind", spec.kinds))
         if spec.brands is not None:
-            both(among(self._brand, self._brand_code, spec.brands))
+            both(self._among("brand", spec.brands))
         if spec.sets_only:
             both(self._is_set)
         if spec.genders is not None:
-            both(among(self._gender, self._gender_code, spec.genders))
+            both(self._among("gender", spec.genders))
         if profile.price_min is not None or profile.price_max is not None:
             lo = profile.price_min if profile.price_min is not None else 1
             hi = profile.price_max if profile.price_max is not None else np.iinfo(np.int64).max
@@ -491,6 +488,25 @@ class Recommender:
             cond = np.ones(len(self._ids), dtype=bool)
             cond[excluded] = False
             both(cond)
+        return mask
+
+    def _among(self, column: str, values: Iterable[str]) -> np.ndarray:
+        """Products whose ``column`` is one of ``values``: a table look-up per product, and the
+        mask remembered (requests repeat the same kinds and genders), so a 1M-row filter is
+        one gather the first time and free after."""
+        key = (column, tuple(sorted(set(values))))
+        mask = self._masks.get(key)
+        if mask is None:
+            codes, lookup = {"sub_type": (self._sub_type, self._sub_type_code),
+                             "kind": (self._kind, self._kind_code),
+                             "brand": (self._brand, self._brand_code),
+                             "gender": (self._gender, self._gender_code)}[column]
+            table = np.zeros(len(lookup) + 1, dtype=bool)
+            table[[lookup[v] for v in key[1] if v in lookup]] = True
+            mask = table[codes]
+            if len(self._masks) >= 64:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = mask
         return mask
 
     def recommend(self, profile: Profile, k: int = 3, exclude: Iterable[str] = (), *, lang: str = "en"
@@ -512,9 +528,8 @@ class Recommender:
         picked: list[tuple[int, float]] = []
         named = set(profile.named_types)
         if k > 0 and named and named != set(profile.sub_types):
-            first = np.isin(self._sub_type, [self._sub_type_code[t] for t in named if t in self._sub_type_code])
-            if mask is not None:
-                first &= mask
+            first = self._among("sub_type", named)
+            first = first & mask if mask is not None else first.copy()
             n_first = min(k, int(first.sum()))
             if n_first:
                 values, top = torch.topk(scores.masked_fill(torch.from_numpy(~first), -torch.inf), n_first)
