@@ -226,14 +226,14 @@ def _profile_line(result: RecommendResult) -> str:
         parts.append(f"{lo}–{hi}")
     if p.named_types or p.sub_types:
         parts.append("/".join((p.named_types or p.sub_types)[:3]))
-    elif p.kind:
-        parts.append(p.kind)
+    elif p.kind and not p.category:  # a category already named its kind
+        parts.append(f"{labels.category_label(p.kind, 'en')} {labels.category_label(p.kind, 'ko')}")
     if p.brands:
         parts.append("/".join(p.brands))
     if p.wants_set:
         parts.append("set 세트")
     if p.recipient:
-        parts.append(f"for {p.recipient}")
+        parts.append(f"for {p.recipient}")  # who will use it; the gender above is theirs
     return " · ".join(parts) or "anyone"
 
 
