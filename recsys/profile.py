@@ -980,6 +980,12 @@ def _scan_words(s: str, r: _Reading) -> None:
             if fixed is not None:
                 tokens[i - 1] = word = fixed  # "clensing oil" is then read as one phrase
                 meaning, size = _phrase_at(tokens, i - 1, word)
+        if meaning is None and not word.isascii() and len(word) >= 3 and i < n:
+            fixed = _correct_ko(word)  # "클랜징 오일": the misspelt word starts a phrase
+            if fixed is not None and fixed in _PHRASE_SIZES:
+                fixed_meaning, fixed_size = _phrase_at([*tokens[:i - 1], fixed, *tokens[i:]], i - 1, fixed)
+                if fixed_size > 1:
+                    meaning, size = fixed_meaning, fixed_size
         i += size - 1
         if meaning is None:
             if not word.isascii():

@@ -85,6 +85,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("클랜징오일", dict(named_types=["클렌징오일"])),
     ("에쎈스 30대", dict(named_types=["에센스"], age_min=30)),
     ("썬크림", dict(named_types=["선크림"])),
+    ("클랜징 오일", dict(named_types=["클렌징오일"])),  # a typo in the first word of a phrase
 ]
 
 
