@@ -27,7 +27,9 @@ canonical :mod:`recsys.product_types` name (the demo catalog's are).
     product_id: str, user_id: str | None, age_min: Int64 (nullable), age_max: Int64,
     gender: str | None, skin_type: str | None, concerns: list[str], persona: str | None,
     rating: float (NaN if unknown), date: datetime64 (NaT if unknown), text: str,
-    source: "review" | "customers"
+    source: "review" | "customers",
+    profile_source: "export" (the export's ``profile_info`` or customer fields) | "mined" (read
+    from the review text by :func:`recsys.reviewers.reviewer_profile`) | "" (nothing known)
 
 Formats, detected from the records' keys:
 
@@ -37,10 +39,13 @@ Formats, detected from the records' keys:
   skin_types, functions, image_url, description``. ``category`` is a Korean name
   (``스킨케어``), an English name or a code; ``price`` a number or a string like ``"12,000원"``.
   Reviews become interactions: ``profile_info`` is read with
-  :func:`recsys.profile.parse_profile_info` and the persona assigned from it.
+  :func:`recsys.profile.parse_profile_info` and the persona assigned from it; a review without
+  one gets what its text says about the writer (:func:`recsys.reviewers.reviewer_profile`,
+  ``profile_source = "mined"``).
 * ``legacy`` — the mall's older ``amoremall_reviews.json``: ``product_id, product_name, price,
   brand_name, category`` (code), ``sub_category, rating, reviews[{reviewer, rating, content,
-  date}]``. Reviews carry no profile; ``reviewer`` becomes ``user_id``.
+  date}]``. Reviews carry no profile, so each gets what its text says about the writer
+  (``profile_source = "mined"``, persona assigned the same way); ``reviewer`` becomes ``user_id``.
 * ``customers`` — the prototype's ``customers.json``, an interactions source only:
   ``{user_id, persona_name, age, gender, skin_type, skin_concern, purchased_product_id,
   product_category}``. Pass it as ``interactions_path`` next to its catalog; on its own it is a
@@ -90,6 +95,7 @@ from recsys.mining import product_attributes
 from recsys.paths import DEMO_CATALOG
 from recsys.product_types import canonical, kind_of
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
+from recsys.reviewers import reviewer_profile
 
 PRODUCT_COLUMNS = (
     "product_id", "name", "name_en", "brand", "brand_id", "category", "category_label", "sub_type",
@@ -99,7 +105,7 @@ PRODUCT_COLUMNS = (
 )
 INTERACTION_COLUMNS = (
     "product_id", "user_id", "age_min", "age_max", "gender", "skin_type", "concerns", "persona",
-    "rating", "date", "text", "source",
+    "rating", "date", "text", "source", "profile_source",
 )
 
 CATEGORY_CODES = {97: "skincare", 98: "makeup", 99: "fragrance", 100: "body", 101: "tools", 103: "men"}
@@ -458,6 +464,8 @@ def _understood(row: dict[str, Any], reviews: Any) -> dict[str, Any]:
     texts = [
         _text(r.get("text", r.get("content"))) for r in (reviews or ()) if isinstance(r, dict)
     ]
+    if canonical(row["sub_type"]) and {"concerns", "skin_types"} <= row["_given"]:
+        texts = []  # the export gives what reviews would tell; reading them all is the slow part
     mined = product_attributes(
         row["name"], reviews=texts, description=row["description"], category=row["category_label"],
         brand=row["brand"],
@@ -552,13 +560,19 @@ def _review_interactions(reviews: list[tuple[str, Any, str]], legacy: bool, skip
         if not isinstance(review, dict):
             skipped.append(f"{where}: expected an object, got {type(review).__name__}")
             continue
-        info = review.get("profile_info") or ""
-        profile = profiles.get(info)
-        if profile is None:
-            profile = profiles[info] = _review_profile(info)
         text = review.get("content") if legacy else review.get("text")
         if text is None:
             text = review.get("text", review.get("content"))
+        info = review.get("profile_info")
+        if isinstance(info, str) and info.strip():  # the export's own profile wins
+            profile = profiles.get(info)
+            if profile is None:
+                profile = profiles[info] = _review_profile(info)
+            profile_source = "export" if _known(profile) else ""
+        else:  # no profile given: what the reviewer says about themselves
+            mined = reviewer_profile(_text(text))
+            profile = _with_persona(mined) if mined is not None else Profile()
+            profile_source = "mined" if mined is not None else ""
         columns["product_id"].append(product_id)
         columns["user_id"].append(_text(review.get("reviewer")) or None)
         columns["age_min"].append(profile.age_min)
@@ -571,6 +585,7 @@ def _review_interactions(reviews: list[tuple[str, Any, str]], legacy: bool, skip
         columns["date"].append(review.get("date"))
         columns["text"].append(_text(text))
         columns["source"].append("review")
+        columns["profile_source"].append(profile_source)
     return _interaction_frame(columns)
 
 
@@ -578,9 +593,16 @@ def _review_profile(info: Any) -> Profile:
     """The reviewer's profile, with a persona whenever any field of it is known."""
     if not isinstance(info, str):
         return Profile()
-    profile = parse_profile_info(info)
-    known = profile.age_min is not None or profile.age_max is not None or profile.gender or profile.skin_type
-    if profile.persona is None and (known or profile.concerns):
+    return _with_persona(parse_profile_info(info))
+
+
+def _known(profile: Profile) -> bool:
+    return bool(profile.age_min is not None or profile.age_max is not None or profile.gender
+                or profile.skin_type or profile.concerns)
+
+
+def _with_persona(profile: Profile) -> Profile:
+    if profile.persona is None and _known(profile):
         from recsys.personas import assign_persona
 
         profile = profile.with_persona(assign_persona(profile))
@@ -605,6 +627,7 @@ def _interaction_frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
     frame["date"] = _dates(frame["date"])
     for name in ("user_id", "gender", "skin_type", "persona"):
         frame[name] = _none_for_missing(frame[name])
+    frame["profile_source"] = frame["profile_source"].astype(object).where(frame["profile_source"].notna(), "")
     return frame
 
 
@@ -672,6 +695,7 @@ def _customer_row(record: Any, personas: set[str], assign: Callable[[Profile], s
         "date": record.get("date"),
         "text": "",
         "source": "customers",
+        "profile_source": "export" if _known(profile) else "",
     }
 
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from recsys.product_types import BY_NAME, SET_WORDS, SKIN_KINDS, ProductType, compact, spellings
+from recsys.reviewers import review_benefits as _read_benefits
 
 #: A concern or skin type counts as a product property when at least this many of its
 #: reviews support it, and at least ``REVIEW_SHARE`` of them.
@@ -255,27 +256,6 @@ def _is_set(name: str) -> tuple[bool, str]:
 # Reviews
 # --------------------------------------------------------------------------------------
 
-# What a review says the product did. A "good" word is a benefit unless negated in its clause
-# ("촉촉하지 않아요"); a "problem" word is a benefit only when the clause says it went away
-# ("속건조가 없어요", "붉은기가 가라앉았어요").
-_GOOD_WORDS = (
-    ("moisture", ("촉촉", "보습", "수분감", "수분 충전", "수분충전", "건조하지 않", "건조함이 없", "당김이 없",
-                  "당기지 않", "hydrat", "moistur")),
-    ("anti_aging", ("탄력", "주름이 개선", "주름 개선", "주름이 옅", "주름이 줄", "리프팅", "anti-aging", "firm")),
-    ("calming", ("진정", "순해", "순하", "자극이 없", "자극 없", "자극없", "편안", "soothing", "calm")),
-    ("brightening", ("미백", "환해", "환하", "밝아", "화사", "톤업", "톤이 밝", "광채", "brighten", "glow")),
-    ("pores", ("모공이 줄", "모공이 작", "모공 케어", "모공케어", "모공이 덜")),
-    ("acne", ("트러블이 줄", "트러블이 진정", "트러블 진정", "여드름이 줄", "여드름이 들어", "뾰루지가 들어",
-              "트러블이 잡", "트러블이 사라", "트러블이 없어")),
-)
-_PROBLEM_WORDS = (
-    ("moisture", ("속건조", "건조함", "건조", "당김", "각질")),
-    ("calming", ("붉은기", "홍조", "열감", "따가")),
-    ("acne", ("여드름", "뾰루지")),
-)
-_RELIEF = ("없", "사라", "가라앉", "줄", "잡", "개선", "덜", "안 ", "않")
-_NEGATIONS = ("않", "안 ", "못 ", "없", "아니", "별로", "부족", "약하", "약해", "아쉽", "아쉬", "글쎄",
-              "모르겠", "not ", "n't", "no ")
 _CONTRAST = re.compile(r"(?<!\s)지만|(?<!\S)(?:하지만|그런데|그러나|반면)|는데|은데|던데|\bbut\b|however|[.!?\n~]|ㅠ|ㅜ")
 _SKIN_MENTIONS = (
     ("dry", ("악건성", "건성", "건조한 피부", "건조한피부")),
@@ -290,39 +270,16 @@ def _clauses(text: str) -> list[str]:
     return [c.strip() for c in _CONTRAST.split(text.replace("\r", " ")) if c and c.strip()]
 
 
-def _negated(clause: str, start: int) -> bool:
-    """A negation after the word in the same clause ("촉촉하지 않아요", "보습력은 약하")."""
-    tail = clause[start:]
-    return any(word in tail for word in _NEGATIONS)
-
-
 def review_benefits(text: str) -> tuple[str, ...]:
     """The concerns a review says the product helped with, negations respected.
 
     ``"보습력은 약하지만 진정에 좋아요"`` → ``("calming",)``; ``"속건조가 없어요"`` → ``("moisture",)``.
+    The reading is :func:`recsys.reviewers.review_benefits`, which judges each concern word in
+    its own clause from the morphemes around it (contrast, negation, improvers, hearsay, advice
+    to others); tolerance ("자극 없이 순해요", "트러블 없어요") is not a benefit. Measured on
+    hand-labelled real reviews by ``benchmarks/bench_reviewers.py``.
     """
-    found: list[str] = []
-    for clause in _clauses(text.casefold()):
-        for concern, words in _GOOD_WORDS:
-            for word in words:
-                at = clause.find(word)
-                if at == -1:
-                    continue
-                # words that carry their own negation ("자극 없", "건조하지 않") are good as written
-                self_negating = any(n in word for n in _NEGATIONS)
-                if (self_negating or not _negated(clause, at + len(word))) and concern not in found:
-                    found.append(concern)
-                break
-        for concern, words in _PROBLEM_WORDS:
-            for word in words:
-                at = clause.find(word)
-                if at == -1:
-                    continue
-                tail = clause[at + len(word):]
-                if any(r in tail for r in _RELIEF) and concern not in found:
-                    found.append(concern)
-                break
-    return tuple(c for c in _CONCERN_ORDER if c in found)
+    return _read_benefits(text)
 
 
 def review_skin_types(text: str) -> tuple[str, ...]:

@@ -162,7 +162,8 @@ def train(
     if len(rows) < 2:
         raise TrainingDataError(
             f"only {len(rows)} interactions with a product in the catalog and a customer profile; "
-            "pass reviews with profile_info or --interactions customers.json"
+            "pass reviews with profile_info (or that say who wrote them: age, gender, skin type) "
+            "or --interactions customers.json"
         )
     order = rng.permutation(len(rows))
     n_val = min(len(rows) - 1, max(1, round(config.val_fraction * len(rows)))) if config.val_fraction > 0 else 0

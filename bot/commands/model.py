@@ -33,6 +33,8 @@ def train(
 ) -> None:
     """Train the two-tower recommender from reviews with a customer profile (and/or a customers file).
 
+    A review's profile is its profile_info, or else what its text says about the writer ("30대후반 입니다", "저는 건성인데"), so a real export without profiles trains on its own.
+
     A seeded share of interactions is held out and recorded in OUT/model.json, so `personabot evaluate --model OUT` measures on interactions the model never saw.
 
     Same catalog + same seed = same model and same metrics. The demo catalog trains in about 10-20 s on 2 CPU cores.
@@ -42,6 +44,8 @@ def train(
       personabot train --catalog data/products.json --out data/model
 
       personabot train --catalog data/products.json --out /tmp/m --protocol cold --seed 1
+
+      personabot train --catalog exports/amoremall_reviews.json --out /tmp/real
 
       personabot train --catalog exports/amoremall_reviews.json --interactions exports/customers.json --out /tmp/m
 
