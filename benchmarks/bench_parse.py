@@ -59,6 +59,13 @@ CORPUS = [
     "남녀공용 바디 3~5만원",
     "please recommend something nice",
     "아무거나 추천해줘",
+    # product requests (types, sets, recipients, typos: recsys.product_types vocabulary)
+    "클렌징 오일",
+    "30대 여성 선크림 자외선 차단",
+    "선물용 향수 3만원대 남자친구",
+    "perfume for men under 50,000 won",
+    "clensing oil for dry skin",
+    "엄마 선물 세트 디퓨져",
 ]
 PROFILE_INFOS = ["30대/여성/건성/보습", "여성/지성", "40대/남성/복합성/주름", "수분부족지성",
                  "20대/여성/민감성/진정", "50대/여성/중성/미백", "", "10대/남성/지성/트러블"]

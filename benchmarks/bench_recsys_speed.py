@@ -133,7 +133,9 @@ def main() -> None:
     profiles = query_profiles(300)
     demo_fast = time_recommend(rec, profiles)
     demo_loop = time_loop(rec, profiles[:10], catalog.products)
-    unfiltered = [replace(p, category=None, gender="M") for p in profiles[:3]]  # no hard filter applies
+    # no hard filter applies: no category, gender, skin type or skin concern (see hard_filters)
+    unfiltered = [replace(p, category=None, gender=None, skin_type=None, concerns=("gift",))
+                  for p in profiles[:3]]
     demo_batch = encode_products(catalog.products, rec.vocab)
     demo_ids = catalog.products["product_id"].tolist()
     same = all([r.product_id for r in rec.recommend(p, k=3)] == prototype_loop(rec, p, demo_batch, demo_ids)

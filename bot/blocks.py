@@ -254,6 +254,9 @@ def request_message(
         blocks.append({"type": "divider"})
         blocks.append(_section(t("products", lang, k=len(recommendations))))
         blocks.extend(product_block(rec, lang) for rec in recommendations[:10])
+        asked = request.options.get("top")
+        if isinstance(asked, int) and len(recommendations) < asked:  # filters left too few
+            blocks.append(_context(t("shortfall", lang, n=len(recommendations), k=asked)))
     if drafts:
         product = next((r for r in recommendations if r.get("product_id") == request.product_id),
                        recommendations[0] if recommendations else {})

@@ -38,6 +38,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "persona": {"ko": "페르소나", "en": "Persona"},
     "any": {"ko": "무관", "en": "any"},
     "products": {"ko": "*추천 상품 Top {k}*", "en": "*Top {k} products*"},
+    "shortfall": {"ko": "조건에 맞는 상품이 {n}개뿐입니다 (요청 {k}개) — 다른 상품으로 채우지 않았어요.",
+                  "en": "Only {n} of the {k} products asked for match the filters — not padded with others."},
     "score": {"ko": "점수", "en": "score"},
     "drafts_for": {"ko": "*CRM 초안* · {product}", "en": "*CRM drafts* · {product}"},
     "tone.friendly": {"ko": "친근한 톤", "en": "Friendly"},

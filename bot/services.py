@@ -213,6 +213,14 @@ class _Pipeline:
                 self._loaded = self._load()
             return self._loaded
 
+    @property
+    def loaded(self) -> bool:
+        return self._loaded is not None
+
+    def brands(self) -> tuple[str, ...]:
+        """The loaded catalog's brands for the parser (none before the first load)."""
+        return self._loaded[0].brands if self._loaded is not None else ()
+
     def _load(self) -> tuple[Any, Any]:
         from bot.components import ComponentError, build_components
         from crm.drafting import examples_style_source
@@ -263,8 +271,19 @@ def build_services(settings: Settings, store: Store) -> Services:
     personas = load_personas(settings.personas_path)
 
     def parse(text: str) -> dict[str, Any]:
+        """The profile, with the catalog's brands once the pipeline is loaded; text that only a
+        brand could make sense of loads it (once) before it is refused."""
         try:
-            return parse_profile(text, personas=personas).to_dict()
+            return parse_profile(text, personas=personas, brands=pipeline.brands()).to_dict()
+        except ProfileParseError as exc:
+            if pipeline.loaded:
+                raise ProfileError(str(exc)) from None
+        try:
+            pipeline.parts()
+        except ServiceError:
+            pass  # the request fails later with that message; here only the text is judged
+        try:
+            return parse_profile(text, personas=personas, brands=pipeline.brands()).to_dict()
         except ProfileParseError as exc:
             raise ProfileError(str(exc)) from None
 
@@ -278,12 +297,15 @@ def build_services(settings: Settings, store: Store) -> Services:
                             llm: str | None = None,
                             profile: dict[str, Any] | None = None) -> Outcome:
         recommender, drafter = pipeline.parts()
-        parsed = Profile.from_dict(profile if profile is not None else parse(text))
+        if profile is None or (not profile.get("brands") and pipeline.brands()):
+            profile = parse(text)  # parsed before the catalog's brands were known
+        parsed = Profile.from_dict(profile)
         result = run_recommend(parsed, recommender, drafter, k=k,
                                channel=channel or settings.crm_channel,
                                provider=pipeline.provider(llm))
         if result.product is None:
-            raise ServiceError("no product matches this profile; loosen the budget or category")
+            raise ServiceError((result.note("en") or "no product matches this profile")
+                               + "; loosen the type, brand, gender or budget")
         product = _as_dict(result.product)
         return Outcome(profile=result.profile.to_dict(), persona=result.profile.persona or "",
                        product_id=str(product["product_id"]), brand_id=str(product["brand_id"]),

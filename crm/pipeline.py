@@ -29,6 +29,16 @@ class RecommendResult:
     product: Any | None
     drafts: list[Draft] = field(default_factory=list)
 
+    @property
+    def shortfall(self) -> int:
+        """How many fewer products than asked for the hard filters allowed (0: none missing)."""
+        return int(getattr(self.recommendations, "shortfall", 0) or 0)
+
+    def note(self, lang: str = "en") -> str | None:
+        """The recommender's one-line note when filters left too few products, else None."""
+        note = getattr(self.recommendations, "note", None)
+        return note(lang) if callable(note) else None
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape of ``personabot recommend --json``."""
 
@@ -40,7 +50,15 @@ class RecommendResult:
             "recommendations": [record(r) for r in self.recommendations],
             "product_id": getattr(self.product, "product_id", None),
             "drafts": [d.to_dict() for d in self.drafts],
+            "shortfall": self._shortfall_dict(),
         }
+
+    def _shortfall_dict(self) -> dict[str, Any] | None:
+        if not self.shortfall:
+            return None
+        return {"requested": len(self.recommendations) + self.shortfall,
+                "found": len(self.recommendations), "note": self.note("en"),
+                "note_ko": self.note("ko")}
 
 
 def with_persona(profile: Profile) -> Profile:
@@ -63,9 +81,10 @@ def run_recommend(
 ) -> RecommendResult:
     """Recommend ``k`` products and draft every tone for the first; no products, no drafts."""
     profile = with_persona(profile)
-    recommendations = list(recommender.recommend(profile, k=k))
+    # kept as returned: recsys' Recommendations also says when filters left too few
+    recommendations = recommender.recommend(profile, k=k)
     if not recommendations:
-        return RecommendResult(profile=profile, recommendations=[], product=None, drafts=[])
+        return RecommendResult(profile=profile, recommendations=recommendations, product=None, drafts=[])
     top = recommendations[0]
     drafts = drafter.draft(profile, top.product_id, channel=channel, provider=provider)
     return RecommendResult(profile=profile, recommendations=recommendations, product=top, drafts=drafts)

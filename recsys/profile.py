@@ -17,7 +17,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from recsys.product_types import BY_NAME, FAMILIES, KINDS, PRODUCT_TYPES, SET_WORDS
 
 if TYPE_CHECKING:  # personas.py imports this module
     from recsys.personas import Persona
@@ -37,8 +39,13 @@ CONCERNS = (
     "repurchase",
     "ingredients",
 )
+#: Concerns about the skin itself; the others are about how a customer shops.
+SKIN_CONCERNS = ("moisture", "anti_aging", "calming", "brightening", "pores", "acne")
 CATEGORIES = ("skincare", "makeup", "fragrance", "body", "tools")
 CATALOG_CATEGORIES = CATEGORIES + ("men", "other")
+#: The product kind (recsys.product_types.KINDS) each request category means.
+CATEGORY_KIND = {"skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance",
+                 "body": "body", "tools": "tool"}
 
 
 class ProfileParseError(ValueError):
@@ -58,9 +65,31 @@ class Profile:
     price_min: int | None = None
     price_max: int | None = None
     persona: str | None = None
+    #: Canonical product types (recsys.product_types) the request admits: each named type's
+    #: family ("세럼" admits 에센스 and 앰플), the named ones first.
+    sub_types: tuple[str, ...] = field(default_factory=tuple)
+    #: The types the request named itself, in reading order; ranked before their family.
+    named_types: tuple[str, ...] = field(default_factory=tuple)
+    #: A product kind (recsys.product_types.KINDS) named or implied by the named types.
+    kind: str | None = None
+    #: Brands of the loaded catalog the request names, in the catalog's spelling.
+    brands: tuple[str, ...] = field(default_factory=tuple)
+    #: The request asks for a set (세트, 기획, gift set, kit).
+    wants_set: bool = False
+    #: Who will use the product when the request names them (RECIPIENT_GENDER keys).
+    recipient: str | None = None
+
+    def __post_init__(self) -> None:
+        # A legacy category names a kind; a profile built from one (a stored request, a
+        # persona's representative profile) means the same as the parsed text would.
+        if self.kind is None and self.category in CATEGORY_KIND:
+            object.__setattr__(self, "kind", CATEGORY_KIND[self.category])
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape used by the CLI, the Slack app and acceptance checks."""
+        """The stable JSON shape used by the CLI, the Slack app and acceptance checks.
+
+        Keys only ever grow at the end; existing keys keep their place.
+        """
         return {
             "age_min": self.age_min,
             "age_max": self.age_max,
@@ -71,6 +100,12 @@ class Profile:
             "price_min": self.price_min,
             "price_max": self.price_max,
             "persona": self.persona,
+            "sub_types": list(self.sub_types),
+            "named_types": list(self.named_types),
+            "kind": self.kind,
+            "brands": list(self.brands),
+            "wants_set": self.wants_set,
+            "recipient": self.recipient,
         }
 
     @classmethod
@@ -85,6 +120,12 @@ class Profile:
             price_min=data.get("price_min"),
             price_max=data.get("price_max"),
             persona=data.get("persona"),
+            sub_types=tuple(data.get("sub_types") or ()),
+            named_types=tuple(data.get("named_types") or ()),
+            kind=data.get("kind"),
+            brands=tuple(data.get("brands") or ()),
+            wants_set=bool(data.get("wants_set")),
+            recipient=data.get("recipient"),
         )
 
     def with_persona(self, persona: str | None) -> "Profile":
@@ -131,6 +172,14 @@ def _ca(v: str) -> tuple[tuple[str, str], ...]:
     return (("category", v),)
 
 
+def _ki(v: str) -> tuple[tuple[str, str], ...]:
+    return (("kind", v),)
+
+
+def _rc(v: str) -> tuple[tuple[str, str], ...]:
+    return (("recipient", v),)
+
+
 _PHRASES: list[tuple[str, tuple[tuple[str, str], ...]]] = []
 
 
@@ -139,10 +188,9 @@ def _add(meaning: tuple[tuple[str, str], ...], phrases: str) -> None:
         _PHRASES.append((phrase.strip(), meaning))
 
 
-_add(_F, "woman|women|womens|womans|female|females|lady|ladies|girl|girls|f|mom|moms|mother|"
-         "mothers|mum|mums|여성|여자|엄마|어머니|주부|여성분")
-_add(_M, "man|men|mens|male|males|guy|guys|m|dad|dads|father|fathers|boy|boys|gentleman|"
-         "gentlemen|남성|남자|아빠|아버지|남성분")
+_add(_F, "woman|women|womens|womans|female|females|lady|ladies|girl|girls|f|여성|여자|주부|"
+         "여성분")
+_add(_M, "man|men|mens|male|males|guy|guys|m|boy|boys|gentleman|gentlemen|남성|남자|남성분")
 _add(_BOTH, "unisex|both genders|both sexes|men and women|women and men|male and female|"
             "female and male|any gender|all genders|gender both|gender any|gender all|"
             "gender neutral|남녀|남녀공용|유니섹스|성별무관|성별 무관")
@@ -172,19 +220,39 @@ _add(_co("brightening"), "whitening|brightening|brighten|bright|dark spots|dark 
 _add(_co("pores"), "pores|pore|sebum|oil control|blackheads|blackhead|모공|피지|블랙헤드|유분")
 _add(_co("acne"), "acne|acne prone|breakouts|breakout|blemishes|blemish|trouble|troubles|"
                   "pimples|pimple|여드름|트러블|뾰루지")
-_add(_co("gift"), "gift|gifts|gifting|present|presents|boyfriend|girlfriend|선물|기프트|"
-                  "남자친구|여자친구|남친|여친")
+_add(_co("gift"), "gift|gifts|gifting|present|presents|선물|기프트")
 _add(_co("repurchase"), "repurchase|repurchases|repeat buyers|repeat buyer|repeat customers|"
                         "repeat customer|repeat purchase|loyal|loyalty|rebuy|regulars|재구매|"
                         "단골|재구입")
 _add(_co("ingredients"), "ingredients|ingredient|ingredient conscious|clean beauty|ewg|"
                          "fragrance free|perfume free|scent free|unscented|성분|전성분|무향|"
                          "무향료|무첨가|향 없는|향없는|향이 없는|향 없이|향없이|향료 없는")
-_add(_ca("skincare"), "skincare|skin care|스킨케어|기초|기초화장품")
-_add(_ca("makeup"), "makeup|make up|메이크업|색조")
-_add(_ca("fragrance"), "fragrance|fragrances|perfume|perfumes|cologne|향수|퍼퓸")
-_add(_ca("body"), "body|body care|bodycare|hair|hair care|haircare|바디|헤어|바디케어")
-_add(_ca("tools"), "tools|tool|beauty tools|beauty device|device|devices|도구|뷰티툴|디바이스")
+_add(_ca("skincare") + _ki("skincare"), "skincare|skin care|스킨케어|스킨 케어|기초|기초화장품")
+_add(_ca("makeup") + _ki("makeup"), "makeup|make up|메이크업|색조")
+_add(_ca("fragrance") + _ki("fragrance"), "fragrance|fragrances|perfume|perfumes|cologne|향수|퍼퓸")
+_add(_ca("body") + _ki("body"), "body|body care|bodycare|바디|바디케어")
+_add(_ca("body") + _ki("hair"), "hair|hair care|haircare|헤어|헤어케어")
+_add(_ca("tools") + _ki("tool"), "tools|tool|beauty tools|beauty device|device|devices|도구|뷰티툴|"
+                                 "디바이스")
+_add(_ki("home"), "home fragrance|room fragrance|홈프래그런스|홈 프래그런스|방향제")
+
+# Who will use the product. A recipient decides the profile's gender ("여성이 남편 선물" is for
+# a man); boyfriend/girlfriend words also say the request is a gift, as they always did.
+RECIPIENT_GENDER = {"boyfriend": "M", "husband": "M", "father": "M", "son": "M", "brother": "M",
+                    "grandfather": "M", "girlfriend": "F", "wife": "F", "mother": "F",
+                    "daughter": "F", "sister": "F", "grandmother": "F"}
+_add(_rc("boyfriend") + _co("gift"), "boyfriend|boyfriends|bf|남자친구|남친|남자 친구")
+_add(_rc("girlfriend") + _co("gift"), "girlfriend|girlfriends|gf|여자친구|여친|여자 친구")
+_add(_rc("husband"), "husband|husbands|hubby|남편|신랑")
+_add(_rc("wife"), "wife|wives|아내|와이프")
+_add(_rc("father"), "dad|dads|father|fathers|daddy|아빠|아버지|아버님|시아버지|장인어른")
+_add(_rc("mother"), "mom|moms|mother|mothers|mum|mums|mommy|엄마|어머니|어머님|시어머니|장모님")
+_add(_rc("son"), "son|sons|아들")
+_add(_rc("daughter"), "daughter|daughters|딸아이")
+_add(_rc("brother"), "brother|brothers|오빠|남동생")
+_add(_rc("sister"), "sister|sisters|언니|누나|여동생")
+_add(_rc("grandfather"), "grandfather|grandpa|할아버지")
+_add(_rc("grandmother"), "grandmother|grandma|할머니")
 
 # Negation cues are vocabulary too, with meanings the word scan acts on instead of
 # applying them. A negator ("no", "not", "without", "free of") negates the next term, with
@@ -212,6 +280,70 @@ _NEG_AFTER_KO = ("아님", "아닌", "아니고", "아니라", "아니에", "아
 _PARTICLES = "이가은는을를도"
 
 _MEANING = {" ".join(p.split()): m for p, m in _PHRASES}
+# "i'm" stays one token so its "m" is never read as a gender; "women's" is cut to "women".
+# Separators and "/" are tokens because they bound a negation's reach.
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+|[,;.!?/]")
+
+
+def _add_product_vocabulary() -> None:
+    """Product types and set words from :mod:`recsys.product_types`, the one vocabulary.
+
+    Each spelling becomes a phrase meaning ``("type", canonical name)``, or ``("family",
+    family)`` when it is the family's own word ("클렌징", "립"). A spelling that is already a
+    request word keeps that meaning alone: a category and kind ("향수", "perfume": every
+    fragrance), a concern ("톤업", "moisturizer"), the gift word "기프트". A compound spelling also carries the concerns, skin types and set words inside it
+    ("수분크림" is moisture, "트러블 패치" acne, "기초세트" a set) and the category word
+    inside it when that category is of the type's kind ("body lotion" stays category body).
+    """
+    base = dict(_MEANING)
+    sets = {" ".join(_TOKEN.findall(w.casefold())): (("set", "1"),) for w in SET_WORDS}
+    inner_lookup = {**sets, **base}
+    inner_ko = {k: m for k, m in inner_lookup.items() if not k.isascii() and " " not in k}
+    inner_max = max(map(len, inner_ko))
+
+    def inner(key: str, kind: str) -> tuple[tuple[str, str], ...]:
+        if " " in key:
+            parts = [inner_lookup.get(token, ()) for token in key.split()]
+        else:
+            parts, i = [], 0
+            while i < len(key):
+                for size in range(min(inner_max, len(key) - i), 0, -1):
+                    sub = key[i:i + size]
+                    if sub != key and sub in inner_ko:
+                        parts.append(inner_ko[sub])
+                        i += size
+                        break
+                else:
+                    i += 1
+        out: list[tuple[str, str]] = []
+        for meaning in parts:
+            kinds = {v for f, v in meaning if f == "kind"}
+            for f, v in meaning:
+                if f in ("concern", "skin", "set") or (f in ("category", "kind") and kinds == {kind}):
+                    out.append((f, v))
+        return tuple(out)
+
+    for word, meaning in sets.items():
+        if word not in base:
+            _MEANING[word] = meaning + inner(word, "")
+    for product_type in PRODUCT_TYPES:
+        for spelling in (product_type.name, product_type.en, *product_type.spellings):
+            key = " ".join(_TOKEN.findall(spelling.casefold().replace("-", " ")))
+            keys = {key, key.replace(" ", "")} if not key.replace(" ", "").isascii() else {key}
+            for k in keys:
+                if not k or k in _MEANING and _MEANING[k] is not base.get(k):
+                    continue  # an earlier type took this spelling
+                existing = base.get(k)
+                # A word for the whole family ("향수", "클렌징", "perfume") names no one type.
+                family = product_type.family.replace(" ", "")
+                generic = k.replace(" ", "") == family and product_type.family not in BY_NAME
+                meaning = ((("family", product_type.family),) if generic
+                           else (("type", product_type.name),)) + inner(k, product_type.kind)
+                if existing is None:
+                    _MEANING[k] = meaning
+
+
+_add_product_vocabulary()
 
 
 # Decade words are vocabulary too ("thirties", "early thirties", "삼십대"): age "lo-hi".
@@ -234,11 +366,10 @@ for _p in _MEANING:
     if " " in _p:
         _first, _n = _p.split()[0], len(_p.split())
         _PHRASE_SIZES[_first] = tuple(sorted({*_PHRASE_SIZES.get(_first, ()), _n}, reverse=True))
-_KO_MEANING = {p: m for p, m in _MEANING.items() if not p.isascii() and " " not in p}
+# One-syllable Korean words ("팩", "립", "샷") are read only as whole words: inside a run they
+# are too often part of another word ("임팩트", "슬립").
+_KO_MEANING = {p: m for p, m in _MEANING.items() if not p.isascii() and " " not in p and len(p) > 1}
 _KO_MAX_LEN = max(map(len, _KO_MEANING))
-# "i'm" stays one token so its "m" is never read as a gender; "women's" is cut to "women".
-# Separators and "/" are tokens because they bound a negation's reach.
-_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[가-힣]+|[,;.!?/]")
 
 # Common misspellings that the one-edit check below cannot reach.
 _TYPOS = {
@@ -257,6 +388,12 @@ _FUZZY_WORDS = (
 )
 
 
+# Product words come from the product vocabulary: every one-word English spelling of seven
+# letters or more ("sunscreen", "cleansing", "diffuser"); shorter ones ("toner", "serum") have
+# everyday neighbours one edit away ("tone", "sedum").
+_FUZZY_WORDS += tuple(sorted(
+    {k for k, m in _MEANING.items() if k.isascii() and " " not in k and len(k) >= 7
+     and any(f in ("type", "family") for f, _ in m)} - set(_FUZZY_WORDS)))
 _FUZZY_MAX_LEN = max(map(len, _FUZZY_WORDS)) + 1
 
 
@@ -297,6 +434,98 @@ def _correct(token: str) -> str | None:
         if word is not None and _one_edit(token, word):
             return word
     return None
+
+
+# Korean typos are one jamo off (클랜징 for 클렌징, 디퓨져 for 디퓨저, 에쎈스 for 에센스): a Hangul
+# word that matched nothing is compared, letter by letter, with the Korean words of three
+# syllables or more (shorter ones have real neighbours: 크림/그림).
+def _jamo(word: str) -> str:
+    out = []
+    for ch in word:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            out.append(chr(0x1100 + code // 588))
+            out.append(chr(0x1161 + (code % 588) // 28))
+            if code % 28:
+                out.append(chr(0x11A7 + code % 28))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_KO_FUZZY_INDEX: dict[str, str] = {}
+for _w in sorted(p for p in _MEANING if not p.isascii() and " " not in p and len(p) >= 3):
+    _jw = _jamo(_w)
+    for _v in {_jw} | _deletions(_jw):
+        _KO_FUZZY_INDEX.setdefault(_v, _w)
+_KO_TAILS = ("으로", "에서", "이랑", "을", "를", "이", "가", "은", "는", "도", "로", "랑", "와", "과",
+             "만", "의", "용")
+
+
+@lru_cache(maxsize=4096)
+def _correct_ko(run: str) -> str | None:
+    """The Korean vocabulary word a Hangul run misspells (a particle may follow), or None."""
+    stems = [run] + [run[: -len(t)] for t in _KO_TAILS if run.endswith(t) and len(run) > len(t)]
+    for stem in stems:
+        if len(stem) < 3:
+            continue
+        jw = _jamo(stem)
+        for candidate in (jw, *_deletions(jw)):
+            word = _KO_FUZZY_INDEX.get(candidate)
+            if word is not None and word != stem and _one_edit(jw, _jamo(word)):
+                return word
+    return None
+
+
+# --- brands --------------------------------------------------------------------------------
+# A brand is read only as a whole word, or followed by a particle or a product word
+# ("설화수를", "설화수크림"), so a brand that is also a common word ("포근") is not read out of
+# "포근한". The brand's span is blanked, so "퍼퓸샵" does not also read as perfume.
+_BRAND_TAILS = frozenset(_KO_TAILS + ("제품", "꺼", "거", "에"))
+
+
+@lru_cache(maxsize=8)
+def _brand_matcher(brands: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    names: dict[str, str] = {}
+    for brand in brands:
+        if isinstance(brand, str):
+            key = "".join(unicodedata.normalize("NFKC", brand).casefold().split())
+            if key and not key.isdigit():
+                names.setdefault(key, brand)
+    if not names:
+        return None, names
+    spelled = sorted(names, key=len, reverse=True)
+    alternatives = []
+    for key in spelled:
+        original = unicodedata.normalize("NFKC", names[key]).casefold().split()
+        alternatives.append(r"\s*".join(re.escape(w) for w in original))
+    return re.compile(r"(?<![a-z0-9가-힣])(?:" + "|".join(alternatives) + ")"), names
+
+
+def _scan_brands(s: str, r: _Reading, brands: tuple[str, ...]) -> str:
+    pattern, names = _brand_matcher(brands)
+    if pattern is None:
+        return s
+    out, last = [], 0
+    for m in pattern.finditer(s):
+        text, end = m.group(), m.end()
+        if text[-1].isascii():
+            if end < len(s) and (s[end].isascii() and s[end].isalnum()):
+                continue
+        else:
+            tail_end = end
+            while tail_end < len(s) and "가" <= s[tail_end] <= "힣":
+                tail_end += 1
+            tail = s[end:tail_end]
+            if tail and tail not in _BRAND_TAILS and not any(
+                    tail[:size] in _KO_MEANING for size in range(min(len(tail), _KO_MAX_LEN), 1, -1)):
+                continue
+        brand = names["".join(text.split())]
+        if brand not in r.brands:
+            r.brands.append(brand)
+        out.append(s[last:m.start()] + " " * len(text))
+        last = end
+    return "".join(out) + s[last:] if out else s
 
 
 # --- normalisation ---------------------------------------------------------------------
@@ -365,7 +594,7 @@ _P_MAX_PRE = re.compile(
     rf"\s*[:=]?\s*{_MONEY}"
 )
 _P_MAX_SUF = re.compile(
-    rf"{_MONEY}\s*(?:이하|미만|까지|아래|이내|안쪽|정도|내외|선|or less|or under|and under|"
+    rf"{_MONEY}\s*(?:이하|미만|까지|아래|이내|안쪽|정도|내외|선(?![가-힣])|or less|or under|and under|"
     r"max(?![a-z])|tops(?![a-z]))"
 )
 _P_MIN_PRE = re.compile(
@@ -414,7 +643,8 @@ class _Reading:
     """What the parser has read so far; the first value found for a field wins."""
 
     __slots__ = ("age", "genders", "skin", "concerns", "category", "price_min", "price_max",
-                 "age_key_min", "age_key_max")
+                 "age_key_min", "age_key_max", "types", "families", "kind", "wants_set", "recipients",
+                 "brands")
 
     def __init__(self) -> None:
         self.age: tuple[int | None, int | None] | None = None
@@ -426,6 +656,12 @@ class _Reading:
         self.category: str | None = None
         self.price_min: int | None = None
         self.price_max: int | None = None
+        self.types: list[str] = []
+        self.families: list[str] = []
+        self.kind: str | None = None
+        self.wants_set = False
+        self.recipients: list[str] = []
+        self.brands: list[str] = []
 
     def set_age(self, lo: int | None, hi: int | None) -> None:
         if self.age is None:
@@ -451,11 +687,30 @@ class _Reading:
             elif field_name == "age":
                 lo, hi = value.split("-")
                 self.set_age(int(lo), int(hi))
-            elif self.category is None:
-                self.category = value
+            elif field_name == "type":
+                if value not in self.types:
+                    self.types.append(value)
+            elif field_name == "family":
+                if value not in self.families:
+                    self.families.append(value)
+            elif field_name == "kind":
+                self.kind = self.kind or value
+            elif field_name == "set":
+                self.wants_set = True
+            elif field_name == "recipient":
+                if value not in self.recipients:
+                    self.recipients.append(value)
+            elif field_name == "category":
+                self.category = self.category or value
 
-    def fields(self) -> tuple[Any, ...]:
-        """The Profile fields in declaration order, persona excluded."""
+    def fields(self) -> dict[str, Any]:
+        """The Profile fields, persona excluded.
+
+        The gender is the user's: a recipient's when one is named (both genders named:
+        none), otherwise the one gender word read. The kind is the one named, else the kind
+        all named product types share. ``sub_types`` is each named type's family, named
+        types first.
+        """
         lo, hi = self.age if self.age is not None else (None, None)
         lo = self.age_key_min if self.age_key_min is not None else lo
         hi = self.age_key_max if self.age_key_max is not None else hi
@@ -464,14 +719,30 @@ class _Reading:
         p_lo, p_hi = self.price_min, self.price_max
         if p_lo is not None and p_hi is not None and p_lo > p_hi:
             p_lo, p_hi = p_hi, p_lo
-        genders = self.genders - {"both"}
-        gender = next(iter(genders)) if len(genders) == 1 and "both" not in self.genders else None
-        return (lo, hi, gender, self.skin, tuple(self.concerns), self.category, p_lo, p_hi)
+        genders = {RECIPIENT_GENDER[r] for r in self.recipients} or self.genders
+        mixed = "both" in genders
+        genders = genders - {"both"}
+        gender = next(iter(genders)) if len(genders) == 1 and not mixed else None
+        families = [BY_NAME[t].family for t in self.types] + self.families
+        admitted = dict.fromkeys(self.types)
+        for family in families:
+            admitted.update(dict.fromkeys(FAMILIES[family]))
+        kind = self.kind
+        if kind is None and admitted:
+            kinds = {BY_NAME[t].kind for t in admitted}
+            kind = next(iter(kinds)) if len(kinds) == 1 else None
+        return dict(age_min=lo, age_max=hi, gender=gender, skin_type=self.skin,
+                    concerns=tuple(self.concerns), category=self.category, price_min=p_lo,
+                    price_max=p_hi, sub_types=tuple(admitted), named_types=tuple(self.types),
+                    kind=kind, brands=tuple(self.brands), wants_set=self.wants_set,
+                    recipient=self.recipients[0] if self.recipients else None)
 
     def understood(self) -> bool:
         return bool(self.age or self.age_key_min is not None or self.age_key_max is not None
                     or self.genders or self.skin or self.concerns or self.category
-                    or self.price_min is not None or self.price_max is not None)
+                    or self.price_min is not None or self.price_max is not None
+                    or self.types or self.families or self.kind or self.wants_set or self.recipients
+                    or self.brands)
 
 
 def _money(num: str, unit: str | None, suffix: str | None) -> int | None:
@@ -614,7 +885,7 @@ def _negated_after(meaning: tuple[tuple[str, str], ...], rest: str, nxt: str) ->
     Concerns are exempt: in beauty talk "잡티 없는 피부", "트러블 없이" or "oil-free" name the
     very concern the customer has, while "향수 제외" or "민감성 아님" rule a filter out.
     """
-    if any(kind == "concern" for kind, _ in meaning):
+    if all(kind == "concern" for kind, _ in meaning):
         return False
     if rest:
         if rest[0] in _PARTICLES:
@@ -628,8 +899,17 @@ def _scan_run(run: str, nxt: str, negated: bool, r: _Reading) -> None:
     """Read the terms inside one Hangul run, longest phrase first (``30대건성여성``).
 
     ``negated`` says a negator came just before the run; it applies to the run's first term.
+    A run in which nothing matched gets one typo-correction try (:func:`_correct_ko`).
     """
-    j, last, size_max = 0, 0, len(run)
+    if not _scan_run_once(run, nxt, negated, r) and len(run) >= 3:
+        fixed = _correct_ko(run)
+        if fixed is not None:
+            _scan_run_once(fixed, nxt, negated, r)
+
+
+def _scan_run_once(run: str, nxt: str, negated: bool, r: _Reading) -> bool:
+    """One longest-match pass over ``run``; whether any vocabulary word was found."""
+    j, last, size_max, found = 0, 0, len(run), False
     while j < size_max:
         for size in range(min(_KO_MAX_LEN, size_max - j), 0, -1):
             meaning = _KO_MEANING.get(run[j:j + size])
@@ -639,11 +919,35 @@ def _scan_run(run: str, nxt: str, negated: bool, r: _Reading) -> None:
             j += 1
             continue
         end = j + size
+        found = True
         if not (negated or (j - 1 == last and run[last] == "무")
                 or _negated_after(meaning, run[end:], nxt)):
             r.apply(meaning)
         negated = False
         j = last = end
+    return found
+
+
+def _phrase_at(tokens: list[str], start: int, word: str) -> tuple[tuple[tuple[str, str], ...] | None, int]:
+    """The longest phrase starting at ``tokens[start]`` and how many tokens it spans.
+
+    A Korean phrase's last word may carry a particle ("클렌징 오일을").
+    """
+    for size in _PHRASE_SIZES.get(word, ()):
+        words = tokens[start:start + size]
+        if len(words) < size:
+            continue
+        meaning = _MEANING.get(" ".join(words))
+        if meaning is None and not words[-1].isascii():
+            last = words[-1]
+            for tail in _KO_TAILS:
+                if last.endswith(tail) and len(last) > len(tail):
+                    meaning = _MEANING.get(" ".join([*words[:-1], last[: -len(tail)]]))
+                    if meaning is not None:
+                        break
+        if meaning is not None:
+            return meaning, size
+    return _MEANING.get(word), 1
 
 
 def _scan_words(s: str, r: _Reading) -> None:
@@ -669,25 +973,25 @@ def _scan_words(s: str, r: _Reading) -> None:
             elif _MEANING.get(word) is not _NEGATOR:
                 negated = False
                 continue
-        meaning = None
-        for size in _PHRASE_SIZES.get(word, ()):
-            meaning = _MEANING.get(" ".join(tokens[i - 1:i - 1 + size]))
-            if meaning is not None:
-                i += size - 1
-                break
-        if meaning is None:
-            meaning = _MEANING.get(word)
+        meaning, size = _phrase_at(tokens, i - 1, word)
+        if meaning is None and word.isascii() and (4 <= len(word) <= _FUZZY_MAX_LEN
+                                                   or word in _TYPOS):
+            fixed = _correct(word)
+            if fixed is not None:
+                tokens[i - 1] = word = fixed  # "clensing oil" is then read as one phrase
+                meaning, size = _phrase_at(tokens, i - 1, word)
+        if meaning is None and not word.isascii() and len(word) >= 3 and i < n:
+            fixed = _correct_ko(word)  # "클랜징 오일": the misspelt word starts a phrase
+            if fixed is not None and fixed in _PHRASE_SIZES:
+                fixed_meaning, fixed_size = _phrase_at([*tokens[:i - 1], fixed, *tokens[i:]], i - 1, fixed)
+                if fixed_size > 1:
+                    meaning, size = fixed_meaning, fixed_size
+        i += size - 1
         if meaning is None:
             if not word.isascii():
                 _scan_run(word, tokens[i] if i < n else "", negated, r)
-                negated = False
-                continue
-            if 4 <= len(word) <= _FUZZY_MAX_LEN or word in _TYPOS:
-                fixed = _correct(word)
-                meaning = _MEANING.get(fixed) if fixed is not None else None
-            if meaning is None:
-                negated = False
-                continue
+            negated = False
+            continue
         kind, value = meaning[0]
         if kind == "cue":
             if value == "negator":
@@ -732,13 +1036,16 @@ def _scan_keys(s: str, r: _Reading) -> str:
     return _KEY_RE.sub(key, s)
 
 
-def _read(text: str, personas: Personas | None) -> tuple[_Reading, str | None]:
+def _read(text: str, personas: Personas | None,
+          brands: tuple[str, ...] = ()) -> tuple[_Reading, str | None]:
     """Read every field from ``text``; returns the reading and the explicit persona, if any."""
     r = _Reading()
     s = _normalise(text)
     persona = None
     if "persona" in s or "페르소나" in s:
         s, persona = _scan_persona(s, personas)
+    if brands:
+        s = _scan_brands(s, r, brands)
     if "=" in s or ":" in s:
         s = _scan_keys(s, r)
     s = _MARKUP.sub(" ", s)
@@ -777,6 +1084,16 @@ def describe(profile: Profile) -> str:
         parts.append(f"price ≥ ₩{profile.price_min:,}")
     if profile.price_max is not None:
         parts.append(f"price ≤ ₩{profile.price_max:,}")
+    if profile.named_types:
+        parts.append("type " + "/".join(BY_NAME[t].en for t in profile.named_types if t in BY_NAME))
+    if profile.kind:
+        parts.append(f"kind {profile.kind}")
+    if profile.brands:
+        parts.append("brand " + "/".join(profile.brands))
+    if profile.wants_set:
+        parts.append("a set")
+    if profile.recipient:
+        parts.append(f"for {profile.recipient}")
     return ", ".join(parts) or "nothing"
 
 
@@ -822,13 +1139,19 @@ def _resolve_persona(raw: str, text: str, understood: Profile, personas: Persona
     )
 
 
-def parse_profile(text: str, *, personas: Personas | None = None) -> Profile:
+def parse_profile(text: str, *, personas: Personas | None = None,
+                  brands: Sequence[str] = ()) -> Profile:
     """Parse marketer free text (English, Korean or mixed) into a :class:`Profile`.
 
     Understands ages (``30s``, ``30대 초반``, ``25-34``, ``40+``, ``under 25``), gender words,
     skin types, concerns and their synonyms, category and budget (``under 50,000 won``,
-    ``3만원대``), Slack markup, ``key=value`` / ``label: value`` and the review
-    ``profile_info`` format. A negated term (``no makeup``, ``not for men``, ``perfume-free``,
+    ``3만원대``), product types and kinds from :mod:`recsys.product_types` (``클렌징 오일``,
+    ``sunscreen``, ``향수`` — a request naming only a type is valid), set wording (``세트``,
+    ``기획``, ``gift set``), recipients (``남자친구``, ``아빠``, ``엄마``: the gender is the
+    recipient's, since the profile describes who will use the product), ``brands`` of the
+    loaded catalog (pass ``catalog.products["brand"].unique()``; read as whole words), typos
+    (one edit in English, one jamo in Korean), Slack markup, ``key=value`` /
+    ``label: value`` and the review ``profile_info`` format. A negated term (``no makeup``, ``not for men``, ``perfume-free``,
     ``민감성 아님``, ``향수 제외``) is ignored rather than read as a filter; ``fragrance-free``,
     ``unscented`` and ``무향`` mean the ``ingredients`` concern. The persona is the explicit
     ``persona=...`` if given, otherwise :func:`recsys.personas.assign_persona` of the parsed
@@ -842,8 +1165,8 @@ def parse_profile(text: str, *, personas: Personas | None = None) -> Profile:
     if not isinstance(text, str):
         raise ProfileParseError(f"Expected profile text, got {type(text).__name__}; "
                                 f"try {EXAMPLES[0]} or {EXAMPLES[1]}.")
-    reading, raw_persona = _read(text, personas)
-    profile = Profile(*reading.fields())
+    reading, raw_persona = _read(text, personas, tuple(brands))
+    profile = Profile(**reading.fields())
     persona = _resolve_persona(raw_persona, text, profile, personas) if raw_persona else None
     if persona is None and not reading.understood():
         raise ProfileParseError(
@@ -868,7 +1191,7 @@ def parse_profile_info(info: str, *, personas: Personas | None = None) -> Profil
     reading, _ = _read(info, personas)
     if not reading.understood():
         return Profile()
-    profile = Profile(*reading.fields())
+    profile = Profile(**reading.fields())
     object.__setattr__(profile, "persona", _assign_persona(profile, personas))
     return profile
 

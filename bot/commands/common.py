@@ -69,3 +69,50 @@ def require_output_folder(path: Path | None, option: str) -> None:
     if existing is not None and not existing.is_dir():
         where = "" if existing == path else f" ({existing} is a file)"
         fail(f"{option} {path} is not a folder{where}; choose a folder path (it is created if missing)")
+
+
+def catalog_brands(catalog: object) -> tuple[str, ...]:
+    """The brand names of a loaded catalog, as the parser reads them from requests."""
+    brands = catalog.products["brand"]  # type: ignore[attr-defined]
+    return tuple(str(b) for b in brands.dropna().unique() if str(b).strip())
+
+
+_BRANDS_CACHE: dict[tuple[str, float], tuple[str, ...]] = {}
+
+
+def request_brands(settings: Settings) -> tuple[str, ...]:
+    """The brands of the catalog a request would be served from: ``CATALOG_PATH``, else the
+    catalog recorded in ``MODEL_DIR/model.json`` (the demo one when none is recorded).
+
+    Loaded once per file version; a catalog that cannot be loaded is a one-line warning on
+    stderr and no brands: a broken catalog must not stop ``parse`` from showing what the rest
+    of the text means.
+    """
+    import json
+
+    from recsys.catalog import CatalogError, load_catalog
+    from recsys.model import META_FILE
+    from recsys.recommender import resolve_catalog_path
+
+    path, columns = settings.catalog_path, None
+    if path is None:
+        try:
+            meta = json.loads((Path(settings.model_dir) / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+        meta = meta if isinstance(meta, dict) else {}
+        path, columns = resolve_catalog_path(meta.get("catalog")), meta.get("columns") or None
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime)
+    except OSError as exc:
+        err_console.print(f"warning: catalog {path} not readable ({exc.strerror}); brands not read",
+                          markup=False, highlight=False, soft_wrap=True)
+        return ()
+    if key not in _BRANDS_CACHE:
+        try:
+            _BRANDS_CACHE[key] = catalog_brands(load_catalog(path, columns=columns))
+        except (CatalogError, OSError, ValueError) as exc:
+            err_console.print(f"warning: catalog {path}: {exc}; brands not read",
+                              markup=False, highlight=False, soft_wrap=True)
+            return ()
+    return _BRANDS_CACHE[key]

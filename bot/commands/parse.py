@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from bot.commands.common import console, err_console, personas_or_exit, settings_or_exit
+from bot.commands.common import console, err_console, personas_or_exit, request_brands, settings_or_exit
 
 
 def parse(
@@ -23,6 +23,13 @@ def parse(
 
       personabot parse "gift for dad under 50,000 won, persona=Gift_Buyer"
 
+      personabot parse "클렌징 오일"      (a product type alone is a request)
+
+      personabot parse "선물용 향수 3만원대 남자친구" --json
+
+    Product types and kinds come from the shared product vocabulary; brands are those of the
+    catalog in CATALOG_PATH (else the catalog recorded with the model in MODEL_DIR).
+
     Exits with code 2 and a one-line message when nothing in the text is recognisable.
     """
     from rich.table import Table
@@ -31,9 +38,11 @@ def parse(
     from recsys.personas import get_persona
     from recsys.profile import ProfileParseError, parse_profile
 
-    personas = personas_or_exit(settings_or_exit())
+    settings = settings_or_exit()
+    personas = personas_or_exit(settings)
     try:
-        profile = parse_profile(text, personas=personas)
+        profile = parse_profile(text, personas=personas,
+                                brands=request_brands(settings))
     except ProfileParseError as exc:
         # Text, not markup: the message quotes user input, which may contain "[...]".
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
@@ -50,6 +59,8 @@ def parse(
             shown = f"{persona.name} ({persona.name_ko})"
         elif isinstance(value, list):
             shown = ", ".join(value) if value else "—"
+        elif isinstance(value, bool):
+            shown = "yes" if value else "—"
         elif isinstance(value, int) and key.startswith("price"):
             shown = f"₩{value:,}"
         else:

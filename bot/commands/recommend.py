@@ -74,15 +74,22 @@ def recommend(
     from recsys.profile import ProfileParseError, parse_profile
 
     settings = settings_or_exit()
+    personas = personas_or_exit(settings)
     try:
-        profile = parse_profile(text, personas=personas_or_exit(settings))
-    except ProfileParseError as exc:
-        fail(str(exc), 2)
+        parse_profile(text, personas=personas)
+        early_error = None
+    except ProfileParseError as exc:  # may still name a brand of the catalog: load, then decide
+        early_error = exc
     chosen_channel = channel.value if channel else settings.crm_channel
     store = _open_store(settings.db_path) if save else None
     status = err_console.status("Loading the model and the review index…", spinner="dots")
     with status:
         recommender, drafter = _build(settings, llm.value if llm else None, store)
+        try:  # read again with the catalog's brands ("설화수 크림")
+            profile = parse_profile(text, personas=personas, brands=recommender.brands)
+        except ProfileParseError as exc:
+            status.stop()
+            fail(str(early_error or exc), 2)
         status.update(f"Drafting with {drafter.provider.name}…")
         from crm.pipeline import run_recommend
 
@@ -95,6 +102,9 @@ def recommend(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     render(result, chosen_channel, console)
+    note = result.note("en")
+    if note and result.recommendations:
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     if request_id:
         console.print(
             f"Saved as request {request_id} in {settings.db_path} "
@@ -187,6 +197,7 @@ def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:
         "recommendations": data["recommendations"],
         "product_id": data["product_id"],
         "drafts": data["drafts"],
+        "shortfall": data["shortfall"],
     }
 
 
@@ -213,6 +224,16 @@ def _profile_line(result: RecommendResult) -> str:
         lo = f"₩{p.price_min:,}" if p.price_min is not None else ""
         hi = f"₩{p.price_max:,}" if p.price_max is not None else ""
         parts.append(f"{lo}–{hi}")
+    if p.named_types or p.sub_types:
+        parts.append("/".join((p.named_types or p.sub_types)[:3]))
+    elif p.kind and not p.category:  # a category already named its kind
+        parts.append(f"{labels.category_label(p.kind, 'en')} {labels.category_label(p.kind, 'ko')}")
+    if p.brands:
+        parts.append("/".join(p.brands))
+    if p.wants_set:
+        parts.append("set 세트")
+    if p.recipient:
+        parts.append(f"for {p.recipient}")  # who will use it; the gender above is theirs
     return " · ".join(parts) or "anyone"
 
 
@@ -228,7 +249,8 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
     out.print(Panel(header, title="personabot recommend", border_style="cyan", box=box.ROUNDED))
 
     if not result.recommendations:
-        out.print("[yellow]No product matches this profile's filters (category/budget); nothing to draft.[/]")
+        note = result.note("en") or "no product matches this profile's filters"
+        out.print(Text(f"{note[0].upper()}{note[1:]}; nothing to draft.", style="yellow"))
         return
     table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=True)
     table.add_column("#", justify="right", width=2)
@@ -237,8 +259,8 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Why", ratio=4)
     for rec in result.recommendations:
-        name = Text(str(rec.name), style="bold")
-        kind = labels.product_kind_label(getattr(rec, "sub_type", ""), rec.category, "ko")
+        name = Text(str(getattr(rec, "display_name", "") or rec.name), style="bold")
+        kind = labels.product_kind_label(getattr(rec, "sub_type", ""), getattr(rec, "kind", "") or rec.category, "ko")
         name.append(f"\n{rec.brand} · {kind}", style="dim")
         why = Text(str(getattr(rec, "explanation_ko", "") or rec.explanation))
         if getattr(rec, "explanation_ko", "") and rec.explanation != rec.explanation_ko:

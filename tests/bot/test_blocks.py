@@ -118,3 +118,15 @@ def test_every_string_has_both_languages_with_the_same_placeholders() -> None:
         fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in ("ko", "en")]
         assert fields[0] == fields[1], key
     assert t("btn.approve", "en") == "Approve" and t("btn.approve", "xx") == "승인"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ko", "1개뿐입니다 (요청 3개)"),
+                                              ("en", "Only 1 of the 3 products")])
+def test_too_few_products_get_one_context_line(lang: str, words: str) -> None:
+    short = request(options={"top": 3})
+    _, few = blocks.request_message(short, RECS[:1], [], lang)
+    valid(few)
+    notes = [b for b in few if b["type"] == "context" and words in json.dumps(b, ensure_ascii=False)]
+    assert len(notes) == 1
+    _, full = blocks.request_message(short, RECS[:3], [], lang)
+    assert words not in json.dumps(full, ensure_ascii=False)

@@ -18,7 +18,8 @@ def test_json_is_exactly_to_dict() -> None:
     assert json.loads(result.stdout) == {
         "age_min": 30, "age_max": 39, "gender": "F", "skin_type": "dry",
         "concerns": ["moisture"], "category": None, "price_min": None, "price_max": None,
-        "persona": "Dry_Winter",
+        "persona": "Dry_Winter", "sub_types": [], "named_types": [], "kind": None, "brands": [],
+        "wants_set": False, "recipient": None,
     }
 
 
@@ -64,3 +65,28 @@ def test_error_message_shows_user_text_literally() -> None:
     result = runner.invoke(app, ["parse", "[red]nothing[/red] here"])
     assert result.exit_code == 2
     assert "[red]nothing[/red] here" in result.stderr
+
+
+def test_a_product_type_alone_is_a_request() -> None:
+    result = runner.invoke(app, ["parse", "클렌징 오일", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["named_types"] == ["클렌징오일"] and data["kind"] == "skincare"
+    assert list(data)[:9] == ["age_min", "age_max", "gender", "skin_type", "concerns", "category",
+                              "price_min", "price_max", "persona"]
+
+
+def test_brands_of_the_catalog_are_read(tmp_path, monkeypatch) -> None:
+    catalog = tmp_path / "legacy.json"
+    catalog.write_text(json.dumps([{
+        "product_id": "p1", "product_name": "윤기 크림 50ml", "price": 30000, "brand_name": "윤기랩",
+        "category": 97, "sub_category": 0, "rating": 4.5, "reviews": []}], ensure_ascii=False),
+        encoding="utf-8")
+    monkeypatch.setenv("CATALOG_PATH", str(catalog))
+    result = runner.invoke(app, ["parse", "윤기랩 크림", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["brands"] == ["윤기랩"]
+    monkeypatch.setenv("CATALOG_PATH", str(tmp_path / "missing.json"))
+    result = runner.invoke(app, ["parse", "윤기랩 크림", "--json"])
+    assert result.exit_code == 0 and "brands not read" in result.stderr
+    assert json.loads(result.stdout)["brands"] == []

@@ -101,7 +101,8 @@ def test_render_shows_fallbacks_and_blocking_findings() -> None:
 def test_json_shape_is_stable() -> None:
     result = run_recommend(Profile(skin_type="dry"), FakeRecommender(), Drafter(make_index()), channel="lms")
     data = json.loads(json.dumps(result_json(result, "lms"), ensure_ascii=False))
-    assert list(data) == ["profile", "persona", "channel", "recommendations", "product_id", "drafts"]
+    assert list(data) == ["profile", "persona", "channel", "recommendations", "product_id", "drafts",
+                          "shortfall"]
     assert data["channel"] == "lms" and data["product_id"] == "P001"
     assert [d["tone"] for d in data["drafts"]] == ["friendly", "professional", "trendy"]
     assert set(data["drafts"][0]) == {"tone", "tone_ko", "text", "provider", "model", "fallback_reason",
@@ -136,6 +137,19 @@ def test_demo_run_with_openai_against_the_fake_server(fake_openai: FakeLLMServer
     drafts = json.loads(result.stdout)["drafts"]
     assert all(d["provider"] == "openai" and d["fallback_reason"] is None for d in drafts)
     assert len(fake_openai.requests) == 1
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="demo model not trained")
+def test_too_few_products_are_one_line_not_padding() -> None:
+    # the demo catalog has one eye cream at ₩25,000 or less
+    result = runner.invoke(app, ["recommend", "아이크림 25,000원 이하", "--no-save"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: only 1 product matches the filters (3 asked): eye cream · ≤ ₩25,000"]
+    data = json.loads(runner.invoke(app, ["recommend", "아이크림 25,000원 이하", "--no-save", "--json"]).stdout)
+    assert [r["sub_type"] for r in data["recommendations"]] == ["아이크림"]
+    assert data["shortfall"]["found"] == 1 and data["shortfall"]["requested"] == 3
+    assert data["shortfall"]["note_ko"].startswith("조건에 맞는 상품이 1개뿐입니다")
 
 
 @dataclass(frozen=True)

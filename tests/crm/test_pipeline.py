@@ -63,7 +63,8 @@ def test_no_recommendations_means_no_drafts() -> None:
 def test_to_dict_is_stable_json() -> None:
     result = run_recommend(Profile(skin_type="dry"), FakeRecommender(["P001"]), Drafter(make_index()))
     data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
-    assert list(data) == ["profile", "recommendations", "product_id", "drafts"]
+    assert list(data) == ["profile", "recommendations", "product_id", "drafts", "shortfall"]
+    assert data["shortfall"] is None  # a plain list from the recommender: nothing to report
     assert data["product_id"] == "P001"
     assert data["recommendations"][0] == {"rank": 1, "product_id": "P001", "name": "P001", "score": 1.0}
     assert isinstance(result, RecommendResult)

@@ -228,11 +228,15 @@ def test_phrasings(text: str, expected: dict[str, object]) -> None:
 
 def test_to_dict_has_exactly_the_contract_keys_and_is_json() -> None:
     d = parse_profile("30s dry-skin woman, moisture").to_dict()
+    # The original keys keep their order; new keys only ever come after them.
     assert list(d) == ["age_min", "age_max", "gender", "skin_type", "concerns", "category",
-                       "price_min", "price_max", "persona"]
+                       "price_min", "price_max", "persona", "sub_types", "named_types", "kind",
+                       "brands", "wants_set", "recipient"]
     assert d == {"age_min": 30, "age_max": 39, "gender": "F", "skin_type": "dry",
                  "concerns": ["moisture"], "category": None, "price_min": None,
-                 "price_max": None, "persona": "Dry_Winter"}
+                 "price_max": None, "persona": "Dry_Winter", "sub_types": [], "named_types": [],
+                 "kind": None, "brands": [], "wants_set": False, "recipient": None}
+    assert Profile.from_dict(d) == parse_profile("30s dry-skin woman, moisture")
     assert json.loads(json.dumps(d)) == d
 
 

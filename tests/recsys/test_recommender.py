@@ -10,7 +10,7 @@ import pytest
 
 from recsys.model import ModelLoadError, save_checkpoint
 from recsys.profile import Profile
-from recsys.recommender import MAX_EXPLANATION, Recommendation, Recommender, ReviewEvidence, explain
+from recsys.recommender import MAX_EXPLANATION, Recommendation, Recommender
 from tests.recsys._model_helpers import persona_of, trained
 
 
@@ -28,7 +28,7 @@ def test_recommendation_has_the_contract_fields(rec: Recommender) -> None:
     assert [r.rank for r in recs] == [1, 2, 3]
     assert [f.name for f in dataclasses.fields(Recommendation)] == [
         "rank", "product_id", "name", "name_en", "brand", "brand_id", "category", "sub_type", "price",
-        "image_url", "score", "explanation", "explanation_ko"]
+        "image_url", "score", "explanation", "explanation_ko", "display_name", "kind"]
     assert recs[0].score >= recs[1].score >= recs[2].score
     with pytest.raises(dataclasses.FrozenInstanceError):
         recs[0].rank = 9  # type: ignore[misc]
@@ -40,17 +40,20 @@ def test_top_results_follow_the_profile(rec: Recommender) -> None:
     assert all("dry" in products.loc[r.product_id, "skin_types"] for r in recs)
 
 
-def test_category_filter_is_hard(rec: Recommender) -> None:
-    recs = rec.recommend(Profile(skin_type="dry", category="makeup", gender="F"), k=5)
-    assert recs and all(r.category == "makeup" for r in recs)
+def test_kind_filter_is_hard(rec: Recommender) -> None:
+    # the helper's products are creams, toners and serums whatever their category: skincare
+    recs = rec.recommend(Profile(skin_type="dry", kind="skincare", gender="F"), k=5)
+    assert len(recs) == 5 and all(r.kind == "skincare" and r.category != "men" for r in recs)
+    assert rec.recommend(Profile(skin_type="dry", kind="makeup"), k=5) == []
 
 
 def test_men_products_only_for_men(rec: Recommender) -> None:
     women = rec.recommend(Profile(gender="F", skin_type="oily"), k=30)
-    assert all(r.category != "men" for r in women)
-    men = rec.recommend(Profile(gender="M", category="skincare"), k=30)
-    assert {r.category for r in men} == {"skincare", "men"}
-
+    assert women and all(r.category != "men" for r in women)
+    # men's skincare request: men's and unisex products, all of them skincare (the helper's
+    # "men" category holds creams, toners and serums, so they are skincare too)
+    men = rec.recommend(Profile(gender="M", category="skincare"), k=40)
+    assert "men" in {r.category for r in men} and {r.kind for r in men} == {"skincare"}
 
 def test_budget_filter_is_hard(rec: Recommender) -> None:
     recs = rec.recommend(Profile(skin_type="dry", price_min=20_000, price_max=30_000), k=10)
@@ -64,7 +67,8 @@ def test_exclude_and_empty_results(rec: Recommender) -> None:
     again = rec.recommend(DRY, k=3, exclude=[first[0].product_id, "unknown-id"])
     assert first[0].product_id not in {r.product_id for r in again}
     assert again[0].product_id == first[1].product_id
-    assert rec.recommend(Profile(price_max=10), k=3) == []
+    nothing = rec.recommend(Profile(price_max=10), k=3)
+    assert nothing == [] and nothing.shortfall == 3 and "₩10" in (nothing.note("en") or "")
 
 
 @pytest.mark.parametrize("profile", [Profile(), Profile(gender="M"), Profile(concerns=("gift",)),
@@ -76,11 +80,12 @@ def test_partial_profiles_get_recommendations(rec: Recommender, profile: Profile
 
 def test_explanations_are_short_concrete_and_bilingual(rec: Recommender) -> None:
     en = rec.recommend(DRY, k=3)[0]
-    assert en.explanation.startswith("targets dry skin")
-    assert "★ from" in en.explanation and len(en.explanation) <= MAX_EXPLANATION
+    assert en.explanation.startswith(("cream", "toner", "serum")), en.explanation
+    assert "dry-skin review" in en.explanation and "★" in en.explanation
+    assert len(en.explanation) <= MAX_EXPLANATION
     ko = rec.recommend(DRY, k=3, lang="ko")[0]
     assert ko.product_id == en.product_id
-    assert "건성" in ko.explanation and "타깃" in ko.explanation and "리뷰어" in ko.explanation
+    assert ko.explanation.startswith(("크림", "토너", "세럼")) and "건성 리뷰" in ko.explanation
     assert en.explanation_ko == ko.explanation == ko.explanation_ko  # Korean screens need no second call
 
 
@@ -89,28 +94,12 @@ def test_korean_explanations_name_the_kind_in_korean() -> None:
 
     nothing = Profile(concerns=("acne",))
     fragrance = {"sub_type": "0", "category": "fragrance", "concerns": [], "skin_types": []}
-    assert explain(nothing, fragrance, (None, None, 0, None), "ko").startswith("향수 · ")
-    assert explain(nothing, fragrance, (None, None, 0, None), "en").startswith("fragrance · ")
+    assert explain(nothing, fragrance, lang="ko") == "향수"
+    assert explain(nothing, fragrance, lang="en") == "fragrance"
     toner = {"sub_type": "토너", "category": "skincare", "concerns": [], "skin_types": []}
-    assert explain(nothing, toner, (None, None, 0, None), "en").startswith("toner · ")
-    assert "fragrance" not in explain(nothing, fragrance, ("dry", None, 3, 4.5), "ko")
-
-
-def test_explain_uses_the_most_specific_reviewer_group() -> None:
-    catalog, _ = trained()
-    evidence = ReviewEvidence(catalog)
-    frame = catalog.interactions
-    pid = frame["product_id"].value_counts().index[0]
-    pos = int(np.flatnonzero(catalog.products["product_id"] == pid)[0])
-    mine = frame[frame["product_id"] == pid]
-    skin = mine["skin_type"].value_counts().index[0]
-    n_skin = int((mine["skin_type"] == skin).sum())
-    s, band, n, rating = evidence.best(pos, skin, None)
-    assert (s, band, n) == (skin, None, n_skin)
-    assert rating == pytest.approx(mine.loc[mine["skin_type"] == skin, "rating"].mean())
-    text = explain(Profile(skin_type=skin), catalog.products.iloc[pos].to_dict(), (s, band, n, rating))
-    assert f"{rating:.1f}★ from {n} {skin}" in text
-    assert explain(Profile(), {"sub_type": "cream"}, (None, None, 0, None)) == "cream · new: matched on features"
+    assert explain(nothing, toner, lang="en") == "toner"
+    other = {"sub_type": "0", "category": "other", "kind": "", "rating": 0.0}
+    assert explain(nothing, other, lang="ko") == "" and explain(nothing, other) == ""
 
 
 def test_one_matrix_product_scores_everything(rec: Recommender) -> None:
