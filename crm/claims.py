@@ -25,8 +25,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from crm.compliance import RULES, Finding
+
+if TYPE_CHECKING:
+    from crm.context import DraftContext
 
 #: Benefits a draft can claim, with the Korean words that claim them. A space in a pattern
 #: is optional whitespace. Sensory words that promise no effect (산뜻한, 가벼운, 부드러운,
@@ -34,7 +38,7 @@ from crm.compliance import RULES, Finding
 CLAIM_PATTERNS: Mapping[str, str] = MappingProxyType({
     "moisture": r"보습|촉촉|수분|속 ?건조|건조함을|물광|moistur\w*|hydrat\w*",
     "anti_aging": r"탄력|탱탱|쫀쫀|안티 ?에이징|노화|리프팅|주름|anti-?aging|firm\w*",
-    "brightening": r"톤 ?케어|맑은 (?:피부 )?톤|(?:피부 )?톤을? 맑|화사한 (?:피부|톤)|광채|칙칙|환하게 (?:피어|밝)"
+    "brightening": r"톤 ?케어|맑은 (?:피부 )?톤|(?:피부 )?톤을? 맑|화사한 (?:피부|톤)|광채|칙칙(?:함|한|해|하)|환하게 (?:피어|밝)"
                    r"|생기 도는|브라이트닝|미백|화이트닝|brighten\w*|radian\w*",
     "calming": r"진정|편안한 (?:피부|진정)|차분하게 정돈|예민한 (?:피부|날)|붉은 ?기|열감|sooth\w*|calm\w*",
     "pores": r"모공|피지|번들거림을|pores?\b|sebum",
@@ -107,6 +111,15 @@ class ClaimFacts:
         """Whether ``quote`` is a reviewer's words: it occurs in one of the product's reviews."""
         flat = _flat(quote)
         return bool(flat) and any(flat in _flat(review) for review in self.reviews)
+
+
+def facts_for(context: DraftContext) -> ClaimFacts:
+    """The facts that decide what a draft for ``context`` may claim (drafter and checker alike)."""
+    product = context.product
+    names = (product.name, product.display_name, product.short_name, product.copy_name,
+             product.name_en, product.brand, context.brand.name)
+    return ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,
+                      support=product.support, names=tuple(n for n in names if n), reviews=context.reviews)
 
 
 def _flat(text: str) -> str:

@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from crm import channels
-from crm.claims import ClaimFacts
+from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
 from crm.korean import PAIRS, josa
 from recsys.product_types import BY_NAME, KIND_KO
@@ -166,7 +166,7 @@ BODIES = {
         "professional": ("{brand_product}{은_는} {benefit}{을_를} 즐기시는 분께 권해 드리는 {item}입니다.",
                          "{brand_product}{은_는} {moment} 어울리는 {item}입니다.",
                          "다른 향과 레이어링해도 좋은 {brand_product}{으로_로} 나만의 향을 완성해 보십시오."),
-        "trendy": ("{brand_product}, {benefit} 원하면 이거 하나로 끝 🙌", "{moment} 칙칙 {brand_product} ✨",
+        "trendy": ("{brand_product}, {benefit} 원하면 이거 하나로 끝 🙌", "{moment} 톡톡 뿌리는 {brand_product} ✨",
                    "#{keyword_tag} 무드 그대로, {brand_product} 💫"),
     },
     "home": {
@@ -287,21 +287,12 @@ def _item_name(context: DraftContext) -> str:
     return KIND_KO.get(product.kind, "") or "아이템"
 
 
-def claim_facts(context: DraftContext) -> ClaimFacts:
-    """The facts that decide what this context's draft may claim (also used by the checker)."""
-    product = context.product
-    names = (product.name, product.display_name, product.short_name, product.copy_name,
-             product.name_en, product.brand, context.brand.name)
-    return ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,
-                      support=product.support, names=tuple(n for n in names if n), reviews=context.reviews)
-
-
 def _claims(context: DraftContext) -> list[str]:
     """Benefits the copy may speak to: the product's supported ones, the customer's first.
 
     The customer's wish only orders them; it never adds one, and nothing is a default.
     """
-    supported = claim_facts(context).supported
+    supported = facts_for(context).supported
     wanted = [c for c in context.profile.concerns if c in supported and c in BENEFITS]
     rest = sorted(c for c in supported if c in BENEFITS and c not in wanted)
     return wanted + rest
