@@ -10,7 +10,18 @@ Contract (other modules rely on these columns; helpers add columns only at the e
     ingredients: list[str], concerns: list[str] (recsys.profile.CONCERNS it targets),
     skin_types: list[str] (recsys.profile.SKIN_TYPES it targets),
     functions: list[str] (functional-cosmetic registrations: "whitening", "wrinkle", "uv"),
-    image_url: str | None, description: str ("" if unknown)
+    image_url: str | None, description: str ("" if unknown),
+    kind: str (recsys.product_types.KINDS, "" if unknown), is_set: bool, volume: str,
+    target_gender: "men" | "women" | "unisex", display_name: str (no promo tags),
+    short_name: str (for copy), rating: float (product-level, NaN if missing),
+    review_count: int, support: dict[str, int] (concern/skin type → supporting reviews),
+    evidence: list[dict] (``field, value, source, detail`` for each derived value)
+
+Where an export gives no ``sub_type``, ``concerns``, ``skin_types`` or ``functions`` (a
+legacy export gives none: its ``sub_category`` is a code such as ``0``), they come from
+:func:`recsys.mining.product_attributes` reading the name, description, category code and
+reviews; an export's own values win, and an export's own ``sub_type`` is kept when it is a
+canonical :mod:`recsys.product_types` name (the demo catalog's are).
 
 ``Catalog.interactions`` — one row per review or purchase:
     product_id: str, user_id: str | None, age_min: Int64 (nullable), age_max: Int64,
@@ -71,12 +82,16 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from recsys.mining import product_attributes
 from recsys.paths import DEMO_CATALOG
+from recsys.product_types import canonical, kind_of
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
 
 PRODUCT_COLUMNS = (
     "product_id", "name", "name_en", "brand", "brand_id", "category", "category_label", "sub_type",
     "price", "ingredients", "concerns", "skin_types", "functions", "image_url", "description",
+    "kind", "is_set", "volume", "target_gender", "display_name", "short_name", "rating", "review_count",
+    "support", "evidence",
 )
 INTERACTION_COLUMNS = (
     "product_id", "user_id", "age_min", "age_max", "gender", "skin_type", "concerns", "persona",
@@ -316,7 +331,7 @@ def _products_and_reviews(
         return row
 
     usable = _usable_records(path, records, "product_id", build, skipped)
-    rows = [row for _, _, row in usable]
+    rows = [_understood(row, record.get("reviews")) for _, record, row in usable]
     reviews = [
         (row["product_id"], review, f"{where} review {r_index}")
         for where, record, row in usable
@@ -324,6 +339,9 @@ def _products_and_reviews(
     ]
     products = pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
     products["price"] = products["price"].astype("int64")
+    products["rating"] = products["rating"].astype(float)
+    products["review_count"] = products["review_count"].astype("int64")
+    products["is_set"] = products["is_set"].astype(bool)
     products["image_url"] = _none_for_missing(products["image_url"])
     interactions = _review_interactions(reviews, legacy, skipped)
     return products, interactions
@@ -363,7 +381,54 @@ def _product_row(record: Any, legacy: bool) -> dict[str, Any]:
         "functions": _vocab_list(record.get("functions"), _FUNCTION_WORDS, "functions"),
         "image_url": record.get("image_url") or None,
         "description": _text(record.get("description")),
+        "rating": _rating(record.get("rating")),
+        "_given": {name for name in ("concerns", "skin_types", "functions") if record.get(name) is not None},
     }
+
+
+def _understood(row: dict[str, Any], reviews: Any) -> dict[str, Any]:
+    """``row`` with what :func:`product_attributes` reads from its text, the export's own values first.
+
+    A field the export carries wins even when empty: a demo product with ``"functions": []`` is
+    registered for nothing, whatever its name says.
+    """
+    texts = [
+        _text(r.get("text", r.get("content"))) for r in (reviews or ()) if isinstance(r, dict)
+    ]
+    mined = product_attributes(
+        row["name"], reviews=texts, description=row["description"], category=row["category_label"],
+        brand=row["brand"],
+    )
+    evidence = [e.to_dict() for e in mined.evidence]
+    own_type = canonical(row["sub_type"])
+    if own_type:
+        evidence = [e for e in evidence if e["field"] not in ("sub_type", "kind")]
+        evidence += [{"field": "sub_type", "value": own_type, "source": "export", "detail": row["sub_type"]},
+                     {"field": "kind", "value": kind_of(own_type), "source": "export", "detail": row["sub_type"]}]
+        row["sub_type"] = own_type
+    else:
+        row["sub_type"] = mined.sub_type
+    given = row.pop("_given")
+    for name in ("concerns", "skin_types", "functions"):
+        if name in given:
+            evidence = [e for e in evidence if e["field"] != name]
+            evidence += [{"field": name, "value": v, "source": "export", "detail": ""} for v in row[name]]
+        else:
+            row[name] = list(getattr(mined, name))
+    row.update(
+        kind=kind_of(own_type) if own_type else mined.kind,
+        is_set=mined.is_set,
+        volume=mined.volume,
+        target_gender=mined.target_gender,
+        display_name=mined.display_name,
+        short_name=mined.short_name,
+        review_count=len(texts),
+        support=dict(mined.support),
+        evidence=evidence,
+    )
+    if row["category"] == "men" and row["target_gender"] == "unisex":
+        row["target_gender"] = "men"
+    return row
 
 
 def _category(value: Any) -> tuple[str, str]:
@@ -464,7 +529,8 @@ def _rating(value: Any) -> float:
         rating = float(value)
     except (TypeError, ValueError):
         return math.nan
-    return rating if 0 <= rating <= 5 else math.nan
+    # Exports write 0 for "not rated": a rating of 0 is missing, never zero stars.
+    return rating if 0 < rating <= 5 else math.nan
 
 
 def _interaction_frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
