@@ -1,9 +1,9 @@
 """What a draft may claim a product does, and the check that holds every provider to it.
 
 A draft may state a benefit (moisture, firmness, tone, calming, pores, blemishes, UV) only
-when the product's facts support it: the concerns its attributes give (from its name and
-from enough of its own reviews, :mod:`recsys.mining`), the support counts of its reviews,
-and its functional registrations (a registered wrinkle product may speak of firmness, a
+when the product's facts support it: the concerns its attributes give (an export's own, or
+:mod:`recsys.mining`'s from its name and from enough of its own reviews — that rule lives
+there), and its functional registrations (a registered wrinkle product may speak of firmness, a
 whitening one of tone). A customer's wish is never a fact, and a fragrance, a diffuser, a
 brush or a pouch acts on no skin at all, so it may claim none of these.
 
@@ -62,8 +62,6 @@ KIND_TOPICS: Mapping[str, str] = MappingProxyType({
     "tool": "쓰임새·사용감·쓰는 때 / use, feel and occasion",
     "lifestyle": "쓰임새·선물 / use and gifting",
 })
-#: Reviews that must say a benefit before it counts, when a catalog gives support counts.
-MIN_SUPPORT = 2
 #: Where a matched word is said not to happen: 「보습감은 없지만」, 「진정 효과는 못 느꼈」.
 _NEGATED_AFTER = re.compile(r"[가-힣]{0,4}\s?(?:없|않|아니|못 ?느)")
 _QUOTE = re.compile(r"[“\"]([^”\"\n]{6,})[”\"]")
@@ -104,7 +102,6 @@ class ClaimFacts:
         if self.kind not in SKIN_KINDS:
             return frozenset(out)
         out.update(c for c in self.concerns if c in CLAIM_PATTERNS)
-        out.update(c for c, n in self.support.items() if c in CLAIM_PATTERNS and n >= MIN_SUPPORT)
         return frozenset(out)
 
     def quoted(self, quote: str) -> bool:

@@ -62,8 +62,13 @@ KIND_TERMS: dict[str, tuple[str, ...]] = {
     "tool": ("부드럽", "편해", "편하", "쓰기", "사용감", "밀착", "튼튼", "깔끔", "두툼", "도톰", "촘촘"),
     "lifestyle": ("예뻐", "예쁘", "귀여", "수납", "넉넉", "가볍", "선물", "튼튼", "여행"),
 }
-# A quote carries no one's contact details and no other brand's name.
-_PERSONAL = re.compile(r"\d{2,4}[-. ]\d{3,4}[-. ]\d{4}|[\w.+-]+@[\w-]+\.\w+|https?://|카톡 ?아이디|주소")
+# A quote carries no one's contact details, no markup and no purchase circumstances.
+_UNQUOTABLE = re.compile(r"\d{2,4}[-. ]\d{3,4}[-. ]\d{4}|[\w.+-]+@[\w-]+\.\w+|https?://|카톡 ?아이디|주소"
+                         r"|[*#<>|]|사은품|증정|구매 ?금액|적립|쿠폰")
+# Brands a review may compare with besides the catalog's own (whose names are known at index
+# time): the big names shoppers mention. A quote naming another brand is never used.
+OTHER_BRANDS = ("다이슨", "샤넬", "디올", "에스티로더", "랑콤", "조말론", "이솝", "바이레도", "딥티크",
+                "올리브영", "시세이도", "SK-II", "키엘", "클리니크", "입생로랑")
 
 MIN_SNIPPETS = 2
 MIN_QUALITY = 1.0  # first choice: at least one word about the product's feel or the concern
@@ -334,8 +339,10 @@ def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHAR
     if not sentences:
         return "", float("-inf")
     term_list = list(terms)
+    # A sentence that fits whole beats one cut mid-clause.
     ranked = sorted(
-        ((sentence_quality(s, term_list), -i, s) for i, s in enumerate(sentences)), reverse=True
+        ((sentence_quality(s, term_list) - (3.0 if len(s) > limit else 0.0), -i, s)
+         for i, s in enumerate(sentences)), reverse=True
     )
     quality, _, sentence = ranked[0]
     if len(sentence) > limit:
@@ -509,7 +516,8 @@ class ContextIndex:
         """Up to ``limit`` verbatim review snippets from the reviewers most like ``profile``."""
         product = self.product(product_id)
         terms = self.quote_terms(profile, product)
-        others = [b for b in self._brand_names if b and b not in (product.brand, product.brand_id)]
+        others = [b for b in (*self._brand_names, *OTHER_BRANDS)
+                  if b and b not in (product.brand, product.brand_id) and b not in product.brand]
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, text, skin_type, concerns, age_band, gender, rating"
@@ -534,7 +542,7 @@ class ContextIndex:
                 similarity += 1.0 if rating >= HIGH_RATING else (-2.0 if rating < 3 else 0.0)
             similarity += relevance.get(rid, 0.0) + 0.5 * sum(t in text for t in terms[:12])
             sentence, quality = best_sentence(text, terms)
-            if _PERSONAL.search(sentence) or any(b in sentence for b in others):
+            if _UNQUOTABLE.search(sentence) or any(b in sentence for b in others):
                 continue
             if len(sentence) >= 6:
                 label = _reviewer_label(age_band, gender, skin)

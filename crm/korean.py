@@ -199,8 +199,9 @@ def particle_errors(text: str) -> list[ParticleError]:
 
     A form that fits is never an error. One that does not is an error when, written the right
     way, kiwipiepy reads it as a particle after a noun, number, foreign word or bracket — so
-    the 은 of 작은 or the 이 of 아이 is never taken for a particle. Hedges like ``을(를)`` are
-    always errors.
+    the 은 of 작은 is never taken for a particle — and, after a Hangul word, when the corrected
+    sentence is also clearly likelier to kiwipiepy's language model (the 이 of 듀이 or 나이
+    is part of the word). Hedges like ``을(를)`` are always errors.
     """
     errors = [ParticleError(m.span(), text[max(0, m.start() - 12):m.start()], m.group(), "one form")
               for m in HEDGES.finditer(text)]
@@ -209,12 +210,33 @@ def particle_errors(text: str) -> list[ParticleError]:
         pair = "이에요_예요" if written in ("이에요", "이예요", "예요") else next(
             p for p, forms in PAIRS.items() if written in forms)
         right = josa(text[:start], pair)
+        if written == "이예요" and josa(text[:start + 1], pair) == "예요":
+            continue  # 스프레이 + 예요: the 이 ends the word
         if right == written or any(a <= start < b for a, b, *_ in (e.span for e in errors)):
             continue
-        if _reads_as_particle(text[:start] + right + text[m.end(1):], start, len(right)):
-            word = text[_word_start(text, start):start]
-            errors.append(ParticleError((start, m.end(1)), word, written, right))
+        fixed = text[:start] + right + text[m.end(1):]
+        if not _reads_as_particle(fixed, start, len(right)):
+            continue
+        if pair != "이에요_예요" and "가" <= text[start - 1] <= "힣" and not _likelier(text, fixed, start):
+            continue  # 듀이, 스프레이, 나이: the syllable belongs to the word
+        word = text[_word_start(text, start):start]
+        errors.append(ParticleError((start, m.end(1)), word, written, right))
     return sorted(errors, key=lambda e: e.span)
+
+
+#: How much likelier (kiwipiepy log-probability) the corrected sentence must read before a
+#: syllable after a Hangul word counts as a wrong particle rather than part of the word.
+LIKELIER_BY = 3.0
+
+
+def _likelier(text: str, fixed: str, start: int) -> bool:
+    """Whether the line at ``start`` reads clearly likelier corrected than as written."""
+    begin = text.rfind("\n", 0, start) + 1
+    end_text, end_fixed = text.find("\n", start), fixed.find("\n", start)
+    line = text[begin:None if end_text < 0 else end_text]
+    corrected = fixed[begin:None if end_fixed < 0 else end_fixed]
+    kiwi = _kiwi()
+    return kiwi.analyze(corrected)[0][1] - kiwi.analyze(line)[0][1] >= LIKELIER_BY
 
 
 def _reads_as_particle(text: str, start: int, length: int) -> bool:

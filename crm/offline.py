@@ -160,8 +160,8 @@ BODIES = {
         ),
     },
     "fragrance": {
-        "friendly": ("{brand_product}{은_는} {benefit}{이_가} 매력적인 {item}이에요.",
-                     "{brand_product}, {moment} 뿌리기 좋은 {item}이에요.",
+        "friendly": ("{brand_product}{은_는} {benefit}{이_가} 매력적인 {item}{이에요_예요}.",
+                     "{brand_product}, {moment} 뿌리기 좋은 {item}{이에요_예요}.",
                      "{brand_product} 한 번이면 {benefit}{이_가} 하루를 함께해요."),
         "professional": ("{brand_product}{은_는} {benefit}{을_를} 즐기시는 분께 권해 드리는 {item}입니다.",
                          "{brand_product}{은_는} {moment} 어울리는 {item}입니다.",
@@ -171,13 +171,13 @@ BODIES = {
     },
     "home": {
         "friendly": ("{brand_product}{으로_로} {benefit}{을_를} 느껴 보세요.",
-                     "{brand_product}{은_는} {moment} 두기 좋은 {item}이에요."),
+                     "{brand_product}{은_는} {moment} 두기 좋은 {item}{이에요_예요}."),
         "professional": ("{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {item}입니다.",
                          "{brand_product}{은_는} {moment} 두기 좋은 {item}입니다."),
         "trendy": ("{brand_product} 하나면 {benefit} 완성 ✨", "{moment} {brand_product} 하나 두기 🕯"),
     },
     "tool": {
-        "friendly": ("{brand_product}{은_는} {moment} 쓰기 좋은 {item}이에요.",
+        "friendly": ("{brand_product}{은_는} {moment} 쓰기 좋은 {item}{이에요_예요}.",
                      "{brand_product}{으로_로} {benefit}{을_를} 느껴 보세요."),
         "professional": ("{brand_product}{은_는} {moment} 쓰기 좋은 {item}입니다.",
                          "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {item}입니다."),
