@@ -34,6 +34,7 @@ from crm import channels
 from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
 from crm.korean import PAIRS, josa
+from recsys.mining import review_benefits
 from recsys.product_types import BY_NAME, KIND_KO
 
 MODEL_NAME = "offline-copywriter-v1"
@@ -55,8 +56,8 @@ BENEFITS = {
 PLAIN = {
     "skincare": ("매일 손이 가는 데일리 케어", "가볍게 스며드는 사용감", "데일리 루틴의 기본"),
     "makeup": ("자연스러운 데일리 메이크업", "손쉬운 데일리 메이크업", "매일 손이 가는 메이크업"),
-    "body": ("매일 챙기기 좋은 바디 케어", "기분 좋은 바디 루틴"),
-    "hair": ("매일 챙기기 좋은 헤어 케어", "기분 좋은 헤어 루틴"),
+    "body": ("기분 좋은 바디 루틴", "매일의 바디 케어"),
+    "hair": ("기분 좋은 헤어 루틴", "매일의 헤어 케어"),
 }
 # Registered functional cosmetics may say what they are registered for.
 FUNCTION_CLAIMS = {"whitening": "미백 기능성", "wrinkle": "주름 개선 기능성", "uv": "자외선 차단 기능성"}
@@ -149,9 +150,9 @@ BODIES = {
         ),
         "professional": (
             "{product}{은_는} {ingredients}{을_를} 함유한 {item}{으로_로}, {benefit}{을_를} 위해 만들어졌습니다.",
-            "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {keyword} {item}입니다.",
+            "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {keyword} {what}입니다.",
             "핵심 성분 {ingredients}{을_를} 담은 {product}{으로_로} {benefit}{을_를} 경험해 보십시오.",
-            "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {item}입니다.",
+            "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {what}입니다.",
         ),
         "trendy": (
             "{ingredient} 넣은 {product} 하나면 {benefit} 완성 ✨",
@@ -160,27 +161,27 @@ BODIES = {
         ),
     },
     "fragrance": {
-        "friendly": ("{brand_product}{은_는} {benefit}{이_가} 매력적인 {item}{이에요_예요}.",
-                     "{brand_product}, {moment} 뿌리기 좋은 {item}{이에요_예요}.",
+        "friendly": ("{brand_product}{은_는} {benefit}{이_가} 매력적인 {what}{이에요_예요}.",
+                     "{brand_product}, {moment} 뿌리기 좋은 {what}{이에요_예요}.",
                      "{brand_product} 한 번이면 {benefit}{이_가} 하루를 함께해요."),
-        "professional": ("{brand_product}{은_는} {benefit}{을_를} 즐기시는 분께 권해 드리는 {item}입니다.",
-                         "{brand_product}{은_는} {moment} 어울리는 {item}입니다.",
+        "professional": ("{brand_product}{은_는} {benefit}{을_를} 즐기시는 분께 권해 드리는 {what}입니다.",
+                         "{brand_product}{은_는} {moment} 어울리는 {what}입니다.",
                          "다른 향과 레이어링해도 좋은 {brand_product}{으로_로} 나만의 향을 완성해 보십시오."),
         "trendy": ("{brand_product}, {benefit} 원하면 이거 하나로 끝 🙌", "{moment} 톡톡 뿌리는 {brand_product} ✨",
                    "#{keyword_tag} 무드 그대로, {brand_product} 💫"),
     },
     "home": {
         "friendly": ("{brand_product}{으로_로} {benefit}{을_를} 느껴 보세요.",
-                     "{brand_product}{은_는} {moment} 두기 좋은 {item}{이에요_예요}."),
-        "professional": ("{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {item}입니다.",
-                         "{brand_product}{은_는} {moment} 두기 좋은 {item}입니다."),
+                     "{brand_product}{은_는} {moment} 두기 좋은 {what}{이에요_예요}."),
+        "professional": ("{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {what}입니다.",
+                         "{brand_product}{은_는} {moment} 두기 좋은 {what}입니다."),
         "trendy": ("{brand_product} 하나면 {benefit} 완성 ✨", "{moment} {brand_product} 하나 두기 🕯"),
     },
     "tool": {
-        "friendly": ("{brand_product}{은_는} {moment} 쓰기 좋은 {item}{이에요_예요}.",
+        "friendly": ("{brand_product}{은_는} {moment} 쓰기 좋은 {what}{이에요_예요}.",
                      "{brand_product}{으로_로} {benefit}{을_를} 느껴 보세요."),
-        "professional": ("{brand_product}{은_는} {moment} 쓰기 좋은 {item}입니다.",
-                         "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {item}입니다."),
+        "professional": ("{brand_product}{은_는} {moment} 쓰기 좋은 {what}입니다.",
+                         "{brand_product}{은_는} {benefit}{을_를} 원하시는 분께 권해 드리는 {what}입니다."),
         "trendy": ("{brand_product}, {moment} 하나면 끝 🙌", "{brand_product}{으로_로} {benefit} 챙기기 ✨"),
     },
     "lifestyle": {
@@ -194,7 +195,7 @@ BODIES = {
         "friendly": ("{brand_product}, 받는 분이 반가워할 {item} 선물로 딱이에요.",
                      "{keyword} 감성을 담은 {brand_product}{으로_로} 마음을 전해 보세요.",
                      "{brand_product}{으로_로} 마음을 전해 보세요."),
-        "professional": ("{brand_product}{은_는} 품격 있는 선물을 찾으시는 분께 권해 드리는 {item}입니다.",
+        "professional": ("{brand_product}{은_는} 품격 있는 선물을 찾으시는 분께 권해 드리는 {what}입니다.",
                          "{keyword} 감성을 담은 {brand_product}{은_는} 소중한 분께 드리기 좋은 선물입니다."),
         "trendy": ("선물템 고민 끝, {brand_product} 하나면 센스 인정 🎁", "#{keyword_tag} 무드 선물 = {brand_product} ✨"),
     },
@@ -203,7 +204,7 @@ BODIES = {
 KIND_BENEFITS = {
     "fragrance": ("은은하게 남는 잔향", "기분을 바꿔 주는 향", "레이어링하기 좋은 향"),
     "home": ("공간을 채우는 은은한 향", "집에서 보내는 여유로운 시간", "향기로운 휴식"),
-    "tool": ("간편한 데일리 루틴", "손쉬운 메이크업 준비", "깔끔한 마무리"),
+    "tool": ("간편한 데일리 루틴", "손이 편한 사용감", "깔끔한 마무리"),
     "lifestyle": ("소소한 즐거움", "센스 있는 데일리 아이템", "산뜻한 기분 전환"),
 }
 MOMENTS = {
@@ -285,6 +286,12 @@ def _item_name(context: DraftContext) -> str:
     if sub in BY_NAME or any("가" <= ch <= "힣" for ch in sub):
         return sub
     return KIND_KO.get(product.kind, "") or "아이템"
+
+
+def _what(context: DraftContext, name: str) -> str:
+    """The item word for 「…는 … 좋은 {what}이에요」: 제품 when the name already says it."""
+    item = _item_name(context)
+    return "제품" if item.replace(" ", "") in name.replace(" ", "") else item
 
 
 def _claims(context: DraftContext) -> list[str]:
@@ -408,6 +415,7 @@ def compose(
         "product": name,
         "brand_product": _brand_product(context, name),
         "item": _item_name(context),
+        "what": _what(context, name),
         "who": _who(context) if product.target_gender != "men" or mode == "skin" else "",
         "pain": PAINS.get(main, ""),
         "noun": CONCERN_NOUN.get(main, ""),
@@ -453,16 +461,20 @@ def _quote(
     context: DraftContext, screen: Callable[[str], bool], channel: str, claims: Sequence[str],
     rng: random.Random,
 ) -> str:
-    """A review sentence about what the draft says: one naming its main benefit when there is one."""
-    from crm.context import CONCERN_TERMS
+    """A review sentence about what the draft says.
 
+    When the copy names a benefit, the quote is one that says the product delivered it
+    (:func:`recsys.mining.review_benefits`, negations respected: 「보습감을 썩 주는 느낌은
+    아니고」 does not back 보습); otherwise the best-ranked screened snippets.
+    """
     quotes = safe_quotes(context.snippets, screen, channel)
     if not quotes:
         return ""
-    terms = CONCERN_TERMS.get(claims[0], ()) if claims else ()
-    on_topic = [q for q in quotes if any(t in q for t in terms)]
-    pool = on_topic or quotes
-    return pool[rng.randrange(min(2, len(pool)))]
+    pool = quotes
+    if claims and context.product.kind not in KIND_BENEFITS:
+        pool = [q for q in quotes if claims[0] in review_benefits(q)] or [
+            q for q in quotes if not set(review_benefits(q)) or set(review_benefits(q)) & set(claims)]
+    return pool[rng.randrange(min(2, len(pool)))] if pool else ""
 
 
 def _compact(values: dict[str, str], tone: str, header: str, footer: str, channel: str) -> str:
