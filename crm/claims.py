@@ -63,7 +63,8 @@ KIND_TOPICS: Mapping[str, str] = MappingProxyType({
     "lifestyle": "쓰임새·선물 / use and gifting",
 })
 #: Where a matched word is said not to happen: 「보습감은 없지만」, 「진정 효과는 못 느꼈」.
-_NEGATED_AFTER = re.compile(r"[가-힣]{0,4}\s?(?:없|않|아니|못 ?느)")
+#: 「속건조 걱정 없이」 is relief from a problem, so still a claim.
+_NEGATED_AFTER = re.compile(r"[가-힣]{0,4}\s?(?!걱정|고민|부담)[가-힣]{0,4}\s?(?:없|않|아니|못 ?느)")
 _QUOTE = re.compile(r"[“\"]([^”\"\n]{6,})[”\"]")
 _GAP = r"[\s\u200b]*"
 
@@ -125,7 +126,8 @@ def _flat(text: str) -> str:
 
 def claims_in(text: str, *, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[str, tuple[int, int]]]:
     """Every benefit ``text`` claims, as ``(claim, span)``, skipping negated mentions and
-    ``protected`` spans (names, verified quotes)."""
+    ``protected`` spans (names, verified quotes); words of one claim a few characters apart
+    are one span."""
     found = []
     for claim, regex in _CLAIM_RES.items():
         for m in regex.finditer(text):
@@ -134,7 +136,13 @@ def claims_in(text: str, *, protected: Sequence[tuple[int, int]] = ()) -> list[t
             if _NEGATED_AFTER.match(text, m.end()):
                 continue
             found.append((claim, m.span()))
-    return sorted(found, key=lambda item: item[1])
+    merged: list[tuple[str, tuple[int, int]]] = []
+    for claim, (start, end) in sorted(found, key=lambda item: item[1]):
+        if merged and merged[-1][0] == claim and start - merged[-1][1][1] <= 3:
+            merged[-1] = (claim, (merged[-1][1][0], end))  # 「촉촉한 보습감」 is one claim
+        else:
+            merged.append((claim, (start, end)))
+    return merged
 
 
 def supported_phrase(facts: ClaimFacts) -> tuple[str, str]:
