@@ -35,7 +35,7 @@ from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
 from crm.korean import PAIRS, josa
 from recsys.mining import review_benefits
-from recsys.product_types import BY_NAME, KIND_KO
+from recsys.product_types import BY_NAME, KIND_KO, compact
 
 MODEL_NAME = "offline-copywriter-v1"
 NAME_TOKEN = "#{이름}"
@@ -291,7 +291,9 @@ def _item_name(context: DraftContext) -> str:
 def _what(context: DraftContext, name: str) -> str:
     """The item word for 「…는 … 좋은 {what}이에요」: 제품 when the name already says it."""
     item = _item_name(context)
-    return "제품" if item.replace(" ", "") in name.replace(" ", "") else item
+    spellings = (item, *(BY_NAME[item].spellings if item in BY_NAME else ()))
+    said = compact(name)
+    return "제품" if any(compact(w) in said for w in spellings if len(compact(w)) >= 2) else item
 
 
 def _claims(context: DraftContext) -> list[str]:
