@@ -62,9 +62,9 @@ KIND_TERMS: dict[str, tuple[str, ...]] = {
     "tool": ("부드럽", "편해", "편하", "쓰기", "사용감", "밀착", "튼튼", "깔끔", "두툼", "도톰", "촘촘"),
     "lifestyle": ("예뻐", "예쁘", "귀여", "수납", "넉넉", "가볍", "선물", "튼튼", "여행"),
 }
-# A quote carries no one's contact details, no markup and no purchase circumstances.
+# A quote carries no one's contact details, no markup or quotes of its own, no purchase talk.
 _UNQUOTABLE = re.compile(r"\d{2,4}[-. ]\d{3,4}[-. ]\d{4}|[\w.+-]+@[\w-]+\.\w+|https?://|카톡 ?아이디|주소"
-                         r"|[*#<>|]|사은품|증정|구매 ?금액|적립|쿠폰")
+                         r"|[*#<>|“”\"]|사은품|증정|구매 ?금액|적립|쿠폰")
 # Brands a review may compare with besides the catalog's own (whose names are known at index
 # time): the big names shoppers mention. A quote naming another brand is never used.
 OTHER_BRANDS = ("다이슨", "샤넬", "디올", "에스티로더", "랑콤", "조말론", "이솝", "바이레도", "딥티크",
