@@ -52,7 +52,7 @@ GENERIC_TERMS = (
 NEGATIVE_TERMS = (
     "아쉬", "별로", "실망", "비추", "답답", "부담스러", "따가웠", "따갑", "화끈", "헐거", "불편", "기름지", "건조해져",
     "올라와", "안 살", "안 할", "잘 모르", "호불호", "약해요", "복잡", "짧아", "그냥 그래", "보통이",
-    "나쁘지는", "기대보다", "기대가 커", "변화는 없", "더 좋은 게",
+    "나쁘지는", "기대보다", "기대가 커", "변화는 없", "더 좋은 게", "의구심", "반신반의", "의문",
 )
 
 # What a review says about products that act on no skin: scent, use, the gift.
@@ -542,7 +542,9 @@ class ContextIndex:
                 similarity += 1.0 if rating >= HIGH_RATING else (-2.0 if rating < 3 else 0.0)
             similarity += relevance.get(rid, 0.0) + 0.5 * sum(t in text for t in terms[:12])
             sentence, quality = best_sentence(text, terms)
-            if _UNQUOTABLE.search(sentence) or any(b in sentence for b in others):
+            # an ad quotes praise: no complaint or doubt, whatever its rating
+            if (_UNQUOTABLE.search(sentence) or any(b in sentence for b in others)
+                    or any(t in sentence for t in NEGATIVE_TERMS)):
                 continue
             if len(sentence) >= 6:
                 label = _reviewer_label(age_band, gender, skin)
