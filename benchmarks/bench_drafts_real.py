@@ -17,7 +17,9 @@ Then the same requests go once through the OpenAI provider path against the loop
 LLM server (tests/fakes/fake_llm.py), whose canned reply invents claims for every product,
 and the JSON shows the claim check catching them.
 
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_drafts_real.py`` → benchmarks/results/drafts_real.json
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_drafts_real.py [--show]`` →
+benchmarks/results/drafts_real.json (numbers, ids and rule names only; ``--show`` prints two
+drafts per kind and every failing draft, which quote the export, to stdout).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def main() -> dict:
     per_kind: dict[str, Counter] = defaultdict(Counter)
     examples: list[dict] = []
     failures: list[dict] = []
+    shown: list[str] = []
     quoting_requests = 0
     unparsed: list[str] = []
     for request in spec["requests"]:
@@ -126,13 +129,14 @@ def main() -> dict:
                 if label in KIND_TOPIC and KIND_TOPIC[label].search(_body(draft.text)):
                     per_kind[label]["on_topic"] += 1
                 if unsupported or particles or promo or not draft.approvable:
+                    # ids and rule names only: the export's names and reviews stay out of the repo
                     failures.append({
                         "product_id": pid, "tone": draft.tone, "channel": request["channel"],
-                        "request": request["text"], "text": draft.text,
-                        "findings": [f"{f.rule}: {f.excerpt}" for f in draft.findings],
-                        "particle_errors": [f"{e.word}{e.particle} → {e.expected}" for e in particles],
+                        "request": request["text"], "rules": [f.rule for f in draft.findings],
+                        "particle_errors": [f"{e.particle} → {e.expected}" for e in particles],
                         "promo_tag": promo,
                     })
+                    shown.append(draft.text)
             if len([e for e in examples if e["kind"] == label]) < 2:
                 examples.append({"kind": label, "product_id": pid, "request": request["text"],
                                  "text": drafts[0].text})
@@ -168,11 +172,11 @@ def main() -> dict:
         "targets_met": targets,
         "openai_fake_invented_claims": _llm_path(index, spec),
         "failures": failures[:40],
-        "examples": examples,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return result
+    # Texts quote the export's reviews: printed on request, never written into the repo.
+    return {**result, "examples": examples, "failed_texts": shown}
 
 
 def _llm_path(index: ContextIndex, spec: dict) -> dict:
@@ -207,6 +211,11 @@ def _llm_path(index: ContextIndex, spec: dict) -> dict:
 
 if __name__ == "__main__":
     out = main()
+    if "--show" in sys.argv[1:]:
+        for example in out["examples"]:
+            print(f"## {example['kind']} · {example['request']} · {example['product_id']}\n{example['text']}\n")
+        for text in out["failed_texts"]:
+            print(f"## FAILED\n{text}\n")
     print(json.dumps({"offline": out["offline"], "targets_met": out["targets_met"],
                       "openai_fake_invented_claims": {k: v for k, v in out["openai_fake_invented_claims"].items()
                                                       if k != "sample"}}, ensure_ascii=False, indent=2))
