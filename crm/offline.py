@@ -50,7 +50,7 @@ BENEFITS = {
     "brightening": ("맑고 화사한 피부 톤", "맑은 피부 톤 케어", "생기 도는 맑은 피부 톤"),
     "pores": ("모공과 피지를 산뜻하게 정돈하는 케어", "피지 케어", "모공 케어"),
     "acne": ("트러블 걱정을 덜어 주는 산뜻한 케어", "트러블 피부를 위한 산뜻한 케어"),
-    "uv": ("매일 챙기는 자외선 차단", "가볍게 바르는 데일리 선케어"),
+    "uv": ("매일의 자외선 차단", "가볍게 바르는 데일리 선케어"),
 }
 # When a skin product's facts support no benefit: its feel and its place in a routine.
 PLAIN = {
