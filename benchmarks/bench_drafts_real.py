@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crm.context import ContextIndex, parse_brands  # noqa: E402
+from crm.context import ContextIndex, load_brands  # noqa: E402
 from crm.drafting import Drafter  # noqa: E402
 from crm.korean import particle_errors  # noqa: E402
 from crm.llm import LLMConfig, make_provider  # noqa: E402
@@ -88,9 +88,7 @@ def main() -> dict:
     raw = json.loads((REAL / "amoremall_reviews.json").read_text(encoding="utf-8"))
     raw_reviews = {p["product_id"]: [_flat(r.get("content") or "") for r in p.get("reviews", [])] for p in raw}
     catalog = load_catalog(REAL / "amoremall_reviews.json")
-    stories = json.loads((REAL / "brand_stories.json").read_text(encoding="utf-8"))
-    brands = parse_brands({k: {**v, "name": v.get("name_kr") or k} for k, v in stories.items()})
-    index = ContextIndex(catalog, brands)
+    index = ContextIndex(catalog, load_brands(REAL / "brand_stories.json"))
     drafter = Drafter(index)
     brand_of = dict(zip(catalog.products["product_id"], catalog.products["brand"]))
     mined_kind = dict(zip(catalog.products["product_id"], catalog.products.get("kind", [""] * len(catalog.products))))

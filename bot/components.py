@@ -42,7 +42,7 @@ def build_components(settings: Any, *, llm: str | None = None,
     offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
     messages in ``data/crm_examples.json``; the Slack bot passes its approved drafts.
     """
-    from crm.context import BrandsFileError, ContextIndex
+    from crm.context import BrandsFileError, ContextIndex, load_brands, load_default_tone
     from crm.drafting import Drafter, examples_style_source
     from crm.llm import LLMConfig, resolve_provider
     from recsys import paths
@@ -67,10 +67,16 @@ def build_components(settings: Any, *, llm: str | None = None,
         raise ComponentError(f"the recommendation model could not be loaded: {exc.strerror or exc} "
                              "(MODEL_DIR, CATALOG_PATH)", exit_code=1) from None
     try:
-        index = ContextIndex.from_files(recommender.catalog, settings.brands_path)
+        brands = load_brands(settings.brands_path) if settings.brands_path else {}
     except BrandsFileError as exc:
         raise ComponentError(f"BRANDS_PATH: {exc}; fix it, or unset BRANDS_PATH to use the demo brand "
                              "guides") from None
+    try:
+        default_tone = load_default_tone(settings.default_tone_path)
+    except BrandsFileError as exc:
+        raise ComponentError(f"DEFAULT_TONE_PATH: {exc}; fix it, or unset DEFAULT_TONE_PATH to use the "
+                             "shipped data/default_tone.json") from None
+    index = ContextIndex(recommender.catalog, brands, default_tone=default_tone)
     drafter = Drafter(
         index,
         resolve_provider(llm, LLMConfig.from_settings(settings)),
@@ -79,5 +85,6 @@ def build_components(settings: Any, *, llm: str | None = None,
         add_label=settings.crm_add_label,
         style_source=style_source or examples_style_source(paths.CRM_EXAMPLES),
         timeout_s=settings.llm_timeout_s,
+        sender=settings.crm_sender_name,
     )
     return Components(recommender=recommender, index=index, drafter=drafter)

@@ -18,6 +18,8 @@ Usage::
         slack.usergroups["S1"] = ["U2", "U3"]
         slack.script("chat.postMessage", FakeReply.rate_limited(retry_after=0))  # then normal
         slack.script("chat.update", FakeReply.error("channel_not_found"))
+        hold = slack.hold("chat.update")   # the next chat.update waits before it applies
+        hold.arrived.wait(5); ...; hold.release()
         ...
         calls = slack.wait_for("chat.postMessage", count=1)     # blocks until seen
         calls[0].args["blocks"]                                 # JSON-decoded arguments
@@ -79,6 +81,18 @@ class FakeReply:
         return cls(status, {"ok": False, "error": "service_unavailable"})
 
 
+@dataclass
+class Hold:
+    """One held call: it has reached the fake (``arrived``) and takes effect only after
+    :meth:`release` — how a test makes a request land late, out of order."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -105,6 +119,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.calls: list[Call] = []
         self._scripts: dict[str, list[FakeReply]] = {}
+        self._holds: dict[str, list[Hold]] = {}
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._last_ts = 0.0
@@ -173,6 +188,13 @@ class FakeSlack:
         with self._lock:
             self._scripts.setdefault(method, []).extend(replies)
 
+    def hold(self, method: str) -> Hold:
+        """Hold the next call of ``method`` (after those already held) until released."""
+        hold = Hold()
+        with self._lock:
+            self._holds.setdefault(method, []).append(hold)
+        return hold
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -200,6 +222,10 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self._scripts.clear()
+            for holds in self._holds.values():
+                for hold in holds:
+                    hold.release()
+            self._holds.clear()
             self.messages.clear()
 
     # --- HTTP -----------------------------------------------------------------------
@@ -220,6 +246,12 @@ class FakeSlack:
             return self._send(http, 200, b"ok", {}, "text/plain")
         method = url.path.removeprefix("/api/")
         args = self._args(url.query, raw, headers.get("content-type", ""))
+        with self._lock:
+            held = self._holds.get(method)
+            hold = held.pop(0) if held else None
+        if hold is not None:
+            hold.arrived.set()
+            hold.released.wait(60)
         with self._lock:
             queue = self._scripts.get(method)
             scripted = queue.pop(0) if queue else None
