@@ -164,3 +164,18 @@ def test_an_llm_that_invents_a_claim_is_caught(index: ContextIndex) -> None:
 def test_demo_tones_stay_distinct(drafter: Drafter) -> None:
     for pid in ("S1", "F1", "T1"):
         assert len(set(texts(drafter, DRY_30S, pid))) == len(TONES)
+
+
+def test_quotes_name_no_other_brand(index: ContextIndex) -> None:
+    snippets = index.snippets(Profile(), "T2")
+    assert snippets and not any("숲소리" in s.text for s in snippets)
+
+
+def test_the_prompt_gives_the_model_the_supported_benefits(index: ContextIndex) -> None:
+    from crm.prompts import Prompts
+
+    _, prompt = Prompts().drafting(index.context_for(WRINKLES_40S, "S1"), channel="kakao", tones=TONES,
+                                   optout_number="080-000-0000")
+    assert "Benefits this product's facts support: 보습." in prompt
+    assert "탄력" in prompt.split("Benefits this product's facts support")[1].split("\n")[0]  # named as unsupported
+    assert '"name": "수분 세트"' in prompt and "[" not in prompt.split('"name": ')[1].split("\n")[0]
