@@ -243,6 +243,10 @@ def request_message(
         _context(t("requested_by", lang, user=mrkdwn.user(request.user_id),
                    text=f"`{mrkdwn.clip(mrkdwn.escape(request.text), 500)}`")),
     ]
+    note = (request.options or {}).get("catalog_note")
+    if isinstance(note, dict) and (note.get(lang) or note.get("en")):
+        # the model serves a catalog it was not trained on: approvers should know, once
+        blocks.append(_context(":information_source: " + mrkdwn.escape(str(note.get(lang) or note["en"]))))
     if request.profile is not None:
         blocks.append({"type": "section", "text": _mrkdwn(t("profile", lang)),
                        "fields": profile_fields(request.profile, request.persona, lang)})

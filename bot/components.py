@@ -36,7 +36,7 @@ class Components:
 
 def build_components(settings: Any, *, llm: str | None = None,
                      style_source: StyleSource | None = None) -> Components:
-    """Load the model over ``CATALOG_PATH``, index it with ``BRANDS_PATH`` and make the drafter.
+    """Load the model over ``CATALOG_PATH`` (unset: the catalog recorded in the model), index it with ``BRANDS_PATH`` and make the drafter.
 
     ``llm`` picks the provider (default ``LLM_PROVIDER``; a misconfigured one becomes visible
     offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
@@ -50,19 +50,20 @@ def build_components(settings: Any, *, llm: str | None = None,
     from recsys.model import ModelLoadError
     from recsys.recommender import Recommender
 
-    catalog = settings.catalog_path
-    if not catalog.exists():
+    catalog = settings.catalog_path  # None: the catalog the model records (model.json), not the demo one
+    if catalog is not None and not catalog.exists():
         raise ComponentError(f"catalog file not found: {catalog} (CATALOG_PATH) — point CATALOG_PATH at a "
-                             "products.json, or unset it to use the demo catalog")
-    if not catalog.is_file():
+                             "products.json, or unset it to use the catalog the model was trained on")
+    if catalog is not None and not catalog.is_file():
         raise ComponentError(f"catalog path {catalog} (CATALOG_PATH) is not a file — point CATALOG_PATH at a "
                              "products.json")
     try:
-        recommender = Recommender.load(settings.model_dir, catalog)
+        recommender = Recommender.load(settings.model_dir, catalog, columns=settings.catalog_columns)
     except CatalogError as exc:
         raise ComponentError(f"CATALOG_PATH: {exc}") from None
     except ModelLoadError as exc:
-        raise ComponentError(f"MODEL_DIR: {exc}", exit_code=1) from None
+        hint = "" if catalog is not None else "; or set CATALOG_PATH"
+        raise ComponentError(f"MODEL_DIR: {exc}{hint}", exit_code=1) from None
     except OSError as exc:
         raise ComponentError(f"the recommendation model could not be loaded: {exc.strerror or exc} "
                              "(MODEL_DIR, CATALOG_PATH)", exit_code=1) from None

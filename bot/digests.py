@@ -66,7 +66,11 @@ class DigestDraft:
 
 
 class DigestSources(Protocol):
-    """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests)."""
+    """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests).
+
+    A source may also offer ``catalog_note() -> str | None`` (said once at the top of the
+    digest, e.g. when the model serves a catalog it was not trained on).
+    """
 
     def personas(self) -> Sequence[PersonaInfo]: ...
 
@@ -122,6 +126,8 @@ class Digest:
     title: str
     period_label: str
     sections: tuple[PersonaDigest, ...]
+    # said once per digest: e.g. the model serves a catalog it was not trained on
+    note: str | None = None
 
     def snapshot(self) -> dict[str, list[dict[str, str]]]:
         """What the next digest of the same subscription compares against."""
@@ -232,7 +238,8 @@ def compose_digest(
             PersonaDigest(info, lines, dropped, tuple(highlights[:HIGHLIGHTS]), draft, before is None)
         )
     title = "Weekly persona digest" if persona.casefold() == "all" else f"Weekly digest · {sections[0].persona.name}"
-    return Digest(title, period_label, tuple(sections))
+    catalog_note = getattr(sources, "catalog_note", None)  # optional in DigestSources
+    return Digest(title, period_label, tuple(sections), catalog_note() if callable(catalog_note) else None)
 
 
 # -- Block Kit -------------------------------------------------------------------------
@@ -310,6 +317,9 @@ def digest_messages(
         {"type": "header", "text": {"type": "plain_text", "text": clip(f"📬 {digest.title}", MAX_HEADER)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(digest.period_label), MAX_CONTEXT_TEXT)}]},
     ]
+    if digest.note:
+        intro.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": clip(f":information_source: {escape(digest.note)}", MAX_CONTEXT_TEXT)}]})
     if note:
         intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
     messages: list[list[dict[str, Any]]] = [intro]
@@ -503,6 +513,11 @@ class LiveSources:
                 parts = build_components(self.settings, style_source=self.style_source)
                 self._parts = (parts.recommender, parts.drafter)
             return self._parts
+
+    def catalog_note(self) -> str | None:
+        """Said once per digest when the model serves a catalog it was not trained on."""
+        recommender, _ = self._load()
+        return recommender.catalog_match.message("en")
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
         from dataclasses import asdict

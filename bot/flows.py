@@ -130,7 +130,8 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
                                                     profile=profile)
         store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
                          product_id=outcome.product_id, brand_id=outcome.brand_id,
-                         recommendations=outcome.recommendations)
+                         recommendations=outcome.recommendations,
+                         options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
         for d in outcome.drafts:
             store.add_draft(request.id, tone=d.tone, text=d.text, provider=d.provider,
                             model=d.model, fallback_reason=d.fallback_reason,

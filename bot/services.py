@@ -58,6 +58,8 @@ class Outcome:
     brand_id: str
     recommendations: list[dict[str, Any]]
     drafts: list[DraftOut]
+    # {"ko": ..., "en": ...} when the model serves a catalog it was not trained on, else None
+    catalog_note: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,14 @@ class _Pipeline:
             return self._providers[name]
 
 
+def catalog_note(recommender: Any) -> dict[str, str] | None:
+    """The approvers' note when the model serves a catalog it was not trained on (ko and en)."""
+    match = getattr(recommender, "catalog_match", None)
+    if match is None or match.same:
+        return None
+    return {"ko": match.message("ko"), "en": match.message("en")}
+
+
 def build_services(settings: Settings, store: Store) -> Services:
     """The real components behind :class:`Services` (loaded on first use)."""
     from crm.compliance import check_message, is_approvable
@@ -278,7 +288,8 @@ def build_services(settings: Settings, store: Store) -> Services:
         return Outcome(profile=result.profile.to_dict(), persona=result.profile.persona or "",
                        product_id=str(product["product_id"]), brand_id=str(product["brand_id"]),
                        recommendations=[_as_dict(r) for r in result.recommendations],
-                       drafts=[draft_out(d) for d in result.drafts])
+                       drafts=[draft_out(d) for d in result.drafts],
+                       catalog_note=catalog_note(recommender))
 
     def redraft(text: str, product_id: str, tone: str, *, channel: str | None = None,
                 llm: str | None = None) -> DraftOut:

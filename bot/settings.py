@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     )
 
     # Data and model
-    catalog_path: Path = paths.DEMO_CATALOG
+    catalog_path: Path | None = None  # None: the catalog recorded in MODEL_DIR/model.json
+    catalog_columns: str | None = None  # review tables: "review=내용,name=상품명" (recsys.review_tables)
     model_dir: Path = paths.DEMO_MODEL_DIR
     brands_path: Path = paths.BRANDS
     default_tone_path: Path = paths.DEFAULT_TONE

@@ -43,8 +43,11 @@ Formats, detected from the records' keys:
   date}]``. Reviews carry no profile; ``reviewer`` becomes ``user_id``.
 * ``customers`` — the prototype's ``customers.json``, an interactions source only:
   ``{user_id, persona_name, age, gender, skin_type, skin_concern, purchased_product_id,
-  product_category}``. Pass it as ``interactions_path`` next to a catalog, or on its own, in
-  which case the products come from the shipped demo catalog.
+  product_category}``. Pass it as ``interactions_path`` next to its catalog; on its own it is a
+  :class:`CatalogError` that says so (never a silent fallback to the demo products).
+* ``review_table`` — one row per review as CSV/TSV or XLSX (:mod:`recsys.review_tables`):
+  columns found from common Korean/English headers or named by ``columns``, rows grouped into
+  products; ``Catalog.column_map`` says which header each field was read from.
 
 Category codes: 97 skincare, 98 makeup, 99 fragrance, 100 body, 101 tools, 103 men; any other
 code or name becomes ``other``; ``category_label`` keeps the original.
@@ -72,6 +75,7 @@ catalog are dropped and counted in :meth:`Catalog.summary`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -153,6 +157,7 @@ class Catalog:
     format: str = "products"
     skipped: list[str] = field(default_factory=list)
     unmatched_interactions: int = 0
+    column_map: dict[str, str] = field(default_factory=dict)  # review tables: field -> the table's header
 
     def summary(self) -> dict[str, Any]:
         """Counts for the CLI and the Slack ``catalog`` reply; nothing dropped goes unmentioned."""
@@ -174,6 +179,7 @@ class Catalog:
             "last_date": dates.max().date().isoformat() if len(dates) else None,
             "unmatched_interactions": self.unmatched_interactions,
             "skipped": len(self.skipped),
+            "column_map": dict(self.column_map),
         }
 
     def describe(self) -> str:
@@ -192,27 +198,30 @@ class Catalog:
 # --------------------------------------------------------------------------------------
 
 
-def load_catalog(path: str | Path, interactions_path: str | Path | None = None) -> Catalog:
+def load_catalog(path: str | Path, interactions_path: str | Path | None = None, *,
+                 columns: dict[str, str] | str | None = None) -> Catalog:
     """Load any supported export (see module docstring) into a :class:`Catalog`.
 
     ``interactions_path`` adds interactions from a second file (a customers file, or another
     catalog's reviews) to those of ``path``; ``Catalog.interactions.source`` tells them apart.
+    ``columns`` (``{"review": "내용"}`` or ``"review=내용,name=상품명"``) names the columns of a
+    review table (CSV/TSV/XLSX) where its headers are not the usual ones.
     """
     path = Path(path)
-    records = _read_records(path)
-    fmt = _detect_format(path, records)
+    from recsys.review_tables import is_table
+
+    if columns and not is_table(path) and not (interactions_path and is_table(Path(interactions_path))):
+        raise CatalogError(f"{path}: a column mapping (--columns) applies to review tables (CSV/TSV/XLSX) only; "
+                           "drop it for a JSON export")
     skipped: list[str] = []
+    records, fmt, column_map = _read_export(path, columns, skipped)
     if fmt == "customers":
-        base = load_demo_catalog()
-        products = base.products
-        interactions = _customers_interactions(path, records, skipped)
-    else:
-        products, interactions = _products_and_reviews(path, records, fmt, skipped)
+        raise CatalogError(_customers_alone(path, records))
+    products, interactions = _products_and_reviews(path, records, fmt, skipped)
     frames = [interactions]
     if interactions_path is not None:
         extra_path = Path(interactions_path)
-        extra_records = _read_records(extra_path)
-        extra_fmt = _detect_format(extra_path, extra_records)
+        extra_records, extra_fmt, _ = _read_export(extra_path, columns, skipped)
         if extra_fmt == "customers":
             frames.append(_customers_interactions(extra_path, extra_records, skipped))
         else:
@@ -223,7 +232,28 @@ def load_catalog(path: str | Path, interactions_path: str | Path | None = None) 
     if unmatched:
         interactions = interactions[known].reset_index(drop=True)
     return Catalog(products, interactions, source=path, format=fmt, skipped=skipped,
-                   unmatched_interactions=unmatched)
+                   unmatched_interactions=unmatched, column_map=column_map)
+
+
+def fingerprint(catalog: Catalog) -> str:
+    """Identifies an interactions frame, so a recorded split is only reused on the same data."""
+    digest = hashlib.sha1()
+    for pid, date in zip(catalog.interactions["product_id"], catalog.interactions["date"]):
+        digest.update(f"{pid}|{date}\n".encode("utf-8"))
+    return f"{len(catalog.interactions)}:{digest.hexdigest()[:16]}"
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """Identifies a catalog's products (ids, names, brands), so a model knows the catalog it was trained on.
+
+    Prices, ratings and reviews may change between exports of the same catalog; the products
+    a model learned item embeddings for may not.
+    """
+    digest = hashlib.sha1()
+    products = catalog.products
+    for pid, name, brand in zip(products["product_id"], products["name"], products["brand"]):
+        digest.update(f"{pid}|{name}|{brand}\n".encode("utf-8"))
+    return f"{len(products)}:{digest.hexdigest()[:16]}"
 
 
 @lru_cache(maxsize=1)
@@ -235,6 +265,39 @@ def load_demo_catalog() -> Catalog:
 # --------------------------------------------------------------------------------------
 # Reading and detecting
 # --------------------------------------------------------------------------------------
+
+
+def _read_export(path: Path, columns: dict[str, str] | str | None, skipped: list[str]
+                 ) -> tuple[list[Any], str, dict[str, str]]:
+    """``(records, format, column_map)`` of a JSON export or a review table (recsys.review_tables)."""
+    from recsys import review_tables
+
+    if not review_tables.is_table(path):
+        records = _read_records(path)
+        return records, _detect_format(path, records), {}
+    try:
+        mapping = columns if isinstance(columns, dict) else review_tables.parse_columns(columns)
+        table = review_tables.read_review_table(path, mapping)
+    except review_tables.TableError as exc:
+        raise CatalogError(str(exc)) from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    skipped.extend(table.skipped)
+    return table.records, "review_table", table.column_map
+
+
+def _customers_alone(path: Path, records: list[Any]) -> str:
+    """Why a customers file cannot be a catalog, and how many of its rows the demo catalog would match."""
+    ids = [str(r.get("purchased_product_id", "")).strip() for r in records if isinstance(r, dict)]
+    try:
+        demo = set(load_demo_catalog().products["product_id"])
+        matched = f" ({sum(pid in demo for pid in ids)} of its {len(ids)} rows name a product of the demo catalog)"
+    except CatalogError:
+        matched = ""
+    return (
+        f"{path.name} is a customers file ({len(ids)} purchase rows, no products): it needs its catalog; "
+        f"give the catalog file and add this one with --interactions {path.name}{matched}"
+    )
 
 
 def _read_records(path: Path) -> list[Any]:

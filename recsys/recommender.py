@@ -169,11 +169,25 @@ class Recommender:
         self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
         self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
         self._evidence = ReviewEvidence(catalog)
+        self._match: Any = None
+
+    @property
+    def catalog_match(self) -> Any:
+        """How the served catalog relates to the training one (a :class:`recsys.model_catalog.CatalogMatch`)."""
+        if self._match is None:
+            from recsys.model_catalog import catalog_match
+
+            self._match = catalog_match(self.meta, self.vocab, self.catalog)
+        return self._match
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, catalog: Catalog | str | Path | None = None,
-             *, pop_weight: float | None = None) -> "Recommender":
-        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time."""
+             *, pop_weight: float | None = None, columns: dict[str, str] | str | None = None) -> "Recommender":
+        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time.
+
+        ``columns`` names a review table's columns (recsys.review_tables); the recorded catalog
+        is read with the mapping recorded at training time.
+        """
         from recsys.catalog import load_catalog
 
         model_dir = Path(model_dir) if model_dir is not None else DEMO_MODEL_DIR
@@ -184,7 +198,9 @@ class Recommender:
                 raise ModelLoadError(f"catalog {path} (recorded in {model_dir}/model.json) not found; "
                                      "pass the catalog path explicitly (--catalog)")
             interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
-            catalog = load_catalog(path, interactions)
+            if columns is None and catalog is None:
+                columns = meta.get("columns") or None
+            catalog = load_catalog(path, interactions, columns=columns)
         return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
 
     def _with_persona(self, profile: Profile) -> Profile:

@@ -87,6 +87,7 @@ def recommend(
         from crm.pipeline import run_recommend
 
         result = run_recommend(profile, recommender, drafter, k=top, channel=chosen_channel)
+    catalog_note(recommender)
     request_id = _save(store, result, text, chosen_channel) if store is not None else None
     if as_json:
         data = result_json(result, chosen_channel)
@@ -100,6 +101,15 @@ def recommend(
             f"({len(result.drafts)} drafts pending approval).",
             style="dim", markup=False, highlight=False,
         )
+
+
+def catalog_note(recommender: Any) -> None:
+    """One line on stderr when the model serves a catalog it was not trained on (stdout stays clean)."""
+    from rich.text import Text
+
+    message = recommender.catalog_match.message("en")
+    if message:
+        err_console.print(Text.assemble(("note:", "bold yellow"), " ", message), highlight=False, soft_wrap=True)
 
 
 def _open_store(path: Any) -> Any:
