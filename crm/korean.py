@@ -34,9 +34,6 @@ RIEUL = 8  # index of ㄹ among the final consonants of a precomposed syllable
 _DIGIT_END = {"0": (True, False), "1": (True, True), "2": (False, False), "3": (True, False),
               "4": (False, False), "5": (False, False), "6": (True, False), "7": (True, True),
               "8": (True, True), "9": (False, False)}
-# Trailing zeros name the last unit said: 십, 백, 천, 만, 십만, 백만, 천만, 억.
-_ZEROS_END = {1: (True, False), 2: (True, False), 3: (True, False)}
-_MAN, _EOK = (True, False), (True, False)
 # Units as read aloud; the reading's last syllable decides.
 UNIT_READINGS = {
     "ml": "밀리리터", "l": "리터", "g": "그램", "kg": "킬로그램", "mg": "밀리그램", "cm": "센티미터",
@@ -49,7 +46,6 @@ _LETTER_END.update({"f": (False, False), "l": (True, True), "m": (True, False), 
                     "r": (True, True), "s": (False, False), "x": (False, False)})
 _CLOSE_TO_OPEN = {")": "(", "]": "[", "}": "{", "）": "（", "］": "［", "】": "【", "」": "「",
                   "』": "『", "〉": "〈", "》": "《", ">": "<"}
-_QUOTES = "\"'“”‘’`"
 _UNIT_RUN = re.compile(r"([0-9][0-9,.]*)\s*([A-Za-z%+]+)$")
 _LATIN_RUN = re.compile(r"[A-Za-z]+$")
 _DIGIT_RUN = re.compile(r"[0-9][0-9,.]*$")
@@ -78,12 +74,9 @@ def _number_end(digits: str) -> Ending:
     stripped = whole.lstrip("0")
     if not stripped:
         return Ending(*_DIGIT_END["0"])
-    zeros = len(stripped) - len(stripped.rstrip("0"))
-    if zeros == 0:
-        return Ending(*_DIGIT_END[stripped[-1]])
-    if zeros <= 3:
-        return Ending(*_ZEROS_END[zeros])
-    return Ending(*(_MAN if zeros < 8 else _EOK))
+    if stripped.endswith("0"):  # the last unit said: 십, 백, 천, 만, 억 — all end in a consonant
+        return Ending(True)
+    return Ending(*_DIGIT_END[stripped[-1]])
 
 
 def _english_end(word: str) -> Ending:

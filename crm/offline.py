@@ -218,7 +218,6 @@ SET_LINES = {
     "professional": "{contents}{으로_로} 구성된 세트입니다.",
     "trendy": "구성은 {contents} ✔",
 }
-# Bodies that lean on an ingredient are skipped for products without ingredients.
 REVIEWS = {
     "friendly": ("먼저 써 보신 {reviewer} 고객님도 이렇게 말씀하셨어요. “{quote}”", "실제 후기 한 줄 전해 드려요. “{quote}”"),
     "professional": ("{reviewer} 고객 리뷰: “{quote}”", "실사용 리뷰: “{quote}”"),
