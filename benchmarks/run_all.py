@@ -12,6 +12,7 @@ SCRIPTS = [
     "bench_parse.py",
     "bench_compliance.py",
     "bench_crm.py",
+    "bench_drafts_real.py",
     "bench_recsys_speed.py",
     "bench_recsys_quality.py",
     "bench_digest.py",

@@ -40,7 +40,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crm.claims import ClaimFacts
 
 from crm.channels import (BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable,
                           euckr_bytes, is_euckr)
@@ -108,6 +111,8 @@ RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in (
     Rule("COS-COMPARE", W, "타사 비교 표현", "Competitor comparison"),
     Rule("COS-EVIDENCE", W, "실증 필요 표현", "Claim needing evidence"),
     Rule("COS-BANNED-2025", E, "2025 가이드라인 금지 표현", "Banned by the 2025 guideline"),
+    Rule("CLAIM-UNSUPPORTED", E, "근거 없는 효능 표현", "Benefit the product's facts do not support"),
+    Rule("CLAIM-QUOTE", E, "리뷰에 없는 인용", "Quote not found in the product's reviews"),
 )})
 
 # Channel sizes and the EUC-KR rule come from the one table the drafter uses too.
@@ -172,8 +177,11 @@ WORD_SPECS: tuple[WordSpec, ...] = (
              "wrinkle"),
     WordSpec("COS-FUNCTIONAL", r"(?:자외선|UV) (?:으로부터 )?(?:차단|보호)|(?<![A-Za-z])SPF ?[0-9]*\+?"
                                r"|(?<![A-Za-z])PA\+{1,4}",
-             "자외선 차단 기능성 등록 제품이 아니면 차단 표현과 SPF/PA 지수를 빼세요 / "
-             "unless registered for UV protection, drop the UV claim and the SPF/PA index",
+             "자외선 차단 기능성 제품이면 카탈로그의 functions에 'uv'를 넣으세요 (SPF/PA가 있는 상품명은 "
+             "등록으로 봅니다); 아니면 문구의 차단 표현을 빼세요 — 상품명은 그대로 둡니다 / "
+             "if the product is registered for UV protection, add 'uv' to its catalog functions "
+             "(an SPF/PA in its name counts); otherwise drop the UV claim from the copy, "
+             "never from the product name",
              "uv"),
     WordSpec("COS-FUNCTIONAL", r"탈모 (?:증상 )?(?:완화|방지|개선)",
              "탈모 기능성 등록 제품이 아니면 '두피 케어'로 바꾸세요 / "
@@ -318,23 +326,27 @@ def check_message(
     channel: str = "kakao",
     registered_functions: Iterable[str] = (),
     sender: str | None = None,
+    product: ClaimFacts | None = None,
 ) -> list[Finding]:
     """Every rule the text breaks on ``channel``, in text order. Empty list: compliant.
 
     ``registered_functions`` are the product's functional-cosmetic registrations (keys of
     :data:`FUNCTIONAL_TYPES`, or their Korean names); ``sender`` is the name that must follow
     ``(광고)`` — who sends the ad, the mall (``CRM_SENDER_NAME``), not the product's brand
-    (``None``: only check that some name follows it).
+    (``None``: only check that some name follows it). With ``product`` (its facts,
+    :class:`crm.claims.ClaimFacts`), every benefit claim is checked against them too.
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     registered = normalize_functions(registered_functions)
     if not unicodedata.is_normalized("NFC", text):
-        return _check_decomposed(text, channel, registered, sender)
-    return _check(text, channel, registered, sender)
+        return _check_decomposed(text, channel, registered, sender, product)
+    return _check(text, channel, registered, sender, product)
 
 
-def _check(text: str, channel: str, registered: frozenset[str], sender: str | None) -> list[Finding]:
+def _check(
+    text: str, channel: str, registered: frozenset[str], sender: str | None, product: ClaimFacts | None = None
+) -> list[Finding]:
     findings: list[Finding] = []
     if channel == "alimtalk":
         findings += _check_alimtalk(text)
@@ -347,12 +359,17 @@ def _check(text: str, channel: str, registered: frozenset[str], sender: str | No
     findings += _check_size(text, channel)
     if channel in ("sms", "lms"):
         findings += _check_encoding(text)
-    findings += _check_words(text, registered, _protected_spans(text, sender))
+    protected = _protected_spans(text, sender)
+    findings += _check_words(text, registered, protected)
+    if product is not None:
+        from crm.claims import check_claims  # crm.claims builds its findings from this module
+
+        findings += check_claims(text, product, protected=protected)
     return sorted(findings, key=lambda f: (f.span, f.rule))
 
 
 def _check_decomposed(
-    text: str, channel: str, registered: frozenset[str], sender: str | None
+    text: str, channel: str, registered: frozenset[str], sender: str | None, product: ClaimFacts | None = None
 ) -> list[Finding]:
     """Check the NFC form of decomposed text (pasted from macOS: ``치료`` as separate jamo),
     mapping spans back onto ``text`` so they still point at what the caller holds."""
@@ -368,7 +385,7 @@ def _check_decomposed(
     starts.append(len(text))
     composed = "".join(pieces)
     remapped = []
-    for f in _check(composed, channel, registered, sender):
+    for f in _check(composed, channel, registered, sender, product):
         a, b = f.span
         span = (starts[a], ends[b - 1] if b > a else starts[a])
         remapped.append(replace(f, span=span, excerpt=text[span[0]:span[1]]))

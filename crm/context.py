@@ -54,8 +54,23 @@ GENERIC_TERMS = (
 NEGATIVE_TERMS = (
     "아쉬", "별로", "실망", "비추", "답답", "부담스러", "따가웠", "따갑", "화끈", "헐거", "불편", "기름지", "건조해져",
     "올라와", "안 살", "안 할", "잘 모르", "호불호", "약해요", "복잡", "짧아", "그냥 그래", "보통이",
-    "나쁘지는", "기대보다", "기대가 커", "변화는 없", "더 좋은 게",
+    "나쁘지는", "기대보다", "기대가 커", "변화는 없", "더 좋은 게", "의구심", "반신반의", "의문",
 )
+
+# What a review says about products that act on no skin: scent, use, the gift.
+KIND_TERMS: dict[str, tuple[str, ...]] = {
+    "fragrance": ("향", "잔향", "지속", "은은", "향기", "레이어링", "선물", "포장", "분위기"),
+    "home": ("향", "은은", "공간", "방", "집", "선물", "포장", "향기"),
+    "tool": ("부드럽", "편해", "편하", "쓰기", "사용감", "밀착", "튼튼", "깔끔", "두툼", "도톰", "촘촘"),
+    "lifestyle": ("예뻐", "예쁘", "귀여", "수납", "넉넉", "가볍", "선물", "튼튼", "여행"),
+}
+# A quote carries no one's contact details, no markup or quotes of its own, no purchase talk.
+_UNQUOTABLE = re.compile(r"\d{2,4}[-. ]\d{3,4}[-. ]\d{4}|[\w.+-]+@[\w-]+\.\w+|https?://|카톡 ?아이디|주소"
+                         r"|[*#<>|“”\"]|사은품|증정|구매 ?금액|적립|쿠폰")
+# Brands a review may compare with besides the catalog's own (whose names are known at index
+# time): the big names shoppers mention. A quote naming another brand is never used.
+OTHER_BRANDS = ("다이슨", "샤넬", "디올", "에스티로더", "랑콤", "조말론", "이솝", "바이레도", "딥티크",
+                "올리브영", "시세이도", "SK-II", "키엘", "클리니크", "입생로랑")
 
 MIN_SNIPPETS = 2
 MIN_QUALITY = 1.0  # first choice: at least one word about the product's feel or the concern
@@ -128,6 +143,19 @@ class ProductFacts:
     skin_types: tuple[str, ...]
     functions: tuple[str, ...]
     description: str
+    # Product understanding (recsys.mining columns; plain defaults for a catalog without them).
+    kind: str = ""
+    is_set: bool = False
+    volume: str = ""
+    target_gender: str = ""
+    display_name: str = ""
+    short_name: str = ""
+    support: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def copy_name(self) -> str:
+        """The name copy uses: the short name (no promo tags, volume or variant list)."""
+        return self.short_name or self.display_name or self.name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +172,13 @@ class ProductFacts:
             "skin_types": list(self.skin_types),
             "functions": list(self.functions),
             "description": self.description,
+            "kind": self.kind,
+            "is_set": self.is_set,
+            "volume": self.volume,
+            "target_gender": self.target_gender,
+            "display_name": self.display_name,
+            "short_name": self.short_name,
+            "support": dict(self.support),
         }
 
 
@@ -174,6 +209,8 @@ class DraftContext:
     product: ProductFacts
     snippets: tuple[ReviewSnippet, ...] = ()
     style_examples: tuple[str, ...] = ()
+    #: Every review text of the product: a quoted sentence must occur in one of them.
+    reviews: tuple[str, ...] = ()
 
     @property
     def sender(self) -> str:
@@ -392,14 +429,42 @@ def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHAR
     if not sentences:
         return "", float("-inf")
     term_list = list(terms)
+    # A sentence that fits whole beats one cut mid-clause.
     ranked = sorted(
-        ((sentence_quality(s, term_list), -i, s) for i, s in enumerate(sentences)), reverse=True
+        ((sentence_quality(s, term_list) - (3.0 if len(s) > limit else 0.0), -i, s)
+         for i, s in enumerate(sentences)), reverse=True
     )
     quality, _, sentence = ranked[0]
     if len(sentence) > limit:
         cut = max(sentence.rfind(sep, 0, limit) for sep in (", ", " ", ","))
         sentence = sentence[: cut if cut > limit // 2 else limit].rstrip(" ,")
     return sentence, quality
+
+
+# The kind a coarse catalog category implies, for a catalog loaded without recsys.mining.
+_CATEGORY_KINDS = {"fragrance": "fragrance", "tools": "tool", "body": "body", "makeup": "makeup"}
+
+
+def _understood(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The product-understanding columns of a catalog row (recsys.mining), when it has them.
+
+    A catalog without a ``kind`` column (a hand-built frame) gets the kind of its sub-type,
+    else of its category.
+    """
+    from recsys.product_types import kind_of
+
+    support = row.get("support")
+    gender = row.get("target_gender")
+    return {
+        "kind": (str(row.get("kind") or "") or kind_of(str(row.get("sub_type") or ""))
+                 or _CATEGORY_KINDS.get(str(row.get("category") or ""), "")),
+        "is_set": bool(row.get("is_set")) if not _is_na(row.get("is_set")) else False,
+        "volume": "" if _is_na(row.get("volume")) else str(row.get("volume") or ""),
+        "target_gender": "" if _is_na(gender) else str(gender or ""),
+        "display_name": "" if _is_na(row.get("display_name")) else str(row.get("display_name") or ""),
+        "short_name": "" if _is_na(row.get("short_name")) else str(row.get("short_name") or ""),
+        "support": {str(k): int(v) for k, v in support.items()} if isinstance(support, Mapping) else {},
+    }
 
 
 class ContextIndex:
@@ -428,8 +493,11 @@ class ContextIndex:
                 skin_types=_as_tuple(row.get("skin_types")),
                 functions=_as_tuple(row.get("functions")),
                 description=str(row.get("description") or ""),
+                **_understood(row),
             )
         # One in-memory connection shared by the bot's worker threads, used under a lock.
+        self._brand_names = sorted({str(b) for b in products.get("brand", pd.Series(dtype=str)).dropna()}
+                                   | {b.name for b in self.brands.values()}, key=len, reverse=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(
@@ -473,6 +541,8 @@ class ContextIndex:
             if not isinstance(text, str) or not text.strip():
                 continue
             rating = row.get("rating")
+            if not _is_na(rating) and float(rating) <= 0:
+                rating = None  # a 0 in an export is a missing rating (stars run 1-5)
             yield (
                 str(row["product_id"]),
                 text,
@@ -515,12 +585,39 @@ class ContextIndex:
             product=product,
             snippets=tuple(self.snippets(profile, product_id)),
             style_examples=tuple(s for s in style_examples if s and s.strip()),
+            reviews=self.reviews_of(product_id),
         )
+
+    def reviews_of(self, product_id: str) -> tuple[str, ...]:
+        """Every review text of the product, in catalog order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT text FROM reviews WHERE product_id = ? ORDER BY id", (product_id,)
+            ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def quote_terms(self, profile: Profile, product: ProductFacts) -> list[str]:
+        """Words a quote should contain to back what the draft says about this product.
+
+        Skin products: the benefits the product's facts support, the customer's among them
+        first. Fragrances, home scents, tools and goods: what their reviews praise instead.
+        """
+        from crm.claims import ClaimFacts  # crm.claims reads ProductFacts; no cycle at import
+
+        if product.kind in KIND_TERMS:
+            return list(KIND_TERMS[product.kind])
+        supported = ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,
+                               support=product.support).supported
+        wanted = [c for c in profile.concerns if c in supported]
+        ordered = wanted + sorted(supported - set(wanted))
+        return [t for c in ordered for t in CONCERN_TERMS.get(c, ())] or list(EXPERIENCE_TERMS)
 
     def snippets(self, profile: Profile, product_id: str, limit: int = MAX_SNIPPETS) -> list[ReviewSnippet]:
         """Up to ``limit`` verbatim review snippets from the reviewers most like ``profile``."""
-        concerns = profile.concerns or self.product(product_id).concerns
-        terms = [t for c in concerns for t in CONCERN_TERMS.get(c, ())]
+        product = self.product(product_id)
+        terms = self.quote_terms(profile, product)
+        others = [b for b in (*self._brand_names, *OTHER_BRANDS)
+                  if b and b not in (product.brand, product.brand_id) and b not in product.brand]
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, text, skin_type, concerns, age_band, gender, rating"
@@ -545,6 +642,10 @@ class ContextIndex:
                 similarity += 1.0 if rating >= HIGH_RATING else (-2.0 if rating < 3 else 0.0)
             similarity += relevance.get(rid, 0.0) + 0.5 * sum(t in text for t in terms[:12])
             sentence, quality = best_sentence(text, terms)
+            # an ad quotes praise: no complaint or doubt, whatever its rating
+            if (_UNQUOTABLE.search(sentence) or any(b in sentence for b in others)
+                    or any(t in sentence for t in NEGATIVE_TERMS)):
+                continue
             if len(sentence) >= 6:
                 label = _reviewer_label(age_band, gender, skin)
                 ranked.append((similarity + 0.5 * quality, rid, sentence, quality, rating, label))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crm import channels, offline
+from crm.claims import facts_for
 from crm.compliance import Finding, Severity, check_message, is_approvable
 from crm.context import ContextIndex, DraftContext
 from crm.llm import LLMError, LLMProvider, OfflineProvider
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 TONES = ("friendly", "professional", "trendy")
 TONE_LABELS = {"friendly": "친근한", "professional": "전문적", "trendy": "트렌디"}
 ATTEMPTS = 2  # the first call and one retry
-QUOTED = re.compile(r"[“\"]([^”\"\n]{6,})[”\"]")
 
 StyleSource = Callable[[str | None, str], Sequence[str]]
 
@@ -72,29 +71,6 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         return to_dict()
     data = asdict(finding) if is_dataclass(finding) else dict(vars(finding))
     return {k: (list(v) if isinstance(v, tuple) else str(v) if k == "severity" else v) for k, v in data.items()}
-
-
-def misquotes(text: str, context: DraftContext) -> list[Finding]:
-    """A warning for each quoted sentence that no retrieved review contains.
-
-    Models are asked to quote reviews word for word; this catches the ones that paraphrase
-    or invent a "review", so the approver sees it before a customer does.
-    """
-    findings = []
-    for match in QUOTED.finditer(text):
-        quote = match.group(1).strip()
-        if any(quote in s.text or s.text in quote for s in context.snippets):
-            continue
-        findings.append(Finding(
-            rule="CRM-QUOTE",
-            severity=Severity.WARNING,
-            span=match.span(1),
-            message_ko="검색된 리뷰에 없는 문장을 인용했습니다.",
-            message_en="The quoted sentence is not in any retrieved review.",
-            fix="실제 리뷰 문장을 그대로 인용하거나 따옴표를 지우세요 / quote a real review verbatim or drop the quotes",
-            excerpt=quote,
-        ))
-    return findings
 
 
 def default_tone_notice(context: DraftContext) -> list[Finding]:
@@ -229,8 +205,9 @@ class Drafter:
             channel=channel,
             registered_functions=context.product.functions,
             sender=context.sender if self.add_label else None,
+            product=facts_for(context),
         )
-        return findings + misquotes(text, context) + default_tone_notice(context)
+        return findings + default_tone_notice(context)
 
     def _screen(self, context: DraftContext) -> Callable[[str], bool]:
         """A review may be quoted only if it trips no cosmetics-advertising rule."""

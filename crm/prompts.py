@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from crm import channels
+from crm.claims import CLAIM_KO, KIND_TOPICS, SKIN_KINDS, facts_for
 from crm.context import DraftContext
 from recsys import paths
 
@@ -89,6 +90,8 @@ def draft_schema(tones: Sequence[str]) -> dict[str, Any]:
 def prompt_data(context: DraftContext) -> dict[str, Any]:
     """The DATA block: structured profile and retrieved context, free text clipped."""
     product = context.product
+    facts = facts_for(context)
+    supported = sorted(facts.supported)
     return {
         "customer": context.profile.to_dict(),
         "brand": {
@@ -98,7 +101,10 @@ def prompt_data(context: DraftContext) -> dict[str, Any]:
             "has_tone_guide": not context.brand.default_tone,
         },
         "product": {
-            "name": clip(product.name, 120),
+            "name": clip(product.copy_name, 120),
+            "kind": product.kind,
+            "is_set": product.is_set,
+            "for_gender": product.target_gender,
             "category": product.category,
             "sub_type": product.sub_type,
             "price_krw": product.price,
@@ -106,6 +112,8 @@ def prompt_data(context: DraftContext) -> dict[str, Any]:
             "targets_concerns": list(product.concerns),
             "targets_skin_types": list(product.skin_types),
             "functional_registrations": list(product.functions),
+            "benefits_you_may_claim": [CLAIM_KO[c] for c in supported],
+            "reviews_supporting": {k: int(v) for k, v in product.support.items()},
             "description": clip(product.description),
         },
         "review_quotes": [
@@ -152,6 +160,10 @@ class Prompts:
             sender=context.sender,
             product=context.product,
             registered_claims=[CLAIM_NAMES[f] for f in context.product.functions if f in CLAIM_NAMES],
+            allowed_claims=[CLAIM_KO[c] for c in sorted(facts_for(context).supported)],
+            all_claims=list(CLAIM_KO.values()),
+            kind_topic=KIND_TOPICS.get(context.product.kind, "") if context.product.kind not in SKIN_KINDS else "",
+            for_men=context.product.target_gender == "men",
             forbidden=list(FORBIDDEN),
             examples=[e.strip()[:MAX_EXAMPLE_CHARS] for e in context.style_examples[:MAX_EXAMPLES]],
             data_json=json.dumps(prompt_data(context), ensure_ascii=False, indent=1),

@@ -448,7 +448,8 @@ def test_night_sending_converts_aware_times_to_kst() -> None:
 def test_rules_table_is_complete_and_bilingual() -> None:
     expected = {"AD-LABEL", "AD-SENDER", "AD-OPTOUT", "AD-CONTACT", "AD-NIGHT", "AD-ALIMTALK", "LEN-SMS",
                 "LEN-LMS", "LEN-KAKAO", "ENC-EUCKR", "COS-MEDICAL", "COS-FUNCTIONAL", "COS-ABSOLUTE",
-                "COS-SAFETY", "COS-ENDORSE", "COS-COMPARE", "COS-EVIDENCE", "COS-BANNED-2025"}
+                "COS-SAFETY", "COS-ENDORSE", "COS-COMPARE", "COS-EVIDENCE", "COS-BANNED-2025",
+                "CLAIM-UNSUPPORTED", "CLAIM-QUOTE"}
     assert set(RULES) == expected
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id and rule.title_ko and is_english(rule.title_en)

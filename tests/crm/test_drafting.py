@@ -210,17 +210,17 @@ def test_end_to_end_with_openai_sdk_and_fallback(index: ContextIndex, server: Fa
     assert len(server.requests) == 4
 
 
-def test_an_invented_review_quote_is_flagged_for_the_approver(index: ContextIndex) -> None:
+def test_an_invented_review_quote_blocks_approval(index: ContextIndex) -> None:
     quoted = dict(
         BODIES,
         friendly="#{이름}님, 고객 후기 “보습력이 좋아서 겨울 내내 잘 썼어요.” 지금 보기",
         trendy="#{이름}님, “이거 바르고 인생이 바뀌었어요” 찐후기 ✨",
     )
     drafts = by_tone(Drafter(index, ScriptedProvider(quoted)).draft(DRY_30S, "P001"))
-    assert "CRM-QUOTE" not in {f.rule for f in drafts["friendly"].findings}
-    flagged = [f for f in drafts["trendy"].findings if f.rule == "CRM-QUOTE"]
+    assert "CLAIM-QUOTE" not in {f.rule for f in drafts["friendly"].findings}
+    flagged = [f for f in drafts["trendy"].findings if f.rule == "CLAIM-QUOTE"]
     assert len(flagged) == 1 and flagged[0].excerpt == "이거 바르고 인생이 바뀌었어요"
-    assert drafts["trendy"].approvable  # a warning: the approver judges
+    assert drafts["friendly"].approvable and not drafts["trendy"].approvable
 
 
 class FakeClock:

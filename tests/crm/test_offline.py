@@ -105,15 +105,6 @@ def test_varied_across_products_and_profiles(index: ContextIndex) -> None:
     assert len(texts) == 27 and len(first_lines) >= 10
 
 
-@pytest.mark.parametrize(
-    ("word", "pair", "expected"),
-    [("크림", "을_를", "을"), ("토너", "을_를", "를"), ("세럼", "이_가", "이"), ("미스트", "은_는", "는"),
-     ("50ml", "은_는", "은"), ("오일", "으로_로", "로"), ("크림", "으로_로", "으로"), ("★", "을_를", "을(를)")],
-)
-def test_particles_follow_the_last_syllable(word: str, pair: str, expected: str) -> None:
-    assert offline.josa(word, pair) == expected
-
-
 def test_unknown_tone_is_rejected(index: ContextIndex) -> None:
     with pytest.raises(ValueError, match="unknown tone"):
         offline.compose(index.context_for(DRY_30S, "P001"), "angry")
@@ -141,7 +132,8 @@ def test_demo_catalog_drafts_pass_the_compliance_checker() -> None:
 def test_gifts_speak_to_the_giver_and_tools_skip_ingredients() -> None:
     products = [dict(p) for p in PRODUCTS] + [
         {**PRODUCTS[0], "product_id": "T1", "name": "라온 에어 퍼프 4개입", "category": "tools",
-         "sub_type": "puff", "ingredients": [], "concerns": [], "functions": []},
+         "sub_type": "퍼프", "ingredients": [], "concerns": [], "functions": [], "kind": "tool",
+         "short_name": "라온 에어 퍼프"},
     ]
     index = ContextIndex(make_catalog(products=products), TEST_BRANDS)
     gift = " ".join(offline.compose(index.context_for(Profile(concerns=("gift",)), "P001"), t) for t in TONES)
