@@ -49,7 +49,11 @@ class InstantPoster:
     def find_posted(self, channel: str, run_id: int, oldest: datetime) -> dict[int, str]:
         return {}
 
-    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str) -> str | None:
+    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str,
+                     filename: str = "digest.png") -> str | None:
+        return None
+
+    def find_chart(self, channel: str, thread_ts: str, filename: str) -> str | None:
         return None
 
     def notify(self, user_id: str, text: str) -> None:
