@@ -220,10 +220,17 @@ def _error_code(exc: Exception) -> str:
 
 class SlackPoster:
     """:class:`DigestPoster` over the Slack Web API (``chat:write``, ``channels:history``,
-    ``groups:history``, ``files:write``, ``im:write``)."""
+    ``groups:history``, ``files:write``, ``im:write``).
+
+    Whatever client it is given, it posts through one that never re-sends a post on its own
+    after a 5xx or a dropped connection (:func:`bot.app.post_safe`): such a post may have
+    landed, so the runner's retry looks for its marker first.
+    """
 
     def __init__(self, client: Any) -> None:
-        self.client = client
+        from bot.app import post_safe
+
+        self.client = post_safe(client) if hasattr(client, "retry_handlers") else client
 
     def post(
         self, channel: str, message: dict[str, Any], marker: dict[str, Any], thread_ts: str | None
