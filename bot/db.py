@@ -57,17 +57,21 @@ def db_errors(path: str | Path) -> Iterator[None]:
         raise DatabaseFileError(describe_db_error(path, exc)) from None
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def connect(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
     """Open (creating when missing) the database with WAL, a busy timeout and FKs on.
+
+    ``busy_timeout_s`` is how long a write waits for another process's write lock before
+    "database is locked" (tests shorten it; reads never wait in WAL mode).
 
     Raises :class:`DatabaseFileError` when ``path`` is not a SQLite file or cannot be opened,
     so callers can tell the user which file to fix instead of showing sqlite's traceback.
     """
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False,
+                               isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as exc:

@@ -142,10 +142,13 @@ def one_line(reason: str, limit: int = MAX_REASON) -> str:
     """A failure reason fit for a table cell and a DM: HTML (a proxy's 5xx page) reduced to
     its title or text, whitespace collapsed, clipped. Still escape it for mrkdwn."""
     text = str(reason)
-    if re.search(r"<\s*(html|!doctype|body|head|title)\b", text, re.IGNORECASE):
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        text = title.group(1) if title else re.sub(r"<[^>]*>", " ", text)
-        text = html.unescape(text)
+    page = re.search(r"<\s*(html|!doctype|body|head|title)\b", text, re.IGNORECASE)
+    if page:
+        head, markup = text[: page.start()], text[page.start():]
+        title = re.search(r"<title[^>]*>(.*?)</title>", markup, re.IGNORECASE | re.DOTALL)
+        body = title.group(1) if title else re.sub(r"<[^>]*>", " ", markup)
+        text = head.replace("Received a response in a non-JSON format:", "").strip() + " " + \
+            html.unescape(body)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
