@@ -646,7 +646,7 @@ class DigestScheduler:
         self.shutdown_grace = shutdown_grace
         self.is_leader = False
         self.last_ok: datetime | None = None
-        self.last_error: str | None = None
+        self.errors: dict[str, str] = {}  # pass name -> why its last run failed
         self.scheduler = BackgroundScheduler(
             timezone=ZoneInfo(team_timezone),
             # The lease has its own thread, so long digest jobs never delay its renewal.
@@ -694,8 +694,8 @@ class DigestScheduler:
         """(ok, why) for ``/healthz``: the scheduler runs and its last pass reached the DB."""
         if not self.scheduler.running:
             return False, "digest scheduler is not running"
-        if self.last_error is not None:
-            return False, f"digest scheduler pass failed: {self.last_error}"
+        if self.errors:
+            return False, "digest scheduler pass failed: " + "; ".join(self.errors.values())
         if self.last_ok is None:
             return False, "digest scheduler has not completed a pass yet"
         stale = self.clock() - self.last_ok
@@ -708,10 +708,10 @@ class DigestScheduler:
         try:
             result = fn()
         except Exception as exc:
-            self.last_error = one_line(f"{what}: {exc}", 200)
+            self.errors[what] = one_line(f"{what}: {exc}", 200)
             log.exception("digest %s failed", what)
             return None
-        self.last_error = None
+        self.errors.pop(what, None)
         self.last_ok = self.clock()
         return result
 
@@ -758,6 +758,8 @@ class DigestScheduler:
             period = self.missed_period(sub, now)
             if period is not None:
                 outcomes.append(self.runner.run_period(sub, period))
+        if self.runner.unrecorded:  # runs that could not even be claimed: the DB is failing
+            raise RuntimeError(next(iter(self.runner.unrecorded.values())))
         return outcomes
 
     def sync(self) -> None:
