@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.i18n import t
 from bot.mrkdwn import clip, escape
 from recsys.profile import Profile
 
@@ -122,14 +123,19 @@ class Digest:
     title: str
     period_label: str
     sections: tuple[PersonaDigest, ...]
+    language: str = "en"  # the bot's own words (header, notes, card titles); data stays as is
 
     def snapshot(self) -> dict[str, list[dict[str, str]]]:
         """What the next digest of the same subscription compares against."""
         return {s.persona.name: s.snapshot() for s in self.sections}
 
     def chart_data(self) -> dict[str, Any]:
+        """What :func:`render_chart` draws. Its title stays in the Latin script whatever the
+        digest's language: the bundled chart font has no Hangul glyphs."""
+        title = self.title if self.language == "en" else "Weekly digest"
+        label = self.period_label if self.period_label.isascii() else ""
         return {
-            "title": f"{self.title} — {self.period_label}",
+            "title": f"{title} — {label}" if label else title,
             "personas": [
                 {
                     "name": s.persona.name,
@@ -216,8 +222,10 @@ def compose_digest(
     *,
     period_label: str,
     k: int = TOP_K,
+    language: str = "en",
 ) -> Digest:
-    """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot."""
+    """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot,
+    with the bot's own words in ``language`` (``ko`` or ``en``)."""
     sections = []
     for info in select_personas(sources, persona):
         products = sources.top_products(info.profile, k)
@@ -231,18 +239,19 @@ def compose_digest(
         sections.append(
             PersonaDigest(info, lines, dropped, tuple(highlights[:HIGHLIGHTS]), draft, before is None)
         )
-    title = "Weekly persona digest" if persona.casefold() == "all" else f"Weekly digest · {sections[0].persona.name}"
-    return Digest(title, period_label, tuple(sections))
+    title = t("digest.title_all", language) if persona.casefold() == "all" else \
+        t("digest.title_one", language, persona=sections[0].persona.name)
+    return Digest(title, period_label, tuple(sections), language)
 
 
 # -- Block Kit -------------------------------------------------------------------------
 
 
-def _price(won: int) -> str:
-    return f"₩{won:,}" if won else "price n/a"
+def _price(won: int, lang: str = "en") -> str:
+    return f"₩{won:,}" if won else t("digest.price_na", lang)
 
 
-def products_text(section: PersonaDigest) -> str:
+def products_text(section: PersonaDigest, lang: str = "en") -> str:
     """The ranked list with change markers, as mrkdwn within one section's limit."""
     rows = []
     for line in section.lines:
@@ -250,18 +259,19 @@ def products_text(section: PersonaDigest) -> str:
         marker = "" if section.first else f"  `{line.marker}`"
         rows.append(
             f"{line.rank}. *{clip(escape(p.name), 120)}* — {clip(escape(p.brand), 60)}"
-            f" · {_price(p.price)}{marker}"
+            f" · {_price(p.price, lang)}{marker}"
         )
     if not rows:
-        rows.append("_No products match this persona's profile in the current catalog._")
+        rows.append(t("digest.no_products", lang))
     if section.dropped:
-        rows.append("Left the list: " + ", ".join(clip(escape(n), 60) for n in section.dropped))
+        rows.append(t("digest.left", lang, names=", ".join(clip(escape(n), 60) for n in section.dropped)))
     elif section.first and section.lines:
-        rows.append("_No earlier digest to compare with — rank changes show from the next one._")
+        rows.append(t("digest.first", lang))
     return clip("\n".join(rows), MAX_SECTION)
 
 
-def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None,
+                   lang: str = "en") -> list[dict[str, Any]]:
     """Header, ranked products, review highlights and the draft for one persona."""
     info = section.persona
     blocks: list[dict[str, Any]] = [
@@ -269,7 +279,7 @@ def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | 
          "text": {"type": "plain_text", "text": clip(f"{info.name_ko} · {info.name}", MAX_HEADER)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(info.description), MAX_CONTEXT_TEXT)}]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": products_text(section)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": products_text(section, lang)}},
     ]
     if section.highlights:
         blocks.append({
@@ -282,18 +292,20 @@ def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | 
     if draft_blocks is not None:
         blocks.extend(draft_blocks)
     elif section.draft is not None:
-        blocks.extend(plain_draft_blocks(section.draft))
+        blocks.extend(plain_draft_blocks(section.draft, lang))
     blocks.append({"type": "divider"})
     return blocks
 
 
-def plain_draft_blocks(draft: DigestDraft) -> list[dict[str, Any]]:
+def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, Any]]:
     """The draft without buttons (previews and the terminal; the posted digest threads the
     approvable card under the digest)."""
-    status = "✅ passes the ad-rule checks" if draft.approvable else "⚠️ needs edits: " + "; ".join(draft.findings)
+    status = t("digest.passes", lang) if draft.approvable else \
+        t("digest.needs_edits", lang, findings="; ".join(draft.findings))
+    heading = t("digest.draft", lang, tone=escape(draft.tone))
     return [
         {"type": "section",
-         "text": {"type": "mrkdwn", "text": clip(f"*Draft ({escape(draft.tone)})*\n{escape(draft.text)}", MAX_SECTION)}},
+         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", MAX_SECTION)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(f"{draft.provider} · {status}"), MAX_CONTEXT_TEXT)}]},
     ]
@@ -314,7 +326,8 @@ def digest_messages(
         intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
     messages: list[list[dict[str, Any]]] = [intro]
     for section in digest.sections:
-        blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None)
+        blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None,
+                                digest.language)
         if len(messages[-1]) + len(blocks) > MAX_BLOCKS:
             messages.append([])
         messages[-1].extend(blocks[:MAX_BLOCKS])
@@ -373,10 +386,10 @@ def render_chart(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def period_label(period: datetime, tz: str) -> str:
+def period_label(period: datetime, tz: str, lang: str = "en") -> str:
     from zoneinfo import ZoneInfo
 
-    return "Week of " + period.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d (%a %H:%M %Z)")
+    return t("digest.week_of", lang, date=period.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d (%a %H:%M %Z)"))
 
 
 # -- the scheduled run's payload --------------------------------------------------------
@@ -399,21 +412,24 @@ class DigestComposer:
         approvals: Any = None,
         render_request: Callable[[str], dict[str, Any]] | None = None,
         k: int = TOP_K,
+        language: Callable[[Any], str] | None = None,
     ) -> None:
         self.sources = sources
         self.approvals = approvals if render_request is not None else None
         self.render_request = render_request
         self.k = k
+        # The digest's language per subscription (BOT_LANGUAGE, else the subscriber's locale).
+        self.language = language or (lambda _sub: "en")
 
     def __call__(self, sub: Any, period: datetime, previous: dict[str, Any] | None) -> dict[str, Any]:
-        label = period_label(period, sub.schedule.timezone)
-        digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k)
+        lang = self.language(sub)
+        label = period_label(period, sub.schedule.timezone, lang)
+        digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k,
+                                language=lang)
         if self.approvals is None:
             messages = digest_messages(digest)
         else:
-            messages = digest_messages(
-                digest, lambda _section: [], note="✍️ Ready-to-approve drafts are in the thread."
-            )
+            messages = digest_messages(digest, lambda _section: [], note=t("digest.cards_note", lang))
             messages += self._draft_cards(sub, period, digest)
         return {"messages": messages, "snapshot": digest.snapshot(), "chart": digest.chart_data()}
 
@@ -434,7 +450,9 @@ class DigestComposer:
                 dedupe_key=f"digest:{sub.id}:{period.isoformat()}:{persona.name}",
                 team_id=sub.team_id,
                 options={"profile_text": profile_text(persona.profile)},
-                title=clip(f"Weekly digest · {persona.name_ko} · {persona.name}", MAX_HEADER),
+                language=digest.language,
+                title=clip(t("digest.card_title", digest.language, name_ko=persona.name_ko,
+                             name=persona.name), MAX_HEADER),
             )
             if created:
                 self.approvals.set_result(

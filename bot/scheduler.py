@@ -844,6 +844,7 @@ class Digests:
     runner: DigestRunner
     scheduler: DigestScheduler
     team_timezone: str
+    language_for_user: Callable[[str | None], str] = field(default=lambda _user: "en")
 
     def start(self) -> None:
         self.scheduler.start()
@@ -883,16 +884,25 @@ def build_digests(
     def style_source(persona: str | None, brand_id: str) -> list[str]:
         return approvals.style_examples(persona or "", brand_id)
 
+    from bot.i18n import LanguageResolver
+
+    # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
+    languages = LanguageResolver(getattr(settings, "bot_language", "auto"))
+
+    def language_for_user(user_id: str | None) -> str:
+        return languages.for_user(client, user_id)
+
     store = DigestStore.open(settings.db_path)
     composer = DigestComposer(
         sources or LiveSources(settings, style_source=style_source),
         approvals=approvals,
         render_request=render_request,
+        language=lambda sub: language_for_user(sub.created_by),
     )
     runner = DigestRunner(
         store, SlackPoster(client), composer, clock=clock, on_posted=composer.on_posted,
         render_chart=render_chart,
     )
     scheduler = DigestScheduler(store, runner, team_timezone=settings.team_timezone, clock=clock)
-    return Digests(store, composer, runner, scheduler, settings.team_timezone)
+    return Digests(store, composer, runner, scheduler, settings.team_timezone, language_for_user)
 

@@ -134,7 +134,9 @@ def run(
             _deliver(settings, sub, now, force=force)
         return
     try:
-        digest = compose_digest(LiveSources(settings), persona, previous, period_label=period_label(now, tz))
+        lang = settings.bot_language if settings.bot_language in ("ko", "en") else "en"
+        digest = compose_digest(LiveSources(settings), persona, previous,
+                                period_label=period_label(now, tz, lang), language=lang)
     except UnknownPersona as exc:
         fail(str(exc))
     except Exception as exc:  # a missing model or catalog: say which and how to fix it
