@@ -16,7 +16,8 @@ text is escaped for mrkdwn.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -32,6 +33,20 @@ MAX_CONTEXT_TEXT = 2000
 MAX_FALLBACK_TEXT = 3000
 TOP_K = 5
 HIGHLIGHTS = 2
+# A digest leaves out a product whose reviews average below RATING_FLOOR stars over at least
+# MIN_RATED rated reviews. A missing rating (or a 0, which exports use for "none") is unknown,
+# not low: unrated products stay. CANDIDATES × k products are asked for so the list stays
+# k long after low-rated ones and near-duplicates are dropped.
+RATING_FLOOR = 3.0
+MIN_RATED = 2
+CANDIDATES = 3
+# Words that make a set, a refill or a promo bundle of a product line, not another product.
+BUNDLE_WORDS = (
+    "기획세트", "기획", "세트", "듀오", "트리오", "키트", "에디션", "스페셜", "한정", "본품", "리필",
+    "증정", "단품", "set", "duo", "trio", "kit", "edition", "special", "limited", "refill", "pack",
+)
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
+_AMOUNTS = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|mL|g|kg|매|개입|개|종|ea|p|호)\b|\d+\s*\+\s*\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,55 @@ class DigestProduct:
     name_en: str = ""
     brand_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    rating: float | None = None  # mean stars of its rated reviews; None = unknown
+    rated: int = 0  # how many reviews carried a rating
+
+
+def name_stem(name: str) -> str:
+    """A product name without what makes a set or a size of the same line: bracketed notes,
+    amounts (50ml, 2개, 1+1) and bundle words — ``[기획] 수분 세럼 50ml 듀오`` → ``수분 세럼``."""
+    text = _BRACKETS.sub(" ", name.casefold())
+    text = _AMOUNTS.sub(" ", text)
+    words = [w for w in re.split(r"[\s/,+·|_-]+", text) if w]
+    kept = []
+    for word in words:
+        for bundle in BUNDLE_WORDS:
+            if word.endswith(bundle) and len(word) > len(bundle):
+                word = word[: -len(bundle)]
+        if word not in BUNDLE_WORDS:
+            kept.append(word)
+    return " ".join(kept)
+
+
+def near_duplicate(a: DigestProduct, b: DigestProduct) -> bool:
+    """Same brand and the same name stem (a set, a refill or another size of one line): the
+    reader would see the same product twice. Only equal stems count — "수분 크림" and
+    "수분 크림 라이트" are different products."""
+    if a.brand_id and b.brand_id and a.brand_id != b.brand_id:
+        return False
+    if not (a.brand_id and b.brand_id) and a.brand.casefold() != b.brand.casefold():
+        return False
+    sa, sb = name_stem(a.name), name_stem(b.name)
+    if not sa or not sb:
+        return False
+    return sa == sb
+
+
+def low_rated(product: DigestProduct) -> bool:
+    return product.rating is not None and product.rated >= MIN_RATED and product.rating < RATING_FLOOR
+
+
+def pick_products(candidates: Iterable[DigestProduct], k: int) -> list[DigestProduct]:
+    """The first ``k`` candidates (in rank order) that are neither low-rated nor a
+    near-duplicate of one already picked."""
+    picked: list[DigestProduct] = []
+    for product in candidates:
+        if len(picked) == k:
+            break
+        if low_rated(product) or any(near_duplicate(product, p) for p in picked):
+            continue
+        picked.append(product)
+    return picked
 
 
 @dataclass(frozen=True)
@@ -228,7 +292,7 @@ def compose_digest(
     with the bot's own words in ``language`` (``ko`` or ``en``)."""
     sections = []
     for info in select_personas(sources, persona):
-        products = sources.top_products(info.profile, k)
+        products = pick_products(sources.top_products(info.profile, k * CANDIDATES), k)
         before = previous.get(info.name) if previous is not None else None
         lines, dropped = compare_ranks(before, products)
         highlights: list[str] = []
@@ -491,6 +555,17 @@ class DigestComposer:
                 self.approvals.set_message(message["request_id"], sub.channel_id, posted[str(part)])
 
 
+def persona_quotes(snippets: Sequence[Any], persona: str | None, personas: Any, limit: int) -> list[Any]:
+    """The best ``limit`` review snippets written by reviewers of ``persona`` (their review
+    profile assigned to it by :func:`recsys.personas.assign_persona`); only when none of the
+    reviewers match, the best ones overall."""
+    from recsys.personas import assign_persona
+
+    matching = [s for s in snippets if persona and s.reviewer_profile is not None
+                and assign_persona(s.reviewer_profile, personas) == persona]
+    return list(matching or snippets)[:limit]
+
+
 class LiveSources:
     """:class:`DigestSources` over the real personas, two-tower recommender, review index
     and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
@@ -506,6 +581,7 @@ class LiveSources:
         self.style_source = style_source
         self._lock = threading.Lock()
         self._parts: tuple[Any, Any] | None = None
+        self._rating_cache: dict[str, tuple[float, int]] | None = None
 
     def personas(self) -> list[PersonaInfo]:
         from recsys.personas import load_personas
@@ -526,15 +602,35 @@ class LiveSources:
         from dataclasses import asdict
 
         recommender, _ = self._load()
-        return [
-            DigestProduct(r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
-                          name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r))
-            for r in recommender.recommend(profile, k=k)
-        ]
+        ratings = self._ratings(recommender)
+        products = []
+        for r in recommender.recommend(profile, k=k):
+            mean, rated = ratings.get(r.product_id, (None, 0))
+            products.append(DigestProduct(
+                r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
+                name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r),
+                rating=mean, rated=rated))
+        return products
+
+    def _ratings(self, recommender: Any) -> dict[str, tuple[float, int]]:
+        """product_id -> (mean stars, rated reviews) over the catalog's reviews, once.
+        NaN and 0 are unknown ratings and are not counted."""
+        with self._lock:
+            if self._rating_cache is None:
+                frame = recommender.catalog.interactions
+                rated = frame[(frame["source"] == "review") & (frame["rating"] > 0)]
+                grouped = rated.groupby("product_id")["rating"].agg(["mean", "count"])
+                self._rating_cache = {str(pid): (float(row["mean"]), int(row["count"]))
+                                      for pid, row in grouped.iterrows()}
+            return self._rating_cache
 
     def highlights(self, profile: Profile, product_id: str, limit: int) -> list[str]:
+        from recsys.personas import load_personas
+
         _, drafter = self._load()
-        return [s.text for s in drafter.index.snippets(profile, product_id, limit=limit)]
+        snippets = drafter.index.snippets(profile, product_id, limit=limit * 5)
+        personas = load_personas(self.settings.personas_path)
+        return [s.text for s in persona_quotes(snippets, profile.persona, personas, limit)]
 
     def draft(self, profile: Profile, product: DigestProduct) -> DigestDraft | None:
         from crm.drafting import finding_dict
