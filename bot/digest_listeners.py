@@ -22,7 +22,7 @@ from bot.digest_store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
 from bot.digests import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
 from bot.i18n import t
 from bot.mrkdwn import escape
-from bot.scheduler import Digests, build_digests, local_label, next_fire
+from bot.scheduler import Digests, build_digests, local_label, next_fire, one_line
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,8 @@ def subscription_line(sub: Subscription, now: datetime, last: Any = None) -> str
         f" · next {local_label(next_fire(sub.schedule, now), sub.schedule.timezone)}"
     )
     if last is not None:
-        line += f" · last: {last.state}" + (f" (`{escape(last.reason)}`)" if last.reason else "")
+        reason = f" (`{escape(one_line(last.reason, 200))}`)" if last.reason else ""
+        line += f" · last: {last.status(now)}{reason}"
     return line
 
 

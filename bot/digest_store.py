@@ -10,7 +10,10 @@ rebuilt from ``digest_subscriptions`` at start-up; ``digest_runs`` has a UNIQUE
      failed ──> failed for good (``next_attempt_at`` NULL)
 
 lets a restart or a second process tell "done", "in progress", "crashed mid-way" and
-"failed, retry later" apart. ``scheduler_lease`` holds one row naming the only process
+"failed, retry later" apart. A claim names its holder (``host:pid:token``, see
+:mod:`bot.holders`) and expires ``CLAIM_TTL`` after its last heartbeat; a holder known to be
+dead loses it at once, and a stopping process hands it back (``holder`` NULL, expired now).
+:meth:`Run.status` is the name ``digest status`` shows for each state. ``scheduler_lease`` holds one row naming the only process
 allowed to run jobs, until ``expires_at``.
 
 Every state change is a single conditional statement inside ``BEGIN IMMEDIATE``, so two

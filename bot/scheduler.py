@@ -54,7 +54,7 @@ LEASE_RENEW_EVERY = timedelta(seconds=30)
 MAINTAIN_EVERY = timedelta(minutes=1)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
-SHUTDOWN_GRACE = timedelta(seconds=10)  # how long a stopping process lets a digest finish
+SHUTDOWN_GRACE = timedelta(seconds=5)  # under Docker's 10 s stop timeout before SIGKILL
 MAX_REASON = 300
 
 # Slack errors that no retry can fix: the subscriber has to act (unarchive, invite the bot...).
@@ -675,7 +675,7 @@ class DigestScheduler:
         """Stop taking work, hand back the in-flight digest (see :meth:`DigestRunner.stop`)
         and release the lease, so the next process delivers at once. Returns run ids handed
         back. Never waits longer than ``shutdown_grace`` for a running job."""
-        self.runner.stop(timedelta(0))  # no new posts from here on
+        self.runner.stopping.set()  # no new claims or posts from here on
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         handed = self.runner.stop(self.shutdown_grace)

@@ -28,7 +28,8 @@ digest_app = typer.Typer(
         "Examples:\n\n"
         "  personabot digest run --persona Dry_Winter --dry-run\n\n"
         "  personabot digest run --subscription 3      (post this period's digest now)\n\n"
-        "  personabot digest status\n\n"
+        "  personabot digest status      (states, attempts, next retry, reason)\n\n"
+        "  personabot digest run --subscription 3 --force   (take over a run stuck 'posting')\n\n"
         "Subscribe in Slack with /digest subscribe all; `personabot serve` runs the schedule."
     ),
     no_args_is_help=True,

@@ -79,6 +79,12 @@ def register(app: typer.Typer) -> None:
 
         New workspace? docs/slack.md creates the app from bot/manifest.yaml in six steps.
 
+        Stopping: SIGTERM (systemd, Docker, Kubernetes) and Ctrl-C both stop gracefully: no new
+        work, a digest being posted is handed back (the next process finishes it at start, never
+        posting a part twice), the scheduler lease is released, exit code 0. /healthz answers
+        503 when the digest scheduler cannot run (e.g. a damaged or locked database); see
+        docs/operations.md.
+
         Examples:
 
           personabot serve                 # HTTP on $PORT (3000)
