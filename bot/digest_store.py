@@ -361,9 +361,21 @@ class DigestStore:
     def mark_chart_started(self, run_id: int, now: datetime) -> None:
         self._update(run_id, now, chart_started_at=iso(now))
 
-    def save_payload(self, run_id: int, payload: dict[str, Any], now: datetime) -> None:
-        """Keep what is about to be posted so a retry posts the same digest."""
-        self._update(run_id, now, payload=json.dumps(payload, ensure_ascii=False))
+    def save_payload(self, run_id: int, payload: dict[str, Any], now: datetime,
+                     holder: str | None = None) -> bool:
+        """Keep what is about to be posted so a retry posts the same digest. With ``holder``,
+        only while the run is still that holder's and has no payload yet (a frozen process
+        waking up after a takeover must not replace what the new holder posted)."""
+        if holder is None:
+            self._update(run_id, now, payload=json.dumps(payload, ensure_ascii=False))
+            return True
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE digest_runs SET payload = ?, updated_at = ? WHERE id = ? AND holder = ?"
+                " AND payload IS NULL AND state = 'claimed'",
+                (json.dumps(payload, ensure_ascii=False), iso(now), run_id, holder),
+            )
+            return cur.rowcount == 1
 
     def mark_part_posted(self, run_id: int, part: int, ts: str, now: datetime) -> None:
         with self._tx() as conn:

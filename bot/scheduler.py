@@ -399,7 +399,8 @@ class DigestRunner:
             except Exception as exc:  # a model or data problem must not lose the period
                 log.exception("composing digest run %s failed", run.id)
                 return self._fail(sub, run, f"compose: {exc}", permanent=False)
-            self.store.save_payload(run.id, payload, self.clock())
+            if not self.store.save_payload(run.id, payload, self.clock(), self.holder):
+                return self._let_go(run)
         posted = dict(run.posted)
         if run.state == "claimed":
             try:

@@ -245,7 +245,8 @@ def test_a_frozen_holder_that_wakes_up_does_not_post_after_a_takeover(tmp_path: 
     def slow_compose(*args: Any) -> dict[str, Any]:
         woke.set()
         taken.wait(10)                              # frozen while composing
-        return DigestComposer(FakeSources())(*args)
+        stale = FakeSources(ranking={"Dry_Moisture": ["P7", "P8"], "Oily_Pores": ["P9"]})
+        return DigestComposer(stale)(*args)
 
     frozen = DigestRunner(DigestStore.open(path), poster, slow_compose, clock=clock, holder="A",
                           heartbeat_every=timedelta(hours=1))
@@ -262,6 +263,9 @@ def test_a_frozen_holder_that_wakes_up_does_not_post_after_a_takeover(tmp_path: 
     thread.join(10)
     assert result[0].status == "skipped" and "taken over" in result[0].detail
     assert len(poster.messages("C1")) == 1
+    run = store.run_for(sub.id, PERIOD)          # what B posted is what stays recorded
+    assert run.payload["messages"][0]["text"] == poster.messages("C1")[0]["text"]
+    assert run.holder == "B" and run.state == "recorded"
 
 
 # -- shutdown hands the in-flight digest back ------------------------------------------
