@@ -5,18 +5,15 @@ Socket Mode and tests alike. The Web API client points at ``SLACK_API_URL`` (tes
 staging aim it at another server) and retries rate limits (honouring ``Retry-After``),
 server errors and connection errors.
 
-Bolt submits both ack functions and lazy listeners to the one ``listener_executor``; with
-a single pool, heavy drafting work queued ahead of an ack could miss Slack's 3 s limit.
-:class:`ListenerExecutor` therefore runs lazy listeners (Bolt wraps them with
-``functools.wraps``, so they carry ``__wrapped__``) on their own pool; both pools are sized
-from ``LISTENER_THREADS``.
+Bolt submits both ack functions and lazy listeners to the one ``listener_executor``;
+:class:`bot.executor.ListenerExecutor` splits them over three pools (acks, interactive
+work, drafting), each sized from ``LISTENER_THREADS``, so neither an ack nor a modal ever
+waits behind a slow draft (see ``docs/slack-runtime.md``).
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any, Callable
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -27,24 +24,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import listeners
+from bot.executor import ListenerExecutor
 from bot.services import BotDeps
 from bot.settings import Settings, SettingsError
 
-
-class ListenerExecutor(Executor):
-    """Two thread pools behind Bolt's one executor: acks never wait behind heavy work."""
-
-    def __init__(self, workers: int, ack_workers: int | None = None) -> None:
-        self._acks = ThreadPoolExecutor(ack_workers or workers, thread_name_prefix="bolt-ack")
-        self._work = ThreadPoolExecutor(workers, thread_name_prefix="bolt-lazy")
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        pool = self._work if hasattr(fn, "__wrapped__") else self._acks
-        return pool.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._acks.shutdown(wait=wait, cancel_futures=cancel_futures)
-        self._work.shutdown(wait=wait, cancel_futures=cancel_futures)
+__all__ = ["ListenerExecutor", "build_app", "make_client"]
 
 
 def make_client(settings: Settings, *, quick: bool = False, posting: bool = False) -> WebClient:

@@ -14,14 +14,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from urllib.parse import urlsplit
+
 from bot import mrkdwn
 from bot.i18n import STRINGS, t
 from bot.store import DraftRecord, RequestRecord
+from recsys import labels
 
 SECTION_MAX = 3000
 HEADER_MAX = 150
 CONTEXT_MAX = 2000
 MAX_FINDINGS_SHOWN = 5
+IMAGE_URL_MAX = 3000
+ALT_TEXT_MAX = 2000
 
 ACTION_APPROVE = "draft_approve"
 ACTION_EDIT = "draft_edit"
@@ -78,13 +83,14 @@ def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> l
     plo, phi = profile.get("price_min"), profile.get("price_max")
     budget = any_ if plo is None and phi is None else (
         f"{_won(plo) if plo is not None else ''} – {_won(phi) if phi is not None else ''}")
+    gender, skin, category = profile.get("gender"), profile.get("skin_type"), profile.get("category")
     values = [
         ("persona", persona or any_),
         ("age", age),
-        ("gender", profile.get("gender") or any_),
-        ("skin_type", profile.get("skin_type") or any_),
-        ("concerns", ", ".join(profile.get("concerns") or ()) or any_),
-        ("category", profile.get("category") or any_),
+        ("gender", labels.label("gender", gender, lang) if gender else any_),
+        ("skin_type", labels.label("skin_type", skin, lang) if skin else any_),
+        ("concerns", ", ".join(labels.labels("concern", profile.get("concerns") or (), lang)) or any_),
+        ("category", labels.category_label(category, lang) if category else any_),
         ("budget", budget),
     ]
     return [_mrkdwn(mrkdwn.clip(f"*{t(k, lang)}*\n{mrkdwn.escape(v)}", 2000)) for k, v in values]
@@ -97,14 +103,46 @@ def product_block(rec: dict[str, Any], lang: str) -> dict[str, Any]:
     name = e(rec.get("name", ""))
     if lang == "en" and rec.get("name_en"):
         name += f" ({e(rec['name_en'])})"
+    kind = labels.product_kind_label(rec.get("sub_type"), rec.get("category"), lang)
     lines = [
         f"*{e(rec.get('rank', ''))}. {name}* · {e(rec.get('brand', ''))}",
-        f"{e(rec.get('category', ''))} · {_won(rec.get('price'))} · "
+        f"{e(kind)} · {_won(rec.get('price'))} · "
         f"{t('score', lang)} {score_text}",
     ]
-    if rec.get("explanation"):
-        lines.append(f"_{e(rec['explanation'])}_")
-    return _section("\n".join(lines))
+    why = (rec.get("explanation_ko") if lang == "ko" else None) or rec.get("explanation")
+    if why:
+        lines.append(f"_{e(why)}_")
+    block = _section("\n".join(lines))
+    image = product_image(rec)
+    if image is not None:
+        block["accessory"] = image
+    return block
+
+
+# Hosts that can never serve a picture (RFC 2606 / RFC 6761): a demo catalog's placeholders.
+_RESERVED_HOSTS = ("example.com", "example.net", "example.org")
+_RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
+
+
+def product_image(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """The product's picture as a section accessory, or None when there is no usable one.
+
+    Slack refuses a whole message whose image it cannot fetch, so only an absolute
+    ``http(s)`` URL on a real host is shown; missing, relative and placeholder
+    (``img.example.com``) URLs show no picture rather than a broken one.
+    """
+    url = rec.get("image_url")
+    if not isinstance(url, str) or len(url) > IMAGE_URL_MAX or any(ch.isspace() for ch in url):
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("http", "https") or "." not in host:
+        return None
+    if host in _RESERVED_HOSTS or host.endswith(tuple("." + h for h in _RESERVED_HOSTS) + _RESERVED_SUFFIXES):
+        return None
+    # Plain text for screen readers: no mrkdwn entities, and no <...> sequence survives.
+    alt = str(rec.get("name") or rec.get("name_en") or "product").replace("<", "").replace(">", "")
+    return {"type": "image", "image_url": url, "alt_text": mrkdwn.clip(" ".join(alt.split()), ALT_TEXT_MAX) or "product"}
 
 
 def _badge(draft: DraftRecord, lang: str) -> str:
@@ -205,6 +243,10 @@ def request_message(
         _context(t("requested_by", lang, user=mrkdwn.user(request.user_id),
                    text=f"`{mrkdwn.clip(mrkdwn.escape(request.text), 500)}`")),
     ]
+    note = (request.options or {}).get("catalog_note")
+    if isinstance(note, dict) and (note.get(lang) or note.get("en")):
+        # the model serves a catalog it was not trained on: approvers should know, once
+        blocks.append(_context(":information_source: " + mrkdwn.escape(str(note.get(lang) or note["en"]))))
     if request.profile is not None:
         blocks.append({"type": "section", "text": _mrkdwn(t("profile", lang)),
                        "fields": profile_fields(request.profile, request.persona, lang)})
@@ -288,9 +330,10 @@ def home_view(
         blocks.append(_context(t("home_none", lang)))
     blocks += [{"type": "divider"}, _section(t("home_approvals", lang))]
     for row in approvals:
+        tone = _label(f"tone.{row.get('tone')}", row.get("tone") or "", lang)
         head = (f"{slack_date(row['decided_at'])} · {mrkdwn.user(row['decided_by'])} · "
                 f"{mrkdwn.escape(row.get('persona') or '-')} · "
-                f"{mrkdwn.escape(row.get('tone') or '')}\n")
+                f"{mrkdwn.escape(tone)}\n")
         blocks.append(_section(head + mrkdwn.clip(mrkdwn.quote(row["text"]), 600)))
     if not approvals:
         blocks.append(_context(t("home_none", lang)))

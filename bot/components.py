@@ -36,13 +36,13 @@ class Components:
 
 def build_components(settings: Any, *, llm: str | None = None,
                      style_source: StyleSource | None = None) -> Components:
-    """Load the model over ``CATALOG_PATH``, index it with ``BRANDS_PATH`` and make the drafter.
+    """Load the model over ``CATALOG_PATH`` (unset: the catalog recorded in the model), index it with ``BRANDS_PATH`` and make the drafter.
 
     ``llm`` picks the provider (default ``LLM_PROVIDER``; a misconfigured one becomes visible
     offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
     messages in ``data/crm_examples.json``; the Slack bot passes its approved drafts.
     """
-    from crm.context import BrandsFileError, ContextIndex
+    from crm.context import BrandsFileError, ContextIndex, load_brands, load_default_tone
     from crm.drafting import Drafter, examples_style_source
     from crm.llm import LLMConfig, resolve_provider
     from recsys import paths
@@ -50,27 +50,34 @@ def build_components(settings: Any, *, llm: str | None = None,
     from recsys.model import ModelLoadError
     from recsys.recommender import Recommender
 
-    catalog = settings.catalog_path
-    if not catalog.exists():
+    catalog = settings.catalog_path  # None: the catalog the model records (model.json), not the demo one
+    if catalog is not None and not catalog.exists():
         raise ComponentError(f"catalog file not found: {catalog} (CATALOG_PATH) — point CATALOG_PATH at a "
-                             "products.json, or unset it to use the demo catalog")
-    if not catalog.is_file():
+                             "products.json, or unset it to use the catalog the model was trained on")
+    if catalog is not None and not catalog.is_file():
         raise ComponentError(f"catalog path {catalog} (CATALOG_PATH) is not a file — point CATALOG_PATH at a "
                              "products.json")
     try:
-        recommender = Recommender.load(settings.model_dir, catalog)
+        recommender = Recommender.load(settings.model_dir, catalog, columns=settings.catalog_columns)
     except CatalogError as exc:
         raise ComponentError(f"CATALOG_PATH: {exc}") from None
     except ModelLoadError as exc:
-        raise ComponentError(f"MODEL_DIR: {exc}", exit_code=1) from None
+        hint = "" if catalog is not None else "; or set CATALOG_PATH"
+        raise ComponentError(f"MODEL_DIR: {exc}{hint}", exit_code=1) from None
     except OSError as exc:
         raise ComponentError(f"the recommendation model could not be loaded: {exc.strerror or exc} "
                              "(MODEL_DIR, CATALOG_PATH)", exit_code=1) from None
     try:
-        index = ContextIndex.from_files(recommender.catalog, settings.brands_path)
+        brands = load_brands(settings.brands_path) if settings.brands_path else {}
     except BrandsFileError as exc:
         raise ComponentError(f"BRANDS_PATH: {exc}; fix it, or unset BRANDS_PATH to use the demo brand "
                              "guides") from None
+    try:
+        default_tone = load_default_tone(settings.default_tone_path)
+    except BrandsFileError as exc:
+        raise ComponentError(f"DEFAULT_TONE_PATH: {exc}; fix it, or unset DEFAULT_TONE_PATH to use the "
+                             "shipped data/default_tone.json") from None
+    index = ContextIndex(recommender.catalog, brands, default_tone=default_tone)
     drafter = Drafter(
         index,
         resolve_provider(llm, LLMConfig.from_settings(settings)),
@@ -79,5 +86,6 @@ def build_components(settings: Any, *, llm: str | None = None,
         add_label=settings.crm_add_label,
         style_source=style_source or examples_style_source(paths.CRM_EXAMPLES),
         timeout_s=settings.llm_timeout_s,
+        sender=settings.crm_sender_name,
     )
     return Components(recommender=recommender, index=index, drafter=drafter)

@@ -131,7 +131,11 @@ class DigestDraft:
 
 
 class DigestSources(Protocol):
-    """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests)."""
+    """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests).
+
+    A source may also offer ``catalog_note() -> str | None`` (said once at the top of the
+    digest, e.g. when the model serves a catalog it was not trained on).
+    """
 
     def personas(self) -> Sequence[PersonaInfo]: ...
 
@@ -188,6 +192,8 @@ class Digest:
     period_label: str
     sections: tuple[PersonaDigest, ...]
     language: str = "en"  # the bot's own words (header, notes, card titles); data stays as is
+    # said once per digest: e.g. the model serves a catalog it was not trained on
+    note: str | None = None
 
     def snapshot(self) -> dict[str, list[dict[str, str]]]:
         """What the next digest of the same subscription compares against."""
@@ -305,7 +311,9 @@ def compose_digest(
         )
     title = t("digest.title_all", language) if persona.casefold() == "all" else \
         t("digest.title_one", language, persona=sections[0].persona.name)
-    return Digest(title, period_label, tuple(sections), language)
+    catalog_note = getattr(sources, "catalog_note", None)  # optional in DigestSources
+    return Digest(title, period_label, tuple(sections), language,
+                  catalog_note() if callable(catalog_note) else None)
 
 
 # -- Block Kit -------------------------------------------------------------------------
@@ -386,6 +394,9 @@ def digest_messages(
         {"type": "header", "text": {"type": "plain_text", "text": clip(f"📬 {digest.title}", MAX_HEADER)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(digest.period_label), MAX_CONTEXT_TEXT)}]},
     ]
+    if digest.note:
+        intro.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": clip(f":information_source: {escape(digest.note)}", MAX_CONTEXT_TEXT)}]})
     if note:
         intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
     messages: list[list[dict[str, Any]]] = [intro]
@@ -597,6 +608,11 @@ class LiveSources:
                 parts = build_components(self.settings, style_source=self.style_source)
                 self._parts = (parts.recommender, parts.drafter)
             return self._parts
+
+    def catalog_note(self) -> str | None:
+        """Said once per digest when the model serves a catalog it was not trained on."""
+        recommender, _ = self._load()
+        return recommender.catalog_match.message("en")
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
         from dataclasses import asdict

@@ -92,19 +92,31 @@ def render(deps: BotDeps, request: RequestRecord) -> tuple[str, list[dict[str, A
 
 
 def refresh_message(deps: BotDeps, client: Any, request_id: str) -> None:
-    """Re-render the request's message from the store (after any decision or new version)."""
-    request = deps.store.get_request(request_id)
-    if request is None or not request.message_ts:
-        return
-    text, blks = render(deps, request)
-    client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
-                       blocks=blks)
+    """Re-render the request's message from the store (after any decision or new version).
+
+    Serialized per request and rendered inside the serialized step, from a fresh read of
+    the store (:mod:`bot.message_updates`): concurrent decisions on one message can no
+    longer land their ``chat.update``s out of order and leave a stale message.
+    """
+
+    def update() -> None:
+        request = deps.store.get_request(request_id)
+        if request is None or not request.message_ts:
+            return
+        text, blks = render(deps, request)
+        client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
+                           blocks=blks)
+
+    deps.updates.run(request_id, update)
 
 
 def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: str,
                   channel_id: str, team_id: str | None, text: str, dedupe_key: str,
-                  lang: str, respond: Callable[..., Any] | None = None) -> None:
-    """Recommend, draft, store, post. A retried delivery finds its request and stops."""
+                  lang: str, respond: Callable[..., Any] | None = None,
+                  profile: dict[str, Any] | None = None) -> None:
+    """Recommend, draft, store, post. A retried delivery finds its request and stops.
+
+    ``profile`` is the parse the ack already made (None: parse here)."""
     store = deps.store
     request, created = store.create_request(
         kind="recommend", user_id=user_id, channel_id=channel_id, team_id=team_id, text=text,
@@ -114,10 +126,12 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
         return
     try:
         outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
-                                                    channel=cmd.channel, llm=cmd.llm)
+                                                    channel=cmd.channel, llm=cmd.llm,
+                                                    profile=profile)
         store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
                          product_id=outcome.product_id, brand_id=outcome.brand_id,
-                         recommendations=outcome.recommendations)
+                         recommendations=outcome.recommendations,
+                         options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
         for d in outcome.drafts:
             store.add_draft(request.id, tone=d.tone, text=d.text, provider=d.provider,
                             model=d.model, fallback_reason=d.fallback_reason,
@@ -338,7 +352,11 @@ def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
 
 
 @guarded("home")
-def publish_home(deps: BotDeps, client: Any, *, user_id: str) -> None:
+def publish_home(deps: BotDeps, client: Any, *, user_id: str,
+                 dedupe_key: str | None = None) -> None:
+    """Publish the user's App Home; a retried event (same ``event_id``) publishes once."""
+    if dedupe_key and not deps.store.claim(dedupe_key):
+        return
     lang = deps.languages.for_user(client, user_id)
     view = blocks.home_view(deps.store.recent_requests(user_id), deps.store.latest_approvals(),
                             lang)

@@ -3,7 +3,7 @@
 Only the bot's own words are translated; drafts stay in the channel's language (Korean by
 default). The language comes from ``BOT_LANGUAGE`` when it is ``ko`` or ``en``; with
 ``auto`` it follows the user's Slack locale (``users.info`` with ``include_locale``),
-looked up once per user and cached.
+looked up once per user and cached — in lazy listeners only; acks use what is known.
 """
 
 from __future__ import annotations
@@ -196,13 +196,26 @@ class LanguageResolver:
 
     def __init__(self, setting: str = "auto", lookup_client: Any = None) -> None:
         self.setting = setting
-        # users.info runs inside acks (3 s budget): a quick client without rate-limit
-        # sleeps; a slow or failed lookup just means the default language this time.
+        # users.info runs in lazy listeners, never in an ack (see known()): a quick client
+        # without rate-limit sleeps; a slow or failed lookup means the default this time.
         self.lookup_client = lookup_client
         self._cache: dict[str, Language] = {}
         self._lock = threading.Lock()
 
+    def known(self, user_id: str | None) -> Language:
+        """The language without asking Slack: the setting, the cached locale or the default.
+
+        For acks, which must not wait on a Web API call; the lazy listener's
+        :meth:`for_user` fills the cache, so a user's later acks are in their language.
+        """
+        if self.setting in ("ko", "en"):
+            return self.setting  # type: ignore[return-value]
+        with self._lock:
+            return self._cache.get(user_id or "", DEFAULT_LANGUAGE)
+
     def for_user(self, client: Any, user_id: str | None) -> Language:
+        """The user's language, looking their locale up once (``users.info``) and caching it;
+        call it off the ack path."""
         if self.setting in ("ko", "en"):
             return self.setting  # type: ignore[return-value]
         if not user_id:

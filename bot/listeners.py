@@ -2,11 +2,21 @@
 
 Each listener only pulls ids out of the payload. Slack's retries and the lazy copy of a
 request both re-run these functions, so every lazy step is idempotent (dedupe keys from
-``trigger_id``, view ids and ``action_ts``; decisions are compare-and-set).
+``trigger_id``, view ids, ``action_ts`` and ``event_id``; decisions are compare-and-set).
+
+Acks make no Web API call: the UI language there is whatever is already known
+(:meth:`bot.i18n.LanguageResolver.known`); the ``users.info`` lookup happens in the lazy
+listener and is cached. ``/recommend`` is parsed once, in its ack; the lazy listener
+picks that result up by ``trigger_id`` (:class:`Screenings`). Lazy listeners marked
+:func:`bot.executor.interactive` run on their own pool, never behind drafting.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -15,6 +25,7 @@ from slack_sdk import WebClient
 from bot import blocks, flows
 from bot.blocks import command_error_text
 from bot.command_text import MAX_TEXT_CHARS, CommandError, CommandRequest, is_help, parse_command
+from bot.executor import interactive
 from bot.i18n import t
 from bot.mrkdwn import clip, escape
 from bot.services import BotDeps, ProfileError
@@ -37,60 +48,134 @@ def _submitted(body: dict[str, Any], block_id: str) -> str:
     return (values.get(block_id, {}).get(blocks.INPUT_ACTION, {}).get("value") or "").strip()
 
 
+@dataclass(frozen=True)
+class Screening:
+    """One ``/recommend`` checked: the request and its parsed profile, or the reply
+    explaining what is wrong."""
+
+    cmd: CommandRequest | None
+    profile: dict[str, Any] | None
+    reply: str | None
+
+
+class Screenings:
+    """Hands the ack's screening of a command to its lazy listener, keyed by ``trigger_id``.
+
+    Bolt starts the lazy listener while the ack may still be running, so the lazy side
+    waits (briefly) for the ack's result; only if the ack failed does it screen itself.
+    Bounded: a slot nobody collects is dropped after ``limit`` newer ones.
+    """
+
+    def __init__(self, limit: int = 2000, wait_s: float = 5.0) -> None:
+        self.limit = limit
+        self.wait_s = wait_s
+        self._slots: OrderedDict[str, Future[Screening]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def slot(self, key: str) -> Future[Screening]:
+        with self._lock:
+            slot = self._slots.get(key)
+            if slot is None:
+                slot = self._slots[key] = Future()
+                while len(self._slots) > self.limit:
+                    self._slots.popitem(last=False)
+            return slot
+
+    def collect(self, key: str) -> Screening | None:
+        """The ack's screening (removing it), or None when there is none to be had."""
+        slot = self.slot(key)
+        try:
+            return slot.result(timeout=self.wait_s)
+        except Exception:
+            return None
+        finally:
+            with self._lock:
+                self._slots.pop(key, None)
+
+
+def _settle(slot: Future[Screening], screening: Screening | None = None, *,
+            exception: BaseException | None = None) -> None:
+    """Fill a slot unless a retried delivery of the same command already did."""
+    try:
+        if exception is not None:
+            slot.set_exception(exception)
+        else:
+            slot.set_result(screening)  # type: ignore[arg-type]
+    except InvalidStateError:
+        pass
+
+
 class Listeners:
     """The bound listeners; one instance per app, holding the injected deps."""
 
     def __init__(self, deps: BotDeps) -> None:
         self.deps = deps
+        self.screenings = Screenings()
 
     # /recommend ------------------------------------------------------------------------
-    def screen(self, command: dict[str, Any],
-               lang: str) -> tuple[CommandRequest | None, str | None]:
-        """Validate a command: the request, or the ephemeral reply explaining what is wrong."""
+    def screen(self, command: dict[str, Any], lang: str) -> Screening:
+        """Validate and parse a command: the request and profile, or the ephemeral reply
+        explaining what is wrong."""
         text = command.get("text") or ""
         if is_help(text) or not text.strip():
-            return None, t("help", lang, limit=MAX_TEXT_CHARS,
-                           rate=self.deps.limiter.per_minute) + "\n" + t("examples", lang)
+            return Screening(None, None, t("help", lang, limit=MAX_TEXT_CHARS,
+                                           rate=self.deps.limiter.per_minute)
+                             + "\n" + t("examples", lang))
         try:
             cmd = parse_command(text)
-            self.deps.services.parse(cmd.profile_text)
+            profile = self.deps.services.parse(cmd.profile_text)
         except CommandError as exc:
-            return None, command_error_text(exc.key, exc.values, exc.understood, lang)
+            return Screening(None, None,
+                             command_error_text(exc.key, exc.values, exc.understood, lang))
         except ProfileError as exc:
             options = {"--llm": cmd.llm, "--top": cmd.top, "--channel": cmd.channel}
             understood = {k: v for k, v in options.items() if v is not None}
-            return None, command_error_text("parse_error", {"detail": str(exc)}, understood, lang)
+            return Screening(None, None, command_error_text(
+                "parse_error", {"detail": str(exc)}, understood, lang))
         wait = self.deps.limiter.admit(command["user_id"], command["trigger_id"])
         if wait:
-            return None, t("rate_limited", lang, seconds=int(wait) + 1,
-                           rate=self.deps.limiter.per_minute)
-        return cmd, None
+            return Screening(None, None, t("rate_limited", lang, seconds=int(wait) + 1,
+                                           rate=self.deps.limiter.per_minute))
+        return Screening(cmd, profile, None)
 
-    def ack_recommend(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        lang = self.deps.languages.for_user(client, command["user_id"])
-        cmd, reply = self.screen(command, lang)
-        if reply is None and cmd is not None:
-            reply = t("ack", lang, text=clip(escape(cmd.profile_text), 200))
+    def ack_recommend(self, ack: Ack, command: dict[str, Any]) -> None:
+        """No Web API call here: the language is what is already known about the user."""
+        lang = self.deps.languages.known(command["user_id"])
+        slot = self.screenings.slot(command["trigger_id"])
+        try:
+            screening = self.screen(command, lang)
+        except BaseException as exc:
+            _settle(slot, exception=exc)
+            raise
+        _settle(slot, screening)
+        reply = screening.reply
+        if reply is None and screening.cmd is not None:
+            reply = t("ack", lang, text=clip(escape(screening.cmd.profile_text), 200))
         ack(text=reply)
 
     def recommend(self, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         lang = self.deps.languages.for_user(client, command["user_id"])
-        cmd, reply = self.screen(command, lang)
-        if cmd is None:
+        screening = self.screenings.collect(command["trigger_id"])
+        if screening is None:
+            screening = self.screen(command, lang)
+        if screening.cmd is None:
             return
         flows.run_recommend(
-            self.deps, client, cmd=cmd, user_id=command["user_id"],
+            self.deps, client, cmd=screening.cmd, user_id=command["user_id"],
             channel_id=command["channel_id"], team_id=command.get("team_id"),
             text=command.get("text") or "", dedupe_key=f"command:{command['trigger_id']}",
-            lang=lang, respond=respond)
+            lang=lang, respond=respond, profile=screening.profile)
 
     # buttons ---------------------------------------------------------------------------
+    @interactive
     def approve(self, body: dict[str, Any], client: WebClient) -> None:
         flows.approve(self.deps, client, **_action(body))
 
+    @interactive
     def reject(self, body: dict[str, Any], client: WebClient) -> None:
         flows.open_reject(self.deps, client, trigger_id=body["trigger_id"], **_action(body))
 
+    @interactive
     def edit(self, body: dict[str, Any], client: WebClient) -> None:
         flows.open_edit(self.deps, client, trigger_id=body["trigger_id"], **_action(body))
 
@@ -101,13 +186,14 @@ class Listeners:
         flows.regenerate(self.deps, client, dedupe_key=key, **action)
 
     # modals ----------------------------------------------------------------------------
-    def ack_edit(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def ack_edit(self, ack: Ack, body: dict[str, Any]) -> None:
         if _submitted(body, blocks.TEXT_BLOCK):
             ack()
         else:
-            lang = self.deps.languages.for_user(client, body["user"]["id"])
+            lang = self.deps.languages.known(body["user"]["id"])
             ack(response_action="errors", errors={blocks.TEXT_BLOCK: t("edit_empty", lang)})
 
+    @interactive
     def save_edit(self, body: dict[str, Any], client: WebClient) -> None:
         text = _submitted(body, blocks.TEXT_BLOCK)
         if text:
@@ -115,14 +201,18 @@ class Listeners:
                             user_id=body["user"]["id"], text=text,
                             dedupe_key=f"edit:{body['view']['id']}")
 
+    @interactive
     def save_reject(self, body: dict[str, Any], client: WebClient) -> None:
         flows.reject(self.deps, client, draft_id=body["view"]["private_metadata"],
                      user_id=body["user"]["id"], reason=_submitted(body, blocks.REASON_BLOCK))
 
     # App Home --------------------------------------------------------------------------
-    def home(self, event: dict[str, Any], client: WebClient) -> None:
+    @interactive
+    def home(self, event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            flows.publish_home(self.deps, client, user_id=event["user"])
+            event_id = body.get("event_id")
+            flows.publish_home(self.deps, client, user_id=event["user"],
+                               dedupe_key=f"event:{event_id}" if event_id else None)
 
 
 def register(app: App, deps: BotDeps) -> None:

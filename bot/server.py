@@ -39,7 +39,16 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
             return await super().handle(req, addition_context_properties)
         body = await req.body()
         bolt_request = to_bolt_request(req, body, addition_context_properties)
-        return to_starlette_response(await run_in_threadpool(self.app.dispatch, bolt_request))
+        return to_starlette_response(await run_in_threadpool(self._dispatch, bolt_request))
+
+    def _dispatch(self, bolt_request: Any) -> Any:
+        """Dispatch, counted as urgent so drafting waits for it (``bot.executor``)."""
+        executor = self.app.listener_runner.listener_executor
+        urgent = getattr(executor, "urgent", None)
+        if urgent is None:
+            return self.app.dispatch(bolt_request)
+        with urgent():
+            return self.app.dispatch(bolt_request)
 
 
 Health = Callable[[], "tuple[bool, str]"]

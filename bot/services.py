@@ -8,9 +8,10 @@ same shape. The real pipeline loads lazily on first use, so a missing model file
 a clear message on that request (and an audit entry) instead of a dead process.
 
 :class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digest_listeners.register``
-receive: the store, the services, the approval policy, the rate limiter and the language
-resolver, plus ``extras`` for features that plug in (``extras["settings"]`` is the
-Settings the app runs with; the digests keep theirs in ``extras["digests"]``).
+receive: the store, the services, the approval policy, the rate limiter, the language
+resolver and the per-message update serializer (:mod:`bot.message_updates`), plus
+``extras`` for features that plug in (``extras["settings"]`` is the Settings the app runs
+with; the digests keep theirs in ``extras["digests"]``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import LanguageResolver
+from bot.message_updates import MessageUpdates
 from bot.settings import Settings
 from bot.store import Store
 
@@ -56,6 +58,8 @@ class Outcome:
     brand_id: str
     recommendations: list[dict[str, Any]]
     drafts: list[DraftOut]
+    # {"ko": ..., "en": ...} when the model serves a catalog it was not trained on, else None
+    catalog_note: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,11 @@ class CheckResult:
 @dataclass(frozen=True)
 class Services:
     """``parse(text) -> profile dict`` (raises ProfileError);
-    ``recommend_and_draft(text, *, k, channel, llm) -> Outcome``;
+    ``recommend_and_draft(text, *, k, channel, llm, profile=None) -> Outcome`` (``profile``:
+    the dict ``parse(text)`` already returned, so a command is parsed once);
     ``redraft(text, product_id, tone, *, channel, llm) -> DraftOut``;
     ``check(text, channel, product_id) -> CheckResult`` (the drafter's own rules for that
-    product: registered functional claims, brand sender name)."""
+    product: registered functional claims, the sender name ``CRM_SENDER_NAME``)."""
 
     parse: Callable[[str], dict[str, Any]]
     recommend_and_draft: Callable[..., Outcome]
@@ -159,6 +164,7 @@ class BotDeps:
     limiter: RateLimiter
     languages: LanguageResolver
     extras: dict[str, Any] = field(default_factory=dict)
+    updates: MessageUpdates = field(default_factory=MessageUpdates)
 
 
 def build_deps(settings: Settings, store: Store, services: Services) -> BotDeps:
@@ -237,6 +243,14 @@ class _Pipeline:
             return self._providers[name]
 
 
+def catalog_note(recommender: Any) -> dict[str, str] | None:
+    """The approvers' note when the model serves a catalog it was not trained on (ko and en)."""
+    match = getattr(recommender, "catalog_match", None)
+    if match is None or match.same:
+        return None
+    return {"ko": match.message("ko"), "en": match.message("en")}
+
+
 def build_services(settings: Settings, store: Store) -> Services:
     """The real components behind :class:`Services` (loaded on first use)."""
     from crm.compliance import check_message, is_approvable
@@ -261,9 +275,11 @@ def build_services(settings: Settings, store: Store) -> Services:
                         approvable=bool(draft.approvable))
 
     def recommend_and_draft(text: str, *, k: int = 3, channel: str | None = None,
-                            llm: str | None = None) -> Outcome:
+                            llm: str | None = None,
+                            profile: dict[str, Any] | None = None) -> Outcome:
         recommender, drafter = pipeline.parts()
-        result = run_recommend(Profile.from_dict(parse(text)), recommender, drafter, k=k,
+        parsed = Profile.from_dict(profile if profile is not None else parse(text))
+        result = run_recommend(parsed, recommender, drafter, k=k,
                                channel=channel or settings.crm_channel,
                                provider=pipeline.provider(llm))
         if result.product is None:
@@ -272,7 +288,8 @@ def build_services(settings: Settings, store: Store) -> Services:
         return Outcome(profile=result.profile.to_dict(), persona=result.profile.persona or "",
                        product_id=str(product["product_id"]), brand_id=str(product["brand_id"]),
                        recommendations=[_as_dict(r) for r in result.recommendations],
-                       drafts=[draft_out(d) for d in result.drafts])
+                       drafts=[draft_out(d) for d in result.drafts],
+                       catalog_note=catalog_note(recommender))
 
     def redraft(text: str, product_id: str, tone: str, *, channel: str | None = None,
                 llm: str | None = None) -> DraftOut:
@@ -285,9 +302,9 @@ def build_services(settings: Settings, store: Store) -> Services:
     def check(text: str, channel: str | None, product_id: str) -> CheckResult:
         _, drafter = pipeline.parts()
         product = drafter.index.product(product_id)
-        sender = drafter.index.brand_for(product).sender if drafter.add_label else None
         findings = check_message(text, channel=channel or settings.crm_channel,
-                                 registered_functions=product.functions, sender=sender)
+                                 registered_functions=product.functions,
+                                 sender=drafter.sender_for(product_id))
         return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
 
     return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,

@@ -17,6 +17,9 @@ from typing_extensions import Annotated
 
 from recsys import paths
 
+#: The mall that sends the ads: the name after ``(광고)`` (the law names the sender, not the brand).
+DEFAULT_SENDER_NAME = "페르소나몰"
+
 LLMProviderName = Literal["offline", "openai", "gemini", "ollama"]
 Channel = Literal["kakao", "sms", "lms"]
 
@@ -41,9 +44,11 @@ class Settings(BaseSettings):
     )
 
     # Data and model
-    catalog_path: Path = paths.DEMO_CATALOG
+    catalog_path: Path | None = None  # None: the catalog recorded in MODEL_DIR/model.json
+    catalog_columns: str | None = None  # review tables: "review=내용,name=상품명" (recsys.review_tables)
     model_dir: Path = paths.DEMO_MODEL_DIR
     brands_path: Path = paths.BRANDS
+    default_tone_path: Path = paths.DEFAULT_TONE
     personas_path: Path = paths.PERSONAS
     db_path: Path = Path("personabot.db")
 
@@ -64,6 +69,7 @@ class Settings(BaseSettings):
     crm_optout_number: str = "080-000-0000"
     crm_contact_number: str = ""
     crm_add_label: bool = True
+    crm_sender_name: str = DEFAULT_SENDER_NAME
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -85,6 +91,16 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)
+
+    @field_validator("crm_sender_name")
+    @classmethod
+    def _one_line_sender(cls, value: str) -> str:
+        name = " ".join(value.split())
+        if not name:
+            raise ValueError("the sender name (the mall, after '(광고)') cannot be blank")
+        if len(name) > 20:
+            raise ValueError(f"the sender name {name!r} is over 20 characters; use the mall's short name")
+        return name
 
     @field_validator("team_timezone")
     @classmethod

@@ -279,7 +279,9 @@ class Store:
         product_id: str,
         brand_id: str,
         recommendations: list[dict[str, Any]],
+        options: dict[str, Any] | None = None,
     ) -> None:
+        """Store what a request produced; ``options`` adds keys to its options (e.g. ``catalog_note``)."""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE requests SET profile_json = ?, persona = ?, product_id = ?, brand_id = ?"
@@ -287,6 +289,11 @@ class Store:
                 (json.dumps(profile, ensure_ascii=False), persona, product_id, brand_id,
                  request_id),
             )
+            if options:
+                row = conn.execute("SELECT options_json FROM requests WHERE id = ?", (request_id,)).fetchone()
+                merged = {**json.loads((row[0] if row else None) or "{}"), **options}
+                conn.execute("UPDATE requests SET options_json = ? WHERE id = ?",
+                             (json.dumps(merged, ensure_ascii=False), request_id))
             conn.execute("DELETE FROM recommendations WHERE request_id = ?", (request_id,))
             for rec in recommendations:
                 conn.execute(

@@ -42,6 +42,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from crm.channels import (BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable,
+                          euckr_bytes, is_euckr)
+
 
 class Severity(StrEnum):
     """``error`` blocks approval; ``warning`` asks a human to confirm evidence or intent."""
@@ -107,8 +110,10 @@ RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in (
     Rule("COS-BANNED-2025", E, "2025 가이드라인 금지 표현", "Banned by the 2025 guideline"),
 )})
 
-CHANNELS = ("kakao", "sms", "lms", "alimtalk")
-SMS_BYTES, LMS_BYTES, KAKAO_CHARS, BRAND_MESSAGE_CHARS = 90, 2000, 1000, 1300
+# Channel sizes and the EUC-KR rule come from the one table the drafter uses too.
+CHANNELS = CHECKED_CHANNELS
+SMS_BYTES, LMS_BYTES = BYTE_LIMITS["sms"], BYTE_LIMITS["lms"]
+KAKAO_CHARS = CHAR_LIMITS["kakao"]
 LABEL = "(광고)"
 KST = timezone(timedelta(hours=9), "KST")
 
@@ -317,8 +322,9 @@ def check_message(
     """Every rule the text breaks on ``channel``, in text order. Empty list: compliant.
 
     ``registered_functions`` are the product's functional-cosmetic registrations (keys of
-    :data:`FUNCTIONAL_TYPES`, or their Korean names); ``sender`` is the brand name that must
-    follow ``(광고)`` (``None``: only check that some name follows it).
+    :data:`FUNCTIONAL_TYPES`, or their Korean names); ``sender`` is the name that must follow
+    ``(광고)`` — who sends the ad, the mall (``CRM_SENDER_NAME``), not the product's brand
+    (``None``: only check that some name follows it).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
@@ -430,24 +436,6 @@ def normalize_functions(functions: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def euckr_bytes(text: str) -> int:
-    """Size as carriers bill it: 1 byte per ASCII character, 2 for every other character."""
-    return 2 * len(text) - len(text.encode("ascii", "ignore"))
-
-
-@functools.lru_cache(maxsize=8192)
-def is_euckr(ch: str) -> bool:
-    """Encodable in plain EUC-KR (KS X 1001): ASCII or one 2-byte code.
-
-    Python's ``euc-kr`` codec also writes the 8-byte KS X 1001 annex-3 sequence for syllables
-    outside the 2,350 (``똠``); phones and carriers do not take that, so it counts as unencodable.
-    """
-    try:
-        return len(ch.encode("euc-kr")) <= 2
-    except UnicodeEncodeError:
-        return False
-
-
 # --- individual checks -------------------------------------------------------------------
 
 def _finding(rule: str, span: tuple[int, int], excerpt: str, ko: str, en: str, fix: str) -> Finding:
@@ -527,10 +515,10 @@ def _check_sender(text: str, pos: int, sender: str | None, findings: list[Findin
         return
     findings.append(_finding(
         "AD-SENDER", span, excerpt,
-        f"'{LABEL}' 바로 뒤에 보내는 곳(브랜드·서비스명)이 없습니다.",
-        f"No sender (brand or service name) follows '{LABEL}'.",
-        f"'{LABEL} 브랜드명'처럼 라벨 바로 뒤에 브랜드명을 넣으세요 / "
-        f"put the brand name right after '{LABEL}'"))
+        f"'{LABEL}' 바로 뒤에 보내는 곳(몰·서비스명)이 없습니다.",
+        f"No sender (the mall or service that sends it) follows '{LABEL}'.",
+        f"'{LABEL} 몰 이름'처럼 라벨 바로 뒤에 보내는 곳의 이름을 넣으세요 / "
+        f"put the sender's name (the mall's) right after '{LABEL}'"))
 
 
 def _check_optout(text: str, findings: list[Finding]) -> None:
@@ -609,11 +597,8 @@ def _check_size(text: str, channel: str) -> list[Finding]:
 
 def _check_encoding(text: str) -> list[Finding]:
     """ENC-EUCKR: one finding per run of characters EUC-KR cannot carry (an emoji sequence is one run)."""
-    try:
-        if len(text.encode("euc-kr")) == euckr_bytes(text):  # no annex-3 8-byte syllables either
-            return []
-    except UnicodeEncodeError:
-        pass
+    if encodable(text):
+        return []
     findings, i = [], 0
     while i < len(text):
         if is_euckr(text[i]):

@@ -15,13 +15,15 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from recsys.catalog import Catalog
+from recsys.labels import label
+from recsys.paths import DEFAULT_TONE
 from recsys.profile import Profile
 
 # Korean words a reviewer uses for each concern. Terms of three or more characters go to the
@@ -66,7 +68,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?~。])\s+|\n+")
 
 @dataclass(frozen=True)
 class BrandGuide:
-    """A brand's voice as the tone guide in ``data/brands.json`` describes it."""
+    """A brand's voice as its tone guide describes it (``data/brands.json`` or a mall's
+    ``brand_stories.json``).
+
+    ``default_tone`` marks a brand that has no guide: it speaks in the mall's default tone
+    (``data/default_tone.json``) with no story, and the drafter says so on every draft.
+    ``sender`` is the name after ``(광고)``: the drafter sets it to the mall
+    (``CRM_SENDER_NAME``) — the law names who sends, not the brand; a guide's own
+    ``sender_name`` is used only by callers that give no sender.
+    """
 
     brand_id: str
     name: str
@@ -76,6 +86,7 @@ class BrandGuide:
     colors: tuple[str, ...] = ()
     sender_name: str = ""
     emoji_style: str = ""
+    default_tone: bool = False
 
     @property
     def sender(self) -> str:
@@ -96,6 +107,7 @@ class BrandGuide:
             "colors": list(self.colors),
             "sender_name": self.sender,
             "emoji_style": self.emoji_style,
+            "default_tone": self.default_tone,
         }
 
 
@@ -166,6 +178,11 @@ class DraftContext:
     snippets: tuple[ReviewSnippet, ...] = ()
     style_examples: tuple[str, ...] = ()
 
+    @property
+    def sender(self) -> str:
+        """Who sends the message: the name the ``(광고)`` line carries."""
+        return self.brand.sender
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "profile": self.profile.to_dict(),
@@ -203,7 +220,8 @@ def _brand_from_record(brand_id: str, record: Mapping[str, Any]) -> BrandGuide:
         story = story.get("ko") or story.get("en") or ""
     return BrandGuide(
         brand_id=brand_id,
-        name=str(record.get("name_ko") or record.get("name") or record.get("brand") or brand_id),
+        name=str(record.get("name_ko") or record.get("name_kr") or record.get("name") or record.get("brand")
+                 or brand_id),
         name_en=str(record.get("name_en") or ""),
         story=str(story),
         tone_keywords=_as_tuple(tone),
@@ -214,7 +232,14 @@ def _brand_from_record(brand_id: str, record: Mapping[str, Any]) -> BrandGuide:
 
 
 def parse_brands(data: Any) -> dict[str, BrandGuide]:
-    """Brand tone guides from the parsed ``brands.json`` (a list of records or a mapping by id)."""
+    """Brand tone guides from a parsed guide file, keyed by brand id.
+
+    Two shapes: ``data/brands.json`` (a list of records with ``brand_id, name_ko, name_en,
+    story{ko,en}, tone_keywords, colors, emoji_style``) and a mall's ``brand_stories.json``
+    (an object keyed by brand name: ``{name_kr, name_en, story, url, visual_colors,
+    tone_keywords}``), whose key is the id. Catalog products find their guide by id or by
+    the brand's Korean or English name (:func:`match_brand`).
+    """
     if isinstance(data, Mapping) and "brands" in data:
         data = data["brands"]
     items: Iterable[tuple[str, Mapping[str, Any]]]
@@ -252,6 +277,74 @@ def load_brands(path: Path | str) -> dict[str, BrandGuide]:
                               "(expected a list of objects or an object keyed by brand id)") from None
 
 
+def _brand_key(name: str) -> str:
+    """A brand name compared loosely: case, spaces and punctuation do not count."""
+    return "".join(ch for ch in str(name).casefold() if ch.isalnum())
+
+
+class BrandMatcher:
+    """Finds a product's guide by brand id, else by the guide's Korean or English name or id."""
+
+    def __init__(self, guides: Mapping[str, BrandGuide]) -> None:
+        self.guides = dict(guides)
+        self._by_name: dict[str, BrandGuide] = {}
+        for bid, guide in self.guides.items():
+            for name in (guide.name, guide.name_en, bid):
+                key = _brand_key(name)
+                if key:
+                    self._by_name.setdefault(key, guide)
+
+    def match(self, brand_id: str, brand: str) -> BrandGuide | None:
+        if brand_id and brand_id in self.guides:
+            return self.guides[brand_id]
+        for name in (brand, brand_id):
+            guide = self._by_name.get(_brand_key(name)) if name else None
+            if guide is not None:
+                return guide
+        return None
+
+
+def load_default_tone(path: Path | str | None = None) -> BrandGuide:
+    """The mall's default voice for brands without a guide (``data/default_tone.json``).
+
+    It carries tone keywords and an emoji style only: a brand's story is its own, so a
+    brand without a guide has none rather than the mall's.
+    """
+    file = Path(path) if path else DEFAULT_TONE
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BrandsFileError(f"default tone file not found: {file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise BrandsFileError(f"default tone file {file} cannot be read ({reason})") from None
+    except json.JSONDecodeError as exc:
+        raise BrandsFileError(f"default tone file {file} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(record, Mapping) or not _as_tuple(record.get("tone_keywords")):
+        raise BrandsFileError(f"default tone file {file} needs an object with a non-empty tone_keywords list")
+    guide = _brand_from_record("", record)
+    return BrandGuide(brand_id="", name=guide.name, tone_keywords=guide.tone_keywords,
+                      emoji_style=guide.emoji_style, default_tone=True)
+
+
+def brands_without_guide(catalog: Catalog, guides: Mapping[str, BrandGuide]) -> list[tuple[str, int]]:
+    """Catalog brands no tone guide matches, with their product counts (most products first).
+
+    ``personabot catalog info`` lists them: their drafts use the mall's default tone.
+    """
+    matcher = BrandMatcher(guides)
+    counts: dict[str, int] = {}
+    frame = catalog.products
+    ids = frame["brand_id"] if "brand_id" in frame else [""] * len(frame)
+    for brand_id, brand in zip(ids, frame["brand"]):
+        brand_id = "" if _is_na(brand_id) else str(brand_id)
+        brand = "" if _is_na(brand) else str(brand)
+        if matcher.match(brand_id, brand) is None:
+            label = brand or brand_id or "(no brand)"
+            counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _age_band(age_min: Any, age_max: Any) -> int | None:
     values = [int(v) for v in (age_min, age_max) if not _is_na(v)]
     if not values:
@@ -283,12 +376,9 @@ def _reviewer_label(age_band: int | None, gender: str | None, skin: str | None) 
     if age_band:
         parts.append(f"{age_band}대")
     if gender:
-        parts.append({"F": "여성", "M": "남성"}.get(gender, gender))
+        parts.append(label("gender", gender, "ko"))
     if skin:
-        parts.append(
-            {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성",
-             "normal": "중성"}.get(skin, skin)
-        )
+        parts.append(label("skin_type", skin, "ko"))
     return "/".join(parts)
 
 
@@ -328,8 +418,11 @@ def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHAR
 class ContextIndex:
     """Catalog text indexed once; ``context_for`` answers one request in milliseconds."""
 
-    def __init__(self, catalog: Catalog, brands: Mapping[str, BrandGuide] | None = None) -> None:
+    def __init__(self, catalog: Catalog, brands: Mapping[str, BrandGuide] | None = None, *,
+                 default_tone: BrandGuide | None = None) -> None:
         self.brands: dict[str, BrandGuide] = dict(brands or {})
+        self._matcher = BrandMatcher(self.brands)
+        self.default_tone = default_tone or load_default_tone()
         products = catalog.products
         self._products: dict[str, ProductFacts] = {}
         for row in products.to_dict("records"):
@@ -373,13 +466,15 @@ class ContextIndex:
         self._db.commit()
 
     @classmethod
-    def from_files(cls, catalog: Catalog, brands_path: Path | str | None) -> "ContextIndex":
-        """Index a loaded catalog with the tone guides at ``brands_path`` (None: no guides).
+    def from_files(cls, catalog: Catalog, brands_path: Path | str | None,
+                   default_tone_path: Path | str | None = None) -> "ContextIndex":
+        """Index a loaded catalog with the tone guides at ``brands_path`` (None: no guides)
+        and the mall's default tone at ``default_tone_path`` (None: the shipped one).
 
-        Raises :class:`BrandsFileError` when the named file is missing or broken.
+        Raises :class:`BrandsFileError` when a named file is missing or broken.
         """
         brands = load_brands(brands_path) if brands_path else {}
-        return cls(catalog, brands)
+        return cls(catalog, brands, default_tone=load_default_tone(default_tone_path))
 
     @staticmethod
     def _review_rows(catalog: Catalog) -> Iterable[tuple[Any, ...]]:
@@ -412,19 +507,24 @@ class ContextIndex:
             raise UnknownProductError(f"product {product_id!r} is not in the catalog") from None
 
     def brand_for(self, product: ProductFacts) -> BrandGuide:
-        """The brand's tone guide, or a plain guide named after the catalog's brand."""
-        guide = self.brands.get(product.brand_id)
-        if guide is None:
-            guide = next((b for b in self.brands.values() if b.name == product.brand), None)
-        return guide or BrandGuide(brand_id=product.brand_id, name=product.brand or "브랜드")
+        """The brand's tone guide, or the mall's default tone under the catalog's brand name."""
+        guide = self._matcher.match(product.brand_id, product.brand)
+        if guide is not None:
+            return guide
+        return replace(self.default_tone, brand_id=product.brand_id, name=product.brand or "브랜드")
 
     def context_for(
-        self, profile: Profile, product_id: str, *, style_examples: Iterable[str] = ()
+        self, profile: Profile, product_id: str, *, style_examples: Iterable[str] = (),
+        sender: str | None = None,
     ) -> DraftContext:
+        """What a draft may use; ``sender`` (the mall) is the name after ``(광고)``."""
         product = self.product(product_id)
+        brand = self.brand_for(product)
+        if sender:
+            brand = replace(brand, sender_name=sender)
         return DraftContext(
             profile=profile,
-            brand=self.brand_for(product),
+            brand=brand,
             product=product,
             snippets=tuple(self.snippets(profile, product_id)),
             style_examples=tuple(s for s in style_examples if s and s.strip()),

@@ -4,8 +4,10 @@ One structured call returns every tone, so latency is about one call. The drafte
 parts the law requires — the ``(광고)`` label with the sender and the free opt-out line — so
 a model only writes the body. Any failure (timeout, rate limit or server error after the
 provider's bounded retries, invalid JSON, empty, refused or overlong output) gets one more
-call; what is still missing then comes from the offline copywriter, and each :class:`Draft`
-says which provider and model wrote it and why a fallback happened.
+call while the time budget lasts; what is still missing then comes from the offline
+copywriter, and each :class:`Draft` says which provider and model wrote it and why a
+fallback happened. ``timeout_s`` (``LLM_TIMEOUT_S``) is the budget of all those calls
+together, retries and backoff included: a draft never waits longer than that on a model.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -94,6 +97,25 @@ def misquotes(text: str, context: DraftContext) -> list[Finding]:
     return findings
 
 
+def default_tone_notice(context: DraftContext) -> list[Finding]:
+    """A warning (never blocking) when the brand has no tone guide and the mall's tone wrote it.
+
+    The approver should know the voice is generic, and the team which guide to add.
+    """
+    if not context.brand.default_tone:
+        return []
+    brand = context.brand.name
+    return [Finding(
+        rule="CRM-TONE",
+        severity=Severity.WARNING,
+        span=(0, 0),
+        message_ko=f"'{brand}' 브랜드의 톤 가이드가 없어 몰 기본 톤으로 작성했습니다.",
+        message_en=f"Brand '{brand}' has no tone guide; the mall's default tone was used.",
+        fix=("BRANDS_PATH 파일에 이 브랜드의 스토리와 톤 키워드를 추가하세요 / "
+             "add this brand's story and tone keywords to the BRANDS_PATH file"),
+    )]
+
+
 def examples_style_source(path: Path | str) -> StyleSource:
     """Style examples from ``data/crm_examples.json``: the same brand's example messages.
 
@@ -137,8 +159,11 @@ class Drafter:
         style_source: StyleSource | None = None,
         timeout_s: float = 20.0,
         prompts: Prompts | None = None,
+        sender: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.index = index
+        self.sender = (sender or "").strip() or None  # the mall (CRM_SENDER_NAME)
         self.provider: LLMProvider = provider or OfflineProvider()
         self.optout_number = optout_number
         self.contact_number = contact_number
@@ -146,6 +171,7 @@ class Drafter:
         self.style_source = style_source
         self.timeout_s = timeout_s
         self.prompts = prompts or Prompts()
+        self.clock = clock
 
     def context(self, profile: Profile, product_id: str) -> DraftContext:
         product = self.index.product(product_id)
@@ -155,7 +181,13 @@ class Drafter:
                 examples = self.style_source(profile.persona, product.brand_id)
             except Exception:  # a broken style store must not stop drafting
                 log.exception("style source failed; drafting without style examples")
-        return self.index.context_for(profile, product_id, style_examples=examples)
+        return self.index.context_for(profile, product_id, style_examples=examples, sender=self.sender)
+
+    def sender_for(self, product_id: str) -> str | None:
+        """The name a message about this product must carry after ``(광고)`` (None: no label)."""
+        if not self.add_label:
+            return None
+        return self.sender or self.index.brand_for(self.index.product(product_id)).sender
 
     def draft(
         self,
@@ -196,9 +228,9 @@ class Drafter:
             text,
             channel=channel,
             registered_functions=context.product.functions,
-            sender=context.brand.sender if self.add_label else None,
+            sender=context.sender if self.add_label else None,
         )
-        return findings + misquotes(text, context)
+        return findings + misquotes(text, context) + default_tone_notice(context)
 
     def _screen(self, context: DraftContext) -> Callable[[str], bool]:
         """A review may be quoted only if it trips no cosmetics-advertising rule."""
@@ -227,9 +259,13 @@ class Drafter:
         schema = draft_schema(tones)
         written: dict[str, str] = {}
         failure: LLMError | None = None
+        deadline = self.clock() + self.timeout_s
         for attempt in range(ATTEMPTS):
+            remaining = deadline - self.clock()
+            if remaining <= 0:  # the budget is spent: no second call
+                break
             try:
-                answer = provider.generate_json(system, prompt, schema, timeout_s=self.timeout_s)
+                answer = provider.generate_json(system, prompt, schema, timeout_s=remaining)
             except LLMError as exc:
                 failure = exc
                 log.info("%s attempt %d failed: %s", provider.name, attempt + 1, exc.kind)
@@ -262,7 +298,7 @@ class Drafter:
             raise LLMError("empty", "the model returned an empty draft")
         parts = [body]
         if self.add_label:
-            parts = [channels.header_line(context.brand.sender, channel), body,
+            parts = [channels.header_line(context.sender, channel), body,
                      channels.footer(self.optout_number, channel, self.contact_number)]
         text = "\n".join(parts)
         if not channels.fits(text, channel):

@@ -4,7 +4,9 @@ Every provider answers ``generate_json(system, prompt, schema, *, timeout_s) -> 
 raises :class:`LLMError` with a ``kind`` the drafter can act on. Each SDK's own hidden
 retries are switched off; the one retry policy here retries rate limits (honouring
 ``Retry-After``) and server errors with exponential backoff, bounded by both
-``max_retries`` and the total ``timeout_s``. API keys are plain strings held only in
+``max_retries`` and the total ``timeout_s`` — ``LLM_TIMEOUT_S`` is the budget of the whole
+call, every attempt and backoff included (the drafter shares one budget across its own
+attempts too, see :class:`crm.drafting.Drafter`). API keys are plain strings held only in
 :class:`LLMConfig` (hidden from its repr) and never appear in errors or logs.
 """
 
@@ -146,18 +148,27 @@ def _status_error(status: int, what: str, retry_after: float | None = None) -> L
     return LLMError("config", f"{what} rejected the request ({status})")
 
 
-class _Retrying:
-    """Retries rate limits and server errors with backoff inside one total time budget."""
+Sleep = Callable[[float], None]
+Clock = Callable[[], float]
 
-    def __init__(self, config: LLMConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+
+class _Retrying:
+    """Retries rate limits and server errors with backoff inside one total time budget.
+
+    ``sleep`` and ``clock`` are injectable (tests pass a fake clock that ``sleep``
+    advances, so no test has to measure real time)."""
+
+    def __init__(self, config: LLMConfig, sleep: Sleep = time.sleep,
+                 clock: Clock = time.monotonic) -> None:
         self.config = config
         self.sleep = sleep
+        self.clock = clock
 
     def run(self, attempt: Callable[[float], dict[str, Any]], timeout_s: float, who: str) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout_s
+        deadline = self.clock() + timeout_s
         tries = 0
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.clock()
             if remaining <= 0:
                 raise LLMError("timeout", f"{who} did not answer within {timeout_s:g}s")
             try:
@@ -168,7 +179,7 @@ class _Retrying:
                 delay = exc.retry_after
                 if delay is None:
                     delay = min(self.config.max_backoff_s, self.config.backoff_s * 2**tries)
-                if time.monotonic() + delay >= deadline:
+                if self.clock() + delay >= deadline:
                     raise
                 tries += 1
                 log.info("%s: %s; retry %d in %.2fs", who, exc.kind, tries, delay)
@@ -178,10 +189,11 @@ class _Retrying:
 class _BaseProvider:
     name = "base"
 
-    def __init__(self, config: LLMConfig, model: str) -> None:
+    def __init__(self, config: LLMConfig, model: str, *, sleep: Sleep = time.sleep,
+                 clock: Clock = time.monotonic) -> None:
         self.config = config
         self.model = model
-        self._retrying = _Retrying(config)
+        self._retrying = _Retrying(config, sleep, clock)
 
     def _redact(self, message: str) -> str:
         for secret in self.config.secrets():
@@ -232,8 +244,9 @@ class OpenAIProvider(_BaseProvider):
 
     name = "openai"
 
-    def __init__(self, config: LLMConfig) -> None:
-        super().__init__(config, config.openai_model)
+    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
+                 clock: Clock = time.monotonic) -> None:
+        super().__init__(config, config.openai_model, sleep=sleep, clock=clock)
         if not config.openai_api_key and not config.openai_base_url:
             raise LLMError("config", "OPENAI_API_KEY is not set (or use --llm offline)")
         import openai
@@ -281,8 +294,9 @@ class GeminiProvider(_BaseProvider):
 
     name = "gemini"
 
-    def __init__(self, config: LLMConfig) -> None:
-        super().__init__(config, config.gemini_model)
+    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
+                 clock: Clock = time.monotonic) -> None:
+        super().__init__(config, config.gemini_model, sleep=sleep, clock=clock)
         if not config.gemini_api_key:
             raise LLMError("config", "GEMINI_API_KEY is not set (or use --llm offline)")
         from google import genai
@@ -336,8 +350,9 @@ class OllamaProvider(_BaseProvider):
 
     name = "ollama"
 
-    def __init__(self, config: LLMConfig) -> None:
-        super().__init__(config, config.ollama_model)
+    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
+                 clock: Clock = time.monotonic) -> None:
+        super().__init__(config, config.ollama_model, sleep=sleep, clock=clock)
         import ollama
 
         self._ollama = ollama
@@ -384,25 +399,29 @@ class UnavailableProvider:
         raise self.error
 
 
-def resolve_provider(name: str | None, config: LLMConfig) -> LLMProvider:
+def resolve_provider(name: str | None, config: LLMConfig, **hooks: Any) -> LLMProvider:
     """Like :func:`make_provider`, but a configuration problem becomes visible fallbacks."""
     try:
-        return make_provider(name, config)
+        return make_provider(name, config, **hooks)
     except LLMError as exc:
         chosen = (name or config.provider or "offline").lower()
         model = getattr(config, f"{chosen}_model", "") if chosen in PROVIDERS else ""
         return UnavailableProvider(chosen, model, exc)
 
 
-def make_provider(name: str | None, config: LLMConfig) -> LLMProvider:
-    """The provider called ``name`` (default: ``config.provider``); raises ``LLMError('config')``."""
+def make_provider(name: str | None, config: LLMConfig, *, sleep: Sleep = time.sleep,
+                  clock: Clock = time.monotonic) -> LLMProvider:
+    """The provider called ``name`` (default: ``config.provider``); raises ``LLMError('config')``.
+
+    ``sleep``/``clock`` are the retry policy's hooks (see :class:`_Retrying`)."""
     chosen = (name or config.provider or "offline").lower()
-    factories: dict[str, Callable[[LLMConfig], LLMProvider]] = {
-        "offline": lambda _config: OfflineProvider(),
+    factories: dict[str, Callable[..., LLMProvider]] = {
         "openai": OpenAIProvider,
         "gemini": GeminiProvider,
         "ollama": OllamaProvider,
     }
+    if chosen == "offline":
+        return OfflineProvider()
     if chosen not in factories:
         raise LLMError("config", f"unknown LLM provider {chosen!r} (use one of {', '.join(PROVIDERS)})")
-    return factories[chosen](config)
+    return factories[chosen](config, sleep=sleep, clock=clock)

@@ -95,6 +95,7 @@ def prompt_data(context: DraftContext) -> dict[str, Any]:
             "name": context.brand.name,
             "tone_keywords": list(context.brand.tone_keywords),
             "story": clip(context.brand.story),
+            "has_tone_guide": not context.brand.default_tone,
         },
         "product": {
             "name": clip(product.name, 120),
@@ -140,13 +141,15 @@ class Prompts:
         add_label: bool = True,
     ) -> tuple[str, str]:
         """(system, user) prompts for drafting ``tones`` of one message on ``channel``."""
-        spec = channel_spec(channel, context.brand.sender, optout_number, add_label, contact_number)
-        system = self.render("system.j2", brand_name=context.brand.name, channel_name=spec.name)
+        spec = channel_spec(channel, context.sender, optout_number, add_label, contact_number)
+        system = self.render("system.j2", brand_name=context.brand.name, channel_name=spec.name,
+                             sender=context.sender)
         user = self.render(
             "draft.j2",
             tones=[{"key": t, "label": TONE_GUIDES[t][0], "guide": TONE_GUIDES[t][1]} for t in tones],
             channel=spec,
             brand=context.brand,
+            sender=context.sender,
             product=context.product,
             registered_claims=[CLAIM_NAMES[f] for f in context.product.functions if f in CLAIM_NAMES],
             forbidden=list(FORBIDDEN),

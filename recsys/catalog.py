@@ -10,7 +10,18 @@ Contract (other modules rely on these columns; helpers add columns only at the e
     ingredients: list[str], concerns: list[str] (recsys.profile.CONCERNS it targets),
     skin_types: list[str] (recsys.profile.SKIN_TYPES it targets),
     functions: list[str] (functional-cosmetic registrations: "whitening", "wrinkle", "uv"),
-    image_url: str | None, description: str ("" if unknown)
+    image_url: str | None, description: str ("" if unknown),
+    kind: str (recsys.product_types.KINDS, "" if unknown), is_set: bool, volume: str,
+    target_gender: "men" | "women" | "unisex", display_name: str (no promo tags),
+    short_name: str (for copy), rating: float (product-level, NaN if missing),
+    review_count: int, support: dict[str, int] (concern/skin type → supporting reviews),
+    evidence: list[dict] (``field, value, source, detail`` for each derived value)
+
+Where an export gives no ``sub_type``, ``concerns``, ``skin_types`` or ``functions`` (a
+legacy export gives none: its ``sub_category`` is a code such as ``0``), they come from
+:func:`recsys.mining.product_attributes` reading the name, description, category code and
+reviews; an export's own values win, and an export's own ``sub_type`` is kept when it is a
+canonical :mod:`recsys.product_types` name (the demo catalog's are).
 
 ``Catalog.interactions`` — one row per review or purchase:
     product_id: str, user_id: str | None, age_min: Int64 (nullable), age_max: Int64,
@@ -32,8 +43,11 @@ Formats, detected from the records' keys:
   date}]``. Reviews carry no profile; ``reviewer`` becomes ``user_id``.
 * ``customers`` — the prototype's ``customers.json``, an interactions source only:
   ``{user_id, persona_name, age, gender, skin_type, skin_concern, purchased_product_id,
-  product_category}``. Pass it as ``interactions_path`` next to a catalog, or on its own, in
-  which case the products come from the shipped demo catalog.
+  product_category}``. Pass it as ``interactions_path`` next to its catalog; on its own it is a
+  :class:`CatalogError` that says so (never a silent fallback to the demo products).
+* ``review_table`` — one row per review as CSV/TSV or XLSX (:mod:`recsys.review_tables`):
+  columns found from common Korean/English headers or named by ``columns``, rows grouped into
+  products; ``Catalog.column_map`` says which header each field was read from.
 
 Category codes: 97 skincare, 98 makeup, 99 fragrance, 100 body, 101 tools, 103 men; any other
 code or name becomes ``other``; ``category_label`` keeps the original.
@@ -61,6 +75,7 @@ catalog are dropped and counted in :meth:`Catalog.summary`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -71,12 +86,16 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from recsys.mining import product_attributes
 from recsys.paths import DEMO_CATALOG
+from recsys.product_types import canonical, kind_of
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
 
 PRODUCT_COLUMNS = (
     "product_id", "name", "name_en", "brand", "brand_id", "category", "category_label", "sub_type",
     "price", "ingredients", "concerns", "skin_types", "functions", "image_url", "description",
+    "kind", "is_set", "volume", "target_gender", "display_name", "short_name", "rating", "review_count",
+    "support", "evidence",
 )
 INTERACTION_COLUMNS = (
     "product_id", "user_id", "age_min", "age_max", "gender", "skin_type", "concerns", "persona",
@@ -138,6 +157,7 @@ class Catalog:
     format: str = "products"
     skipped: list[str] = field(default_factory=list)
     unmatched_interactions: int = 0
+    column_map: dict[str, str] = field(default_factory=dict)  # review tables: field -> the table's header
 
     def summary(self) -> dict[str, Any]:
         """Counts for the CLI and the Slack ``catalog`` reply; nothing dropped goes unmentioned."""
@@ -159,6 +179,7 @@ class Catalog:
             "last_date": dates.max().date().isoformat() if len(dates) else None,
             "unmatched_interactions": self.unmatched_interactions,
             "skipped": len(self.skipped),
+            "column_map": dict(self.column_map),
         }
 
     def describe(self) -> str:
@@ -177,27 +198,30 @@ class Catalog:
 # --------------------------------------------------------------------------------------
 
 
-def load_catalog(path: str | Path, interactions_path: str | Path | None = None) -> Catalog:
+def load_catalog(path: str | Path, interactions_path: str | Path | None = None, *,
+                 columns: dict[str, str] | str | None = None) -> Catalog:
     """Load any supported export (see module docstring) into a :class:`Catalog`.
 
     ``interactions_path`` adds interactions from a second file (a customers file, or another
     catalog's reviews) to those of ``path``; ``Catalog.interactions.source`` tells them apart.
+    ``columns`` (``{"review": "내용"}`` or ``"review=내용,name=상품명"``) names the columns of a
+    review table (CSV/TSV/XLSX) where its headers are not the usual ones.
     """
     path = Path(path)
-    records = _read_records(path)
-    fmt = _detect_format(path, records)
+    from recsys.review_tables import is_table
+
+    if columns and not is_table(path) and not (interactions_path and is_table(Path(interactions_path))):
+        raise CatalogError(f"{path}: a column mapping (--columns) applies to review tables (CSV/TSV/XLSX) only; "
+                           "drop it for a JSON export")
     skipped: list[str] = []
+    records, fmt, column_map = _read_export(path, columns, skipped)
     if fmt == "customers":
-        base = load_demo_catalog()
-        products = base.products
-        interactions = _customers_interactions(path, records, skipped)
-    else:
-        products, interactions = _products_and_reviews(path, records, fmt, skipped)
+        raise CatalogError(_customers_alone(path, records))
+    products, interactions = _products_and_reviews(path, records, fmt, skipped)
     frames = [interactions]
     if interactions_path is not None:
         extra_path = Path(interactions_path)
-        extra_records = _read_records(extra_path)
-        extra_fmt = _detect_format(extra_path, extra_records)
+        extra_records, extra_fmt, _ = _read_export(extra_path, columns, skipped)
         if extra_fmt == "customers":
             frames.append(_customers_interactions(extra_path, extra_records, skipped))
         else:
@@ -208,7 +232,28 @@ def load_catalog(path: str | Path, interactions_path: str | Path | None = None) 
     if unmatched:
         interactions = interactions[known].reset_index(drop=True)
     return Catalog(products, interactions, source=path, format=fmt, skipped=skipped,
-                   unmatched_interactions=unmatched)
+                   unmatched_interactions=unmatched, column_map=column_map)
+
+
+def fingerprint(catalog: Catalog) -> str:
+    """Identifies an interactions frame, so a recorded split is only reused on the same data."""
+    digest = hashlib.sha1()
+    for pid, date in zip(catalog.interactions["product_id"], catalog.interactions["date"]):
+        digest.update(f"{pid}|{date}\n".encode("utf-8"))
+    return f"{len(catalog.interactions)}:{digest.hexdigest()[:16]}"
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """Identifies a catalog's products (ids, names, brands), so a model knows the catalog it was trained on.
+
+    Prices, ratings and reviews may change between exports of the same catalog; the products
+    a model learned item embeddings for may not.
+    """
+    digest = hashlib.sha1()
+    products = catalog.products
+    for pid, name, brand in zip(products["product_id"], products["name"], products["brand"]):
+        digest.update(f"{pid}|{name}|{brand}\n".encode("utf-8"))
+    return f"{len(products)}:{digest.hexdigest()[:16]}"
 
 
 @lru_cache(maxsize=1)
@@ -220,6 +265,39 @@ def load_demo_catalog() -> Catalog:
 # --------------------------------------------------------------------------------------
 # Reading and detecting
 # --------------------------------------------------------------------------------------
+
+
+def _read_export(path: Path, columns: dict[str, str] | str | None, skipped: list[str]
+                 ) -> tuple[list[Any], str, dict[str, str]]:
+    """``(records, format, column_map)`` of a JSON export or a review table (recsys.review_tables)."""
+    from recsys import review_tables
+
+    if not review_tables.is_table(path):
+        records = _read_records(path)
+        return records, _detect_format(path, records), {}
+    try:
+        mapping = columns if isinstance(columns, dict) else review_tables.parse_columns(columns)
+        table = review_tables.read_review_table(path, mapping)
+    except review_tables.TableError as exc:
+        raise CatalogError(str(exc)) from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    skipped.extend(table.skipped)
+    return table.records, "review_table", table.column_map
+
+
+def _customers_alone(path: Path, records: list[Any]) -> str:
+    """Why a customers file cannot be a catalog, and how many of its rows the demo catalog would match."""
+    ids = [str(r.get("purchased_product_id", "")).strip() for r in records if isinstance(r, dict)]
+    try:
+        demo = set(load_demo_catalog().products["product_id"])
+        matched = f" ({sum(pid in demo for pid in ids)} of its {len(ids)} rows name a product of the demo catalog)"
+    except CatalogError:
+        matched = ""
+    return (
+        f"{path.name} is a customers file ({len(ids)} purchase rows, no products): it needs its catalog; "
+        f"give the catalog file and add this one with --interactions {path.name}{matched}"
+    )
 
 
 def _read_records(path: Path) -> list[Any]:
@@ -316,7 +394,7 @@ def _products_and_reviews(
         return row
 
     usable = _usable_records(path, records, "product_id", build, skipped)
-    rows = [row for _, _, row in usable]
+    rows = [_understood(row, record.get("reviews")) for _, record, row in usable]
     reviews = [
         (row["product_id"], review, f"{where} review {r_index}")
         for where, record, row in usable
@@ -324,6 +402,9 @@ def _products_and_reviews(
     ]
     products = pd.DataFrame(rows, columns=list(PRODUCT_COLUMNS))
     products["price"] = products["price"].astype("int64")
+    products["rating"] = products["rating"].astype(float)
+    products["review_count"] = products["review_count"].astype("int64")
+    products["is_set"] = products["is_set"].astype(bool)
     products["image_url"] = _none_for_missing(products["image_url"])
     interactions = _review_interactions(reviews, legacy, skipped)
     return products, interactions
@@ -363,7 +444,54 @@ def _product_row(record: Any, legacy: bool) -> dict[str, Any]:
         "functions": _vocab_list(record.get("functions"), _FUNCTION_WORDS, "functions"),
         "image_url": record.get("image_url") or None,
         "description": _text(record.get("description")),
+        "rating": _rating(record.get("rating")),
+        "_given": {name for name in ("concerns", "skin_types", "functions") if record.get(name) is not None},
     }
+
+
+def _understood(row: dict[str, Any], reviews: Any) -> dict[str, Any]:
+    """``row`` with what :func:`product_attributes` reads from its text, the export's own values first.
+
+    A field the export carries wins even when empty: a demo product with ``"functions": []`` is
+    registered for nothing, whatever its name says.
+    """
+    texts = [
+        _text(r.get("text", r.get("content"))) for r in (reviews or ()) if isinstance(r, dict)
+    ]
+    mined = product_attributes(
+        row["name"], reviews=texts, description=row["description"], category=row["category_label"],
+        brand=row["brand"],
+    )
+    evidence = [e.to_dict() for e in mined.evidence]
+    own_type = canonical(row["sub_type"])
+    if own_type:
+        evidence = [e for e in evidence if e["field"] not in ("sub_type", "kind")]
+        evidence += [{"field": "sub_type", "value": own_type, "source": "export", "detail": row["sub_type"]},
+                     {"field": "kind", "value": kind_of(own_type), "source": "export", "detail": row["sub_type"]}]
+        row["sub_type"] = own_type
+    else:
+        row["sub_type"] = mined.sub_type
+    given = row.pop("_given")
+    for name in ("concerns", "skin_types", "functions"):
+        if name in given:
+            evidence = [e for e in evidence if e["field"] != name]
+            evidence += [{"field": name, "value": v, "source": "export", "detail": ""} for v in row[name]]
+        else:
+            row[name] = list(getattr(mined, name))
+    row.update(
+        kind=kind_of(own_type) if own_type else mined.kind,
+        is_set=mined.is_set,
+        volume=mined.volume,
+        target_gender=mined.target_gender,
+        display_name=mined.display_name,
+        short_name=mined.short_name,
+        review_count=len(texts),
+        support=dict(mined.support),
+        evidence=evidence,
+    )
+    if row["category"] == "men" and row["target_gender"] == "unisex":
+        row["target_gender"] = "men"
+    return row
 
 
 def _category(value: Any) -> tuple[str, str]:
@@ -464,7 +592,8 @@ def _rating(value: Any) -> float:
         rating = float(value)
     except (TypeError, ValueError):
         return math.nan
-    return rating if 0 <= rating <= 5 else math.nan
+    # Exports write 0 for "not rated": a rating of 0 is missing, never zero stars.
+    return rating if 0 < rating <= 5 else math.nan
 
 
 def _interaction_frame(columns: dict[str, list[Any]]) -> pd.DataFrame:

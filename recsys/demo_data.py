@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from recsys.labels import SKIN_KO
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 
 SEED = 20240527
@@ -43,7 +44,6 @@ CATEGORY_KO = {
     "tools": "뷰티툴",
     "men": "맨즈",
 }
-SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
 CONCERN_KO = {
     "moisture": "보습",
     "anti_aging": "주름",

@@ -18,7 +18,6 @@ never sees, so only product features can rank them).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,7 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from recsys.baselines import OracleScorer, Scorer, fit_baselines
-from recsys.catalog import Catalog
+from recsys.catalog import Catalog, fingerprint
 from recsys.profile import Profile
 
 PROTOCOLS = ("random", "time", "cold")
@@ -50,14 +49,6 @@ class Split:
     def from_dict(cls, data: dict[str, Any]) -> "Split":
         return cls(data["protocol"], int(data["seed"]), float(data["holdout"]),
                    np.asarray(data["test_rows"], dtype=np.int64), data["fingerprint"])
-
-
-def fingerprint(catalog: Catalog) -> str:
-    """Identifies an interactions frame, so a recorded split is only reused on the same data."""
-    digest = hashlib.sha1()
-    for pid, date in zip(catalog.interactions["product_id"], catalog.interactions["date"]):
-        digest.update(f"{pid}|{date}\n".encode("utf-8"))
-    return f"{len(catalog.interactions)}:{digest.hexdigest()[:16]}"
 
 
 def make_split(catalog: Catalog, rows: np.ndarray, targets: np.ndarray, protocol: str = "random",
@@ -224,6 +215,7 @@ def evaluate_model_dir(
     in_sample: bool = False,
     oracle_path: Path | None = None,
     seed: int = 0,
+    columns: dict[str, str] | str | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """What ``personabot evaluate`` does. Returns (report, recommender).
 
@@ -240,19 +232,21 @@ def evaluate_model_dir(
     from recsys.train import usable_interactions
 
     model, vocab, meta = load_checkpoint(model_dir)
+    if catalog_path is None and columns is None:
+        columns = meta.get("columns") or None  # the recorded catalog, read as it was in training
     catalog_path = catalog_path or resolve_catalog_path(meta.get("catalog"))
     recorded_interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
     split = Split.from_dict(meta["split"]) if meta.get("split") else None
 
-    base = load_catalog(catalog_path, recorded_interactions)  # what the model learned from
+    base = load_catalog(catalog_path, recorded_interactions, columns=columns)  # what the model learned from
     rows, profiles, targets = usable_interactions(base)
     same_data = split is not None and split.fingerprint == fingerprint(base)
     held = np.isin(rows, split.test_rows) if same_data else np.zeros(len(rows), dtype=bool)
     train_part = ([p for p, h in zip(profiles, held) if not h], targets[~held])
 
     if interactions_path is not None:
-        catalog = load_catalog(catalog_path, interactions_path)
-        n_own = len(load_catalog(catalog_path).interactions)  # the file's rows come after the catalog's own
+        catalog = load_catalog(catalog_path, interactions_path, columns=columns)
+        n_own = len(load_catalog(catalog_path, columns=columns).interactions)  # the file's rows come after the catalog's own
         all_rows, all_profiles, all_targets = usable_interactions(catalog)
         extra = all_rows >= n_own
         test_part = ([p for p, e in zip(all_profiles, extra) if e], all_targets[extra])

@@ -53,7 +53,7 @@ PRODUCT_TYPES: tuple[ProductType, ...] = (
     _t("에센스", "skincare", "에센스", "essence", "에센스", "essence", "트리트먼트 에센스", "페이스 트리트먼트",
        "부스터", "booster"),
     _t("세럼", "skincare", "에센스", "serum", "세럼", "serum", "serums"),
-    _t("앰플", "skincare", "에센스", "ampoule", "앰플", "ampoule", "ampule", "샷"),
+    _t("앰플", "skincare", "에센스", "ampoule", "앰플", "ampoule", "ampule"),
     _t("크림", "skincare", "크림", "cream", "크림", "cream", "수분크림", "moisturizer", "moisturiser"),
     _t("아이크림", "skincare", "아이크림", "eye cream", "아이크림", "아이 크림", "eye cream", "eyecream",
        strong=True),

@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 
 from recsys.catalog import Catalog
+from recsys.labels import CONCERN_EN, CONCERN_KO, SKIN_EN, SKIN_KO, product_kind_label
 from recsys.features import Vocab, encode_products, encode_profiles, interaction_profiles
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
@@ -30,14 +31,6 @@ from recsys.profile import Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
-SKIN_EN = {"dry": "dry-skin", "oily": "oily-skin", "combination": "combination-skin",
-           "sensitive": "sensitive-skin", "normal": "normal-skin"}
-SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
-CONCERN_EN = {"moisture": "moisture", "anti_aging": "anti-aging", "calming": "calming",
-              "brightening": "brightening", "pores": "pores", "acne": "acne care", "gift": "gifting",
-              "repurchase": "repurchase", "ingredients": "clean ingredients"}
-CONCERN_KO = {"moisture": "보습", "anti_aging": "안티에이징", "calming": "진정", "brightening": "미백",
-              "pores": "모공", "acne": "트러블", "gift": "선물", "repurchase": "재구매", "ingredients": "성분"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +49,8 @@ class Recommendation:
     image_url: str | None
     score: float
     explanation: str
+    #: The same reason in Korean, whatever ``lang`` asked for: Korean screens show this one.
+    explanation_ko: str = ""
 
 
 class ReviewEvidence:
@@ -97,7 +92,7 @@ def _who(skin: str | None, band: int | None, n: int, lang: str) -> str:
         parts = ([f"{band}대"] if band else []) + ([SKIN_KO[skin]] if skin in SKIN_KO else [])
         return " ".join(parts + [f"리뷰어 {n}명"])
     noun = "reviewer" if n == 1 else "reviewers"
-    who = f"{n} {SKIN_EN[skin]} {noun}" if skin in SKIN_EN else f"{n} {noun}"
+    who = f"{n} {SKIN_EN[skin].replace(' skin', '-skin')} {noun}" if skin in SKIN_EN else f"{n} {noun}"
     if band:
         who += " in their teens" if band == 10 else f" in their {band}s"
     return who
@@ -109,15 +104,16 @@ def explain(profile: Profile, product: dict[str, Any], evidence: tuple[str | Non
     matched_skin = profile.skin_type if profile.skin_type in (product.get("skin_types") or ()) else None
     matched = [c for c in profile.concerns if c in (product.get("concerns") or ())]
     skin, band, n, rating = evidence
+    kind = product_kind_label(product.get("sub_type"), product.get("kind") or product.get("category"), lang)
     if lang == "ko":
         tags = ([SKIN_KO[matched_skin]] if matched_skin else []) + [CONCERN_KO[c] for c in matched if c in CONCERN_KO]
-        head = f"{'·'.join(tags)} 타깃" if tags else (product.get("sub_type") or product.get("category") or "")
+        head = f"{'·'.join(tags)} 타깃" if tags else kind
         tail = (f"{_who(skin, band, n, lang)} 평점 {rating:.1f}★" if rating is not None
                 else f"{_who(skin, band, n, lang)} 구매") if n else "신상품 · 특징 기반 추천"
     else:
-        tags = ([SKIN_EN[matched_skin].replace("-skin", " skin")] if matched_skin else []) + [
+        tags = ([SKIN_EN[matched_skin]] if matched_skin else []) + [
             CONCERN_EN[c] for c in matched if c in CONCERN_EN]
-        head = f"targets {', '.join(tags)}" if tags else (product.get("sub_type") or product.get("category") or "")
+        head = f"targets {', '.join(tags)}" if tags else kind
         tail = (f"{rating:.1f}★ from {_who(skin, band, n, lang)}" if rating is not None
                 else f"bought by {_who(skin, band, n, lang)}") if n else "new: matched on features"
     text = " · ".join(part for part in (head, tail) if part)
@@ -173,11 +169,25 @@ class Recommender:
         self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
         self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
         self._evidence = ReviewEvidence(catalog)
+        self._match: Any = None
+
+    @property
+    def catalog_match(self) -> Any:
+        """How the served catalog relates to the training one (a :class:`recsys.model_catalog.CatalogMatch`)."""
+        if self._match is None:
+            from recsys.model_catalog import catalog_match
+
+            self._match = catalog_match(self.meta, self.vocab, self.catalog)
+        return self._match
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, catalog: Catalog | str | Path | None = None,
-             *, pop_weight: float | None = None) -> "Recommender":
-        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time."""
+             *, pop_weight: float | None = None, columns: dict[str, str] | str | None = None) -> "Recommender":
+        """Load a checkpoint; ``catalog`` None means the catalog recorded at training time.
+
+        ``columns`` names a review table's columns (recsys.review_tables); the recorded catalog
+        is read with the mapping recorded at training time.
+        """
         from recsys.catalog import load_catalog
 
         model_dir = Path(model_dir) if model_dir is not None else DEMO_MODEL_DIR
@@ -188,7 +198,9 @@ class Recommender:
                 raise ModelLoadError(f"catalog {path} (recorded in {model_dir}/model.json) not found; "
                                      "pass the catalog path explicitly (--catalog)")
             interactions = resolve_catalog_path(meta["interactions"]) if meta.get("interactions") else None
-            catalog = load_catalog(path, interactions)
+            if columns is None and catalog is None:
+                columns = meta.get("columns") or None
+            catalog = load_catalog(path, interactions, columns=columns)
         return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
 
     def _with_persona(self, profile: Profile) -> Profile:
@@ -264,10 +276,12 @@ class Recommender:
         row = self.catalog.products.iloc[pos]
         evidence = self._evidence.best(pos, profile.skin_type, profile.age_band)
         image = row.get("image_url")
+        facts = row.to_dict()
         return Recommendation(
             rank=rank, product_id=str(row["product_id"]), name=str(row["name"]), name_en=str(row["name_en"] or ""),
             brand=str(row["brand"]), brand_id=str(row["brand_id"] or ""), category=str(row["category"]),
             sub_type=str(row["sub_type"] or ""), price=int(self._price[pos]),
             image_url=image if isinstance(image, str) and image else None, score=round(score, 4),
-            explanation=explain(profile, row.to_dict(), evidence, lang),
+            explanation=explain(profile, facts, evidence, lang),
+            explanation_ko=explain(profile, facts, evidence, "ko"),
         )

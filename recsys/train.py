@@ -237,18 +237,19 @@ def train_to_dir(
     holdout: float = 0.2,
     protocol: str = "random",
     progress: bool = True,
+    columns: dict[str, str] | str | None = None,
 ) -> dict[str, Any]:
     """What ``personabot train`` does: hold out a seeded split, train, save, summarise.
 
     The split is recorded in ``model.json`` so ``personabot evaluate`` measures on exactly
     the interactions the model never saw.
     """
-    from recsys.catalog import load_catalog
-    from recsys.evaluate import fingerprint, make_split
+    from recsys.catalog import catalog_fingerprint, fingerprint, load_catalog
+    from recsys.evaluate import make_split
     from recsys.recommender import record_catalog_path
 
     config = config or TrainConfig()
-    catalog = load_catalog(catalog_path, interactions_path)
+    catalog = load_catalog(catalog_path, interactions_path, columns=columns)
     rows, _, targets = usable_interactions(catalog)
     split = None
     unseen: set[str] = set()
@@ -264,6 +265,8 @@ def train_to_dir(
         "catalog": record_catalog_path(catalog_path),
         "interactions": record_catalog_path(interactions_path) if interactions_path else None,
         "fingerprint": fingerprint(catalog),
+        "catalog_fingerprint": catalog_fingerprint(catalog),  # the products served later are compared with it
+        "columns": dict(catalog.column_map) or None,  # how a review table's columns were read
         "split": split.to_dict() if split else None,
         "train_config": asdict(config),
         "summary": result.summary(),

@@ -9,7 +9,7 @@ def test_defaults_need_no_environment() -> None:
     settings = load_settings()
     assert settings.llm_provider == "offline"
     assert settings.team_timezone == "Asia/Seoul"
-    assert settings.catalog_path.name == "products.json"
+    assert settings.catalog_path is None  # the catalog recorded in MODEL_DIR/model.json
 
 
 def test_malformed_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

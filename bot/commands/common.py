@@ -15,6 +15,11 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+COLUMNS_HELP = ("Review tables (CSV/TSV/XLSX) only: which header holds which field, where the usual Korean/English "
+                "headers are not used, e.g. review=내용,name=상품명,rating=별점 (fields: product_id, name, brand, "
+                "price, category, rating, review, reviewer, date, skin_type, age, gender, concerns).")
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error on stderr and exit with ``code`` (no traceback).
 

@@ -49,6 +49,8 @@ def render_digest(digest: Any, out: Console) -> None:
     from rich.table import Table
 
     out.print(Text.assemble((str(digest.title), "bold"), f" — {digest.period_label}"), highlight=False)
+    if getattr(digest, "note", None):
+        out.print(Text(f"note: {digest.note}", style="yellow"), highlight=False)
     for section in digest.sections:
         info = section.persona
         table = Table(title=Text(f"{info.name_ko} · {info.name}"), title_justify="left",

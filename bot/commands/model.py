@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from bot.commands.common import console, fail, require_file, require_output_folder
+from bot.commands.common import COLUMNS_HELP, console, fail, require_file, require_output_folder
 
 
 class Protocol(str, Enum):
@@ -29,6 +29,7 @@ def train(
                                   help="Share of interactions held out for `personabot evaluate` (0: train on all)."),
     protocol: Protocol = typer.Option(Protocol.random, "--protocol", help="How the held-out share is chosen."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    columns: str = typer.Option(None, "--columns", help=COLUMNS_HELP),
 ) -> None:
     """Train the two-tower recommender from reviews with a customer profile (and/or a customers file).
 
@@ -45,6 +46,10 @@ def train(
       personabot train --catalog exports/amoremall_reviews.json --interactions exports/customers.json --out /tmp/m
 
       personabot train --catalog data/products.json --out /tmp/full --holdout 0
+
+      personabot train --catalog exports/reviews.xlsx --columns review=내용,name=상품명 --out /tmp/m
+
+    A customers.json is not a catalog: pass it with --interactions next to the catalog it was bought from.
     """
     require_file(catalog, "--catalog")
     require_file(interactions, "--interactions")
@@ -54,7 +59,7 @@ def train(
 
     try:
         summary = train_to_dir(catalog, out, TrainConfig(seed=seed, epochs=epochs), interactions_path=interactions,
-                               holdout=holdout, protocol=protocol.value, progress=not quiet)
+                               holdout=holdout, protocol=protocol.value, progress=not quiet, columns=columns)
     except (CatalogError, TrainingDataError) as exc:
         fail(str(exc))
     except OSError as exc:
@@ -119,6 +124,7 @@ def evaluate(
                                         "with the prototype's numbers)."),
     oracle: Path = typer.Option(None, "--oracle", help="Oracle file for the ceiling (default: data/oracle.json "
                                                        "when evaluating the demo catalog)."),
+    columns: str = typer.Option(None, "--columns", help=COLUMNS_HELP),
 ) -> None:
     """Rank the whole catalog for every held-out interaction and compare with baselines.
 
@@ -144,7 +150,7 @@ def evaluate(
 
     try:
         report, recommender = evaluate_model_dir(model, catalog, interactions_path=interactions, k=k,
-                                                 in_sample=in_sample, oracle_path=oracle)
+                                                 in_sample=in_sample, oracle_path=oracle, columns=columns)
     except (CatalogError, EvaluationError, ModelLoadError) as exc:
         fail(str(exc))
     written: list[Path] = []
@@ -156,9 +162,13 @@ def evaluate(
             written.append(plot_embedding_map(recommender, plots / "embeddings.png"))
         except OSError as exc:
             fail(f"cannot write the plots to {plots}: {exc.strerror or exc}; choose another --plots folder", 1)
+    match = recommender.catalog_match
+    report["catalog"] = match.to_dict()
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
+    seen = f"the model has seen {match.seen_text('en')} of this catalog"
+    console.print(Text(seen if match.same else f"{match.message('en')}"), highlight=False)
     console.print(_table(report))
     console.print(_persona_table(report))
     for path in written:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from recsys import labels
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,7 +36,6 @@ class ChannelChoice(str, Enum):
 
 
 TONE_TITLES = {"friendly": "친근한 · friendly", "professional": "전문적 · professional", "trendy": "트렌디 · trendy"}
-SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
 
 
 def recommend(
@@ -87,6 +87,7 @@ def recommend(
         from crm.pipeline import run_recommend
 
         result = run_recommend(profile, recommender, drafter, k=top, channel=chosen_channel)
+    catalog_note(recommender)
     request_id = _save(store, result, text, chosen_channel) if store is not None else None
     if as_json:
         data = result_json(result, chosen_channel)
@@ -100,6 +101,15 @@ def recommend(
             f"({len(result.drafts)} drafts pending approval).",
             style="dim", markup=False, highlight=False,
         )
+
+
+def catalog_note(recommender: Any) -> None:
+    """One line on stderr when the model serves a catalog it was not trained on (stdout stays clean)."""
+    from rich.text import Text
+
+    message = recommender.catalog_match.message("en")
+    if message:
+        err_console.print(Text.assemble(("note:", "bold yellow"), " ", message), highlight=False, soft_wrap=True)
 
 
 def _open_store(path: Any) -> Any:
@@ -180,19 +190,25 @@ def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:
     }
 
 
+def _both(field: str, code: str) -> str:
+    """English then Korean, as the terminal shows every profile value (``dry skin 건성``)."""
+    en, ko = labels.label(field, code, "en"), labels.label(field, code, "ko")
+    return en if en == ko else f"{en} {ko}"
+
+
 def _profile_line(result: RecommendResult) -> str:
     p = result.profile
     parts = []
     if p.age_min is not None or p.age_max is not None:
         parts.append(f"{p.age_min if p.age_min is not None else ''}–{p.age_max if p.age_max is not None else ''}")
     if p.gender:
-        parts.append({"F": "female 여성", "M": "male 남성"}.get(p.gender, p.gender))
+        parts.append(_both("gender", p.gender))
     if p.skin_type:
-        parts.append(f"{p.skin_type} {SKIN_KO.get(p.skin_type, '')}".strip())
+        parts.append(_both("skin_type", p.skin_type))
     if p.concerns:
-        parts.append(", ".join(p.concerns))
+        parts.append(", ".join(_both("concern", c) for c in p.concerns))
     if p.category:
-        parts.append(p.category)
+        parts.append(f"{labels.category_label(p.category, 'en')} {labels.category_label(p.category, 'ko')}")
     if p.price_min is not None or p.price_max is not None:
         lo = f"₩{p.price_min:,}" if p.price_min is not None else ""
         hi = f"₩{p.price_max:,}" if p.price_max is not None else ""
@@ -222,8 +238,12 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
     table.add_column("Why", ratio=4)
     for rec in result.recommendations:
         name = Text(str(rec.name), style="bold")
-        name.append(f"\n{rec.brand} · {rec.category}", style="dim")
-        table.add_row(str(rec.rank), name, f"₩{rec.price:,}", f"{rec.score:.2f}", Text(str(rec.explanation)))
+        kind = labels.product_kind_label(getattr(rec, "sub_type", ""), rec.category, "ko")
+        name.append(f"\n{rec.brand} · {kind}", style="dim")
+        why = Text(str(getattr(rec, "explanation_ko", "") or rec.explanation))
+        if getattr(rec, "explanation_ko", "") and rec.explanation != rec.explanation_ko:
+            why.append(f"\n{rec.explanation}", style="dim")
+        table.add_row(str(rec.rank), name, f"₩{rec.price:,}", f"{rec.score:.2f}", why)
     out.print(table)
 
     top = result.product

@@ -177,6 +177,17 @@ class BotHarness:
         return self.send(view_submission_body(callback_id, draft_id, user_id=user_id,
                                               values=values, view_id=view_id))
 
+    def drain(self, timeout: float = 30.0) -> None:
+        """Wait until every ack and lazy listener submitted so far has finished."""
+        executor = self.app.listener_runner.listener_executor
+        assert executor.wait_idle(timeout), "listener work still running"
+
+    def introduce(self, user_id: str) -> None:
+        """Make ``user_id`` a user the bot has seen: a ``/recommend help`` whose lazy
+        listener looks their locale up, so later acks are in their language."""
+        assert self.command("help", user_id=user_id).status == 200
+        self.drain()
+
     # --- observing --------------------------------------------------------------------
     def posted_for(self, user_id: str, timeout: float = 30.0) -> Call:
         """The channel message posted for ``user_id``'s request, once the store knows it."""

@@ -136,3 +136,23 @@ def test_demo_run_with_openai_against_the_fake_server(fake_openai: FakeLLMServer
     drafts = json.loads(result.stdout)["drafts"]
     assert all(d["provider"] == "openai" and d["fallback_reason"] is None for d in drafts)
     assert len(fake_openai.requests) == 1
+
+
+@dataclass(frozen=True)
+class KindRec(Rec):
+    sub_type: str = ""
+    explanation_ko: str = ""
+
+
+class FragranceRecommender:
+    def recommend(self, profile: Profile, k: int = 3, exclude=()) -> list[KindRec]:
+        return [KindRec(1, "P001", "라온 솔리드 퍼퓸", "라온뷰티", "fragrance", 32000, 0.9,
+                        "fragrance · new: matched on features", "0", "향수 · 신상품 · 특징 기반 추천")]
+
+
+def test_render_shows_kinds_skin_types_and_concerns_in_korean() -> None:
+    profile = Profile(gender="F", skin_type="dry", concerns=("moisture", "anti_aging"), category="fragrance")
+    shown = text_of(run_recommend(profile, FragranceRecommender(), Drafter(make_index()), k=1))
+    assert "건성" in shown and "보습" in shown and "안티에이징" in shown and "여성" in shown
+    assert "라온뷰티 · 향수" in shown and "신상품 · 특징 기반 추천" in shown
+    assert "fragrance ·" not in shown.split("Why")[0]  # the product line names its kind in Korean

@@ -84,7 +84,8 @@ def test_happy_path_posts_products_and_three_drafts(
     user = unique("UREQ")
     ack = bot.command("30s dry-skin woman, moisture --top 4", user_id=user)
     assert ack.status == 200
-    assert "Working on" in ack.body
+    # First contact: the ack is in the team default; the message follows the user's locale.
+    assert ack.body.startswith(":hourglass_flowing_sand:")
 
     call = bot.posted_for(user)
     message_blocks = call.args["blocks"]
@@ -136,8 +137,10 @@ def test_user_text_is_escaped_so_channel_is_never_pinged(bot: BotHarness) -> Non
 ])
 def test_bad_commands_get_an_ephemeral_explanation(bot: BotHarness, text: str,
                                                    expected: list[str]) -> None:
+    user = unique("UBAD")
+    bot.introduce(user)
     before = bot.store.db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
-    response = bot.command(text, user_id=unique("UBAD"))
+    response = bot.command(text, user_id=user)
     assert response.status == 200
     for part in expected:
         assert part in response.body
@@ -337,6 +340,7 @@ def test_unpostable_channel_is_explained_to_the_user(bot: BotHarness) -> None:
 
 def test_per_user_rate_limit(bot: BotHarness) -> None:
     user = unique("UBUSY")
+    bot.introduce(user)
     replies = [bot.command("30s dry woman moisture", user_id=user).body for _ in range(6)]
     assert all("Working on" in r for r in replies[:5])
     assert "Too many requests" in replies[5]

@@ -39,7 +39,7 @@ def test_missing_model_is_told_to_the_user_and_audited(broken: BotHarness) -> No
     for _ in range(2):  # and the process keeps serving
         user = unique("UREQ")
         ack = broken.command("30s dry woman moisture", user_id=user)
-        assert ack.status == 200 and "Working on" in ack.body
+        assert ack.status == 200 and ack.body.startswith(":hourglass_flowing_sand:")
         (reply,) = broken.slack.wait_for(
             "response_url", where=lambda c: "request id" in c.args.get("text", "")
             and broken.store.recent_requests(user)
@@ -166,7 +166,8 @@ def test_socket_mode_runs_a_recommend_end_to_end(tmp_path: Path) -> None:
                                    "text": "30s dry-skin woman, moisture",
                                    "trigger_id": "trigger-socket-1",
                                    "response_url": slack.response_url(), "api_app_id": "AFAKE"}})
-            assert "Working on" in slack.wait_for_ack("env-1")["payload"]["text"]
+            ack_text = slack.wait_for_ack("env-1")["payload"]["text"]
+            assert ack_text.startswith(":hourglass_flowing_sand:")
             (posted,) = slack.wait_for("chat.postMessage", timeout=30)
             assert posted.args["channel"] == "CSOCKET" and len(posted.args["blocks"]) > 10
         finally:

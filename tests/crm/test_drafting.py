@@ -57,7 +57,8 @@ def test_offline_drafts_need_nothing(index: ContextIndex) -> None:
 
 def test_one_structured_call_writes_every_tone(index: ContextIndex) -> None:
     provider = ScriptedProvider()
-    drafts = by_tone(Drafter(index, provider, optout_number="080-999-0000", timeout_s=3).draft(DRY_30S, "P001"))
+    drafts = by_tone(Drafter(index, provider, optout_number="080-999-0000", timeout_s=3,
+                             clock=FakeClock()).draft(DRY_30S, "P001"))
     assert len(provider.calls) == 1
     _, _, schema, timeout = provider.calls[0]
     assert schema["required"] == list(TONES) and timeout == 3
@@ -220,3 +221,47 @@ def test_an_invented_review_quote_is_flagged_for_the_approver(index: ContextInde
     flagged = [f for f in drafts["trendy"].findings if f.rule == "CRM-QUOTE"]
     assert len(flagged) == 1 and flagged[0].excerpt == "이거 바르고 인생이 바뀌었어요"
     assert drafts["trendy"].approvable  # a warning: the approver judges
+
+
+class FakeClock:
+    """Time that moves only when a fake call spends it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class SlowProvider(ScriptedProvider):
+    """Each call spends ``cost_s`` of the fake clock (all of its budget when it times out)."""
+
+    def __init__(self, clock: FakeClock, *outcomes: Any, cost_s: float | None = None) -> None:
+        super().__init__(*outcomes)
+        self.clock = clock
+        self.cost_s = cost_s
+
+    def generate_json(self, system: str, prompt: str, schema: Mapping[str, Any], *, timeout_s: float) -> dict:
+        self.clock.now += timeout_s if self.cost_s is None else min(self.cost_s, timeout_s)
+        return super().generate_json(system, prompt, schema, timeout_s=timeout_s)
+
+
+def test_llm_timeout_is_the_budget_of_the_whole_draft(index: ContextIndex) -> None:
+    """LLM_TIMEOUT_S=4 used to mean 4 s per attempt: a timed-out call was tried again for
+    another 4 s (8 s in all). Now the retry gets only what is left, here nothing."""
+    clock = FakeClock()
+    provider = SlowProvider(clock, LLMError("timeout", "no answer in 4s"),
+                            LLMError("timeout", "no answer in 4s"))
+    start = clock.now
+    drafts = Drafter(index, provider, timeout_s=4, clock=clock).draft(DRY_30S, "P001")
+    assert len(provider.calls) == 1 and clock.now - start == 4
+    assert all(d.provider == "offline" and d.fallback_reason == "timeout: no answer in 4s"
+               for d in drafts)
+
+
+def test_a_quick_bad_answer_leaves_the_rest_of_the_budget_to_the_retry(index: ContextIndex) -> None:
+    clock = FakeClock()
+    provider = SlowProvider(clock, {"friendly": 1}, cost_s=1.5)
+    drafts = Drafter(index, provider, timeout_s=4, clock=clock).draft(DRY_30S, "P001")
+    assert [call[3] for call in provider.calls] == [4, 2.5]
+    assert all(d.provider == "scripted" for d in drafts)

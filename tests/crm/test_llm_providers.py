@@ -98,14 +98,53 @@ def test_ollama_sets_format_and_bearer_key_only_when_configured(server: FakeLLMS
     assert "authorization" not in sent[0].headers
 
 
+class FakeTime:
+    """The retry policy's clock and sleep: sleeping moves the clock, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_rate_limit_then_success_is_retried(server: FakeLLMServer, name: str) -> None:
-    provider = make_provider(name, config_for(server))
-    server.script(Reply("rate_limit", retry_after=0.2))
+    fake = FakeTime()
+    provider = make_provider(name, config_for(server), sleep=fake.sleep, clock=fake.clock)
+    server.script(Reply("rate_limit", retry_after=2.5))
     answer, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=5))
     assert answer == ANSWER and len(sent) == 2
-    if name != "ollama":  # the ollama client does not expose response headers
-        assert sent[1].at - sent[0].at >= 0.19  # Retry-After was honoured
+    # Retry-After was honoured; the ollama client does not expose response headers, so
+    # it backs off by backoff_s instead.
+    assert fake.slept == ([0.01] if name == "ollama" else [2.5])
+
+
+@pytest.mark.parametrize("name", ("openai", "gemini"))
+def test_a_retry_after_past_the_budget_is_not_waited_for(server: FakeLLMServer, name: str) -> None:
+    fake = FakeTime()
+    provider = make_provider(name, config_for(server), sleep=fake.sleep, clock=fake.clock)
+    server.script(Reply("rate_limit", retry_after=30))
+    error, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=4))
+    assert isinstance(error, LLMError) and error.kind == "rate_limit"
+    assert len(sent) == 1 and fake.slept == []
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_backoff_and_retries_share_one_budget(server: FakeLLMServer, name: str) -> None:
+    """Two 503s with a 3 s backoff in a 4 s budget: one backoff fits, the second does not."""
+    fake = FakeTime()
+    provider = make_provider(name, config_for(server, backoff_s=3.0, max_retries=5),
+                             sleep=fake.sleep, clock=fake.clock)
+    server.script(*[Reply("server_error", status=503)] * 3)
+    error, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=4))
+    assert isinstance(error, LLMError) and error.kind == "server"
+    assert fake.slept == [3.0] and len(sent) == 2
 
 
 @pytest.mark.parametrize("name", PROVIDERS)

@@ -4,7 +4,9 @@ One server on 127.0.0.1 (port 0) answers OpenAI chat completions (``/v1/chat/com
 Gemini ``generateContent`` (``/v1beta/models/<model>:generateContent``) and Ollama
 ``/api/chat``. Tests script what the next calls get — success, 429 with ``Retry-After``,
 a 5xx, a slow answer (to trigger timeouts), malformed JSON, empty output or a refusal — and
-inspect the recorded requests. The real SDKs talk to it over loopback; nothing is mocked.
+inspect the recorded requests. :meth:`FakeLLMServer.hold` keeps every answer back until
+:meth:`FakeLLMServer.release` (a model that is slow for as long as a test needs, with
+:meth:`FakeLLMServer.wait_for_requests` to know how many calls are in flight). The real SDKs talk to it over loopback; nothing is mocked.
 """
 
 from __future__ import annotations
@@ -51,8 +53,10 @@ class FakeLLMServer:
         self.default = default or Reply(content={"ok": True})
         self._script: deque[Reply] = deque()
         self.requests: list[Recorded] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._stopping = threading.Event()
+        self._open = threading.Event()
+        self._open.set()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
@@ -82,6 +86,23 @@ class FakeLLMServer:
         with self._lock:
             self._script.extend(replies)
 
+    def hold(self) -> None:
+        """From now on every call waits (after being recorded) until :meth:`release`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def wait_for_requests(self, count: int, timeout: float = 10.0) -> None:
+        """Block until at least ``count`` requests have arrived in all."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.requests) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} LLM requests, got {len(self.requests)}")
+                self._lock.wait(left)
+
     def _next(self) -> Reply:
         with self._lock:
             return self._script.popleft() if self._script else self.default
@@ -89,6 +110,7 @@ class FakeLLMServer:
     def _record(self, item: Recorded) -> None:
         with self._lock:
             self.requests.append(item)
+            self._lock.notify_all()
 
     # wire formats ----------------------------------------------------------------------
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -117,6 +139,9 @@ class FakeLLMServer:
                     self._send(404, {"error": f"no route {self.path}"})
                     return
                 server._record(Recorded(api, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                while not server._open.wait(0.05):
+                    if server._stopping.is_set():
+                        return
                 reply = server._next()
                 if reply.delay_s and server._stopping.wait(reply.delay_s):
                     return

@@ -19,6 +19,8 @@ Usage::
         slack.script("chat.postMessage", FakeReply.rate_limited(retry_after=0))  # then normal
         slack.script("chat.update", FakeReply.error("channel_not_found"))
         slack.script_after("chat.postMessage", FakeReply.dropped())  # posted, then no answer
+        hold = slack.hold("chat.update")   # the next chat.update waits before it applies
+        hold.arrived.wait(5); ...; hold.release()
         ...
         calls = slack.wait_for("chat.postMessage", count=1)     # blocks until seen
         calls[0].args["blocks"]                                 # JSON-decoded arguments
@@ -93,6 +95,18 @@ class FakeReply:
         return cls(0, {})
 
 
+@dataclass
+class Hold:
+    """One held call: it has reached the fake (``arrived``) and takes effect only after
+    :meth:`release` — how a test makes a request land late, out of order."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 @dataclass(frozen=True)
 class Call:
     method: str
@@ -121,6 +135,7 @@ class FakeSlack:
         self._scripts: dict[str, list[FakeReply]] = {}
         self._after: dict[str, list[FakeReply]] = {}
         self._file_names: dict[str, str] = {}
+        self._holds: dict[str, list[Hold]] = {}
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._last_ts = 0.0
@@ -194,6 +209,12 @@ class FakeSlack:
         reply is sent instead of the real answer."""
         with self._lock:
             self._after.setdefault(method, []).extend(replies)
+    def hold(self, method: str) -> Hold:
+        """Hold the next call of ``method`` (after those already held) until released."""
+        hold = Hold()
+        with self._lock:
+            self._holds.setdefault(method, []).append(hold)
+        return hold
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -223,6 +244,10 @@ class FakeSlack:
             self.calls.clear()
             self._scripts.clear()
             self._after.clear()
+            for holds in self._holds.values():
+                for hold in holds:
+                    hold.release()
+            self._holds.clear()
             self.messages.clear()
 
     # --- HTTP -----------------------------------------------------------------------
@@ -243,6 +268,12 @@ class FakeSlack:
             return self._send(http, 200, b"ok", {}, "text/plain")
         method = url.path.removeprefix("/api/")
         args = self._args(url.query, raw, headers.get("content-type", ""))
+        with self._lock:
+            held = self._holds.get(method)
+            hold = held.pop(0) if held else None
+        if hold is not None:
+            hold.arrived.set()
+            hold.released.wait(60)
         with self._lock:
             queue = self._scripts.get(method)
             scripted = queue.pop(0) if queue else None

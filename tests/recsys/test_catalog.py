@@ -149,12 +149,15 @@ def test_customers_next_to_a_catalog_counts_skips_and_unmatched():
     assert summary["skipped"] == 2 and summary["unmatched_interactions"] == 1
 
 
-def test_customers_on_their_own_use_the_demo_products():
-    catalog = load_catalog(fixture("customers_small.json"))
-    assert catalog.format == "customers"
-    assert len(catalog.products) == len(load_demo_catalog().products)
-    assert (catalog.interactions["source"] == "customers").all()
-    assert set(catalog.interactions["product_id"]) <= set(catalog.products["product_id"])
+def test_customers_on_their_own_are_an_error_naming_the_fix():
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(fixture("customers_small.json"))
+    message = str(caught.value)
+    assert "customers file" in message and "--interactions customers_small.json" in message
+    assert "8 purchase rows" in message
+    # the fixture's rows: 6 name a demo product (u006 bought ZZ9999, u007 has no product id)
+    assert "6 of its 8 rows name a product of the demo catalog" in message
+    assert "\n" not in message
 
 
 # -- skipping and errors -------------------------------------------------------------------

@@ -28,7 +28,7 @@ def test_recommendation_has_the_contract_fields(rec: Recommender) -> None:
     assert [r.rank for r in recs] == [1, 2, 3]
     assert [f.name for f in dataclasses.fields(Recommendation)] == [
         "rank", "product_id", "name", "name_en", "brand", "brand_id", "category", "sub_type", "price",
-        "image_url", "score", "explanation"]
+        "image_url", "score", "explanation", "explanation_ko"]
     assert recs[0].score >= recs[1].score >= recs[2].score
     with pytest.raises(dataclasses.FrozenInstanceError):
         recs[0].rank = 9  # type: ignore[misc]
@@ -81,6 +81,19 @@ def test_explanations_are_short_concrete_and_bilingual(rec: Recommender) -> None
     ko = rec.recommend(DRY, k=3, lang="ko")[0]
     assert ko.product_id == en.product_id
     assert "건성" in ko.explanation and "타깃" in ko.explanation and "리뷰어" in ko.explanation
+    assert en.explanation_ko == ko.explanation == ko.explanation_ko  # Korean screens need no second call
+
+
+def test_korean_explanations_name_the_kind_in_korean() -> None:
+    from recsys.recommender import explain
+
+    nothing = Profile(concerns=("acne",))
+    fragrance = {"sub_type": "0", "category": "fragrance", "concerns": [], "skin_types": []}
+    assert explain(nothing, fragrance, (None, None, 0, None), "ko").startswith("향수 · ")
+    assert explain(nothing, fragrance, (None, None, 0, None), "en").startswith("fragrance · ")
+    toner = {"sub_type": "토너", "category": "skincare", "concerns": [], "skin_types": []}
+    assert explain(nothing, toner, (None, None, 0, None), "en").startswith("toner · ")
+    assert "fragrance" not in explain(nothing, fragrance, ("dry", None, 3, 4.5), "ko")
 
 
 def test_explain_uses_the_most_specific_reviewer_group() -> None:

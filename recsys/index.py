@@ -1,0 +1,413 @@
+"""Top-k search over the product matrix: an exact partitioned scan, and an HNSW index past it.
+
+Scores are ``u/T · e + w·b`` (see :mod:`recsys.model`). Folding the popularity term into the
+vectors — ``f = [e, w·b]``, ``q = [u/T, 1]`` — makes every score a plain inner product
+``f · q``, so one kernel ranks and no per-query bias add is needed.
+
+**Exact** (:class:`ExactIndex`, the default and the reference for tests). Products are
+stored once, sorted by (partition, price), where a partition is one (kind, sub-type, target
+gender). A hard filter then selects contiguous row ranges — the partitions it admits, cut
+to the budget by binary search on the sorted prices — and only those rows are scanned, with
+faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
+brand use a precomputed list of each brand's rows. No per-query mask over the whole
+catalog is ever allocated; exclusions are handled by fetching ``k + len(exclude)``.
+
+**HNSW** (:class:`HnswIndex`, ``RECSYS_INDEX=hnsw``, or ``auto`` past
+:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors, searched
+over-fetching and dropping the rows a filter does not admit. When a filter admits few rows
+(under :data:`EXACT_BELOW`), scanning them exactly is cheaper than walking the graph, so
+the index does that. Built once per (model, catalog) fingerprint and cached next to the
+model (``index-<fingerprint>.faiss``); a corrupt cache file is rebuilt with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+INDEX_KINDS = ("exact", "hnsw", "auto")
+#: ``RECSYS_INDEX=auto`` uses HNSW from this many products on (below it the exact scan is
+#: already under a few milliseconds on one core, see benchmarks/results/recsys_speed.json).
+AUTO_HNSW_MIN_PRODUCTS = 500_000
+#: A filter admitting fewer rows than this is scanned exactly even with HNSW.
+EXACT_BELOW = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+#: The most candidates an HNSW query over-fetches before the exact scan answers instead.
+MAX_FETCH = 4_096
+
+
+_PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
+
+
+class SearchIndexError(RuntimeError):
+    """An index that cannot be used (bad setting); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which products a query admits. ``None`` means "no restriction" for each field.
+
+    ``price_min``/``price_max`` bound known prices; when either is given, products with an
+    unknown price (0) are left out.
+    """
+
+    partitions: frozenset[int] | None = None
+    brands: frozenset[int] | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    exclude: tuple[int, ...] = ()
+
+    @property
+    def has_budget(self) -> bool:
+        return self.price_min is not None or self.price_max is not None
+
+
+def fold(embeddings: np.ndarray, bias: np.ndarray, pop_weight: float) -> np.ndarray:
+    """``[e, w·b]`` rows, float32, C-contiguous."""
+    folded = np.empty((len(embeddings), embeddings.shape[1] + 1), dtype=np.float32)
+    folded[:, :-1] = embeddings
+    folded[:, -1] = pop_weight * bias
+    return folded
+
+
+def fold_query(user: np.ndarray, temperature: float) -> np.ndarray:
+    """``[u/T, 1]`` rows for a (B, d) batch of customer vectors."""
+    user = np.atleast_2d(np.asarray(user, dtype=np.float32))
+    return np.ascontiguousarray(np.hstack([user / temperature, np.ones((len(user), 1), np.float32)]))
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError as exc:  # pragma: no cover - faiss-cpu is a dependency
+        raise SearchIndexError("faiss-cpu is not installed; run `make install`") from exc
+    return faiss
+
+
+class ExactIndex:
+    """Exact top-k over products sorted by (partition, price); see the module docstring."""
+
+    kind = "exact"
+
+    def __init__(self, vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray):
+        n = len(vectors)
+        # Sort once: partition, then price, then original position (a stable, total order).
+        self.order = np.lexsort((np.arange(n), price, partition)).astype(np.int64)
+        self.vectors = np.ascontiguousarray(vectors[self.order], dtype=np.float32)
+        self.price = np.ascontiguousarray(price[self.order], dtype=np.int64)
+        sorted_partition = partition[self.order]
+        self.bounds: dict[int, tuple[int, int]] = {}
+        if n:
+            edges = np.flatnonzero(np.diff(sorted_partition)) + 1
+            starts = np.concatenate([[0], edges])
+            ends = np.concatenate([edges, [n]])
+            for lo, hi in zip(starts.tolist(), ends.tolist()):
+                self.bounds[int(sorted_partition[lo])] = (lo, hi)
+        self._part_ids = np.fromiter(sorted(self.bounds), dtype=np.int64, count=len(self.bounds))
+        self._part_lo = np.fromiter((self.bounds[p][0] for p in self._part_ids.tolist()), np.int64, len(self.bounds))
+        self._part_hi = np.fromiter((self.bounds[p][1] for p in self._part_ids.tolist()), np.int64, len(self.bounds))
+        self._key = sorted_partition.astype(np.int64) * _PRICE_SPAN + np.clip(self.price, 0, _PRICE_SPAN - 1)
+        # rows (in sorted order) of each brand, for brand filters
+        sorted_brand = brand[self.order]
+        by_brand = np.argsort(sorted_brand, kind="stable")
+        brand_sorted = sorted_brand[by_brand]
+        self.brand_rows: dict[int, np.ndarray] = {}
+        if n:
+            edges = np.flatnonzero(np.diff(brand_sorted)) + 1
+            for lo, hi in zip(np.concatenate([[0], edges]).tolist(), np.concatenate([edges, [n]]).tolist()):
+                self.brand_rows[int(brand_sorted[lo])] = np.sort(by_brand[lo:hi])
+        self.position_of_row = self.order  # sorted row → original product position
+        self.row_of_position = np.empty(n, dtype=np.int64)
+        self.row_of_position[self.order] = np.arange(n)
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.vectors.nbytes + self.price.nbytes + self.order.nbytes + self.row_of_position.nbytes)
+
+    # -- which rows a filter admits ------------------------------------------------------
+
+    def ranges(self, flt: Filter) -> list[tuple[int, int]]:
+        """Contiguous sorted-row ranges admitted by partitions and budget, merged where adjacent.
+
+        Rows are sorted by (partition, price), so ``partition × 2⁴⁰ + price`` is a sorted key and
+        every partition's budget cut is one vectorised binary search.
+        """
+        if flt.partitions is None:
+            parts = self._part_ids
+        else:
+            parts = np.fromiter(sorted(p for p in flt.partitions if p in self.bounds), dtype=np.int64)
+        if not len(parts):
+            return []
+        if flt.has_budget:
+            low = max(flt.price_min if flt.price_min is not None else 1, 1)
+            high = flt.price_max if flt.price_max is not None else _PRICE_SPAN - 1
+            los = np.searchsorted(self._key, parts * _PRICE_SPAN + low, side="left")
+            his = np.searchsorted(self._key, parts * _PRICE_SPAN + min(high, _PRICE_SPAN - 1), side="right")
+        else:
+            los, his = self._part_lo[np.searchsorted(self._part_ids, parts)], self._part_hi[
+                np.searchsorted(self._part_ids, parts)]
+        out: list[tuple[int, int]] = []
+        for lo, hi in zip(los.tolist(), his.tolist()):
+            if hi <= lo:
+                continue
+            if out and out[-1][1] == lo:  # neighbouring partitions scan as one block
+                out[-1] = (out[-1][0], hi)
+            else:
+                out.append((lo, hi))
+        return out
+
+    def brand_candidates(self, flt: Filter) -> np.ndarray:
+        """Sorted rows of the filter's brands that also pass partitions and budget."""
+        rows = np.concatenate([self.brand_rows.get(b, np.empty(0, np.int64)) for b in flt.brands or ()] or
+                              [np.empty(0, np.int64)])
+        if not len(rows):
+            return rows
+        keep = np.zeros(len(rows), dtype=bool)
+        for lo, hi in self.ranges(flt):
+            keep |= (rows >= lo) & (rows < hi)
+        return np.sort(rows[keep])
+
+    def _excluded_rows(self, flt: Filter) -> np.ndarray:
+        ex = np.asarray([p for p in flt.exclude if 0 <= p < len(self)], dtype=np.int64)
+        return np.unique(self.row_of_position[ex]) if len(ex) else ex
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
+        """``(scores, positions)`` of the top ``k`` admitted products, best first.
+
+        ``query`` is one folded query vector (see :func:`fold_query`); positions index the
+        catalog's original product order.
+        """
+        q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        excluded = self._excluded_rows(flt)
+        fetch = k + len(excluded)
+        if flt.brands is not None:
+            rows = self.brand_candidates(flt)
+            scores, rows = _top_of_rows(self.vectors, rows, q, fetch)
+        else:
+            scores, rows = self._scan(self.ranges(flt), q, fetch)
+        return self._finish(scores, rows, excluded, k)
+
+    def _scan(self, ranges: Sequence[tuple[int, int]], q: np.ndarray, fetch: int) -> tuple[np.ndarray, np.ndarray]:
+        faiss = _faiss()
+        all_scores, all_rows = [], []
+        for lo, hi in ranges:
+            kk = min(fetch, hi - lo)
+            scores, idx = faiss.knn(q, self.vectors[lo:hi], kk, metric=faiss.METRIC_INNER_PRODUCT)
+            all_scores.append(scores[0])
+            all_rows.append(idx[0].astype(np.int64) + lo)
+        if not all_scores:
+            return np.empty(0, np.float32), np.empty(0, np.int64)
+        return np.concatenate(all_scores), np.concatenate(all_rows)
+
+    def _finish(self, scores: np.ndarray, rows: np.ndarray, excluded: np.ndarray, k: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+        if len(excluded):
+            keep = ~np.isin(rows, excluded)
+            scores, rows = scores[keep], rows[keep]
+        # best first; ties broken by original position so exact and ANN agree
+        positions = self.position_of_row[rows]
+        best = np.lexsort((positions, -scores))[:k]
+        return scores[best], positions[best]
+
+
+def _top_of_rows(vectors: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    if not len(rows) or k <= 0:
+        return np.empty(0, np.float32), np.empty(0, np.int64)
+    scores = vectors[rows] @ q[0]
+    if len(rows) > k:
+        top = np.argpartition(-scores, k - 1)[:k]
+        return scores[top], rows[top]
+    return scores, rows
+
+
+class HnswIndex:
+    """An HNSW graph over the exact index's sorted rows; filters via faiss ID selectors."""
+
+    kind = "hnsw"
+
+    def __init__(self, exact: ExactIndex, graph=None, *, ef_search: int = HNSW_EF_SEARCH,
+                 exact_below: int = EXACT_BELOW):
+        faiss = _faiss()
+        self.exact = exact
+        if graph is None:
+            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            graph.add(exact.vectors)
+        self.graph = graph
+        self.ef_search = ef_search
+        self.exact_below = exact_below
+
+    def __len__(self) -> int:
+        return len(self.exact)
+
+    @property
+    def nbytes(self) -> int:
+        """Graph links plus the vectors it stores (faiss keeps its own copy)."""
+        links = self.graph.hnsw.neighbors.size() * 4 + self.graph.hnsw.offsets.size() * 8
+        return int(links + len(self.exact) * self.exact.vectors.shape[1] * 4)
+
+    def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`ExactIndex.search`; approximate when the filter admits many rows.
+
+        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise
+        the graph is searched for ``k × (catalog / admitted)`` candidates (over-fetch), those
+        outside the filter are dropped, and the fetch doubles until ``k`` remain — past
+        :data:`MAX_FETCH` the exact scan answers instead, so a result is never short.
+        """
+        exact = self.exact
+        q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
+        excluded = exact._excluded_rows(flt)
+        fetch = k + len(excluded)
+        if flt.brands is not None:
+            rows = exact.brand_candidates(flt)
+            if len(rows) < self.exact_below or not len(rows):
+                return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
+            admitted_rows = rows
+            ranges = None
+            admitted = len(rows)
+        else:
+            ranges = exact.ranges(flt)
+            admitted = sum(hi - lo for lo, hi in ranges)
+            if admitted < self.exact_below or admitted == 0:
+                return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        want = fetch if admitted == len(exact) else int(np.ceil(fetch * len(exact) / admitted * 1.5))
+        while want <= MAX_FETCH:
+            params = _faiss().SearchParametersHNSW()
+            params.efSearch = max(self.ef_search, want)
+            scores, idx = self.graph.search(q, want, params=params)
+            rows = idx[0][idx[0] >= 0].astype(np.int64)
+            scores = scores[0][: len(rows)]
+            inside = (np.isin(rows, admitted_rows) if ranges is None else _in_ranges(rows, ranges))
+            if len(excluded):
+                inside &= ~np.isin(rows, excluded)
+            if int(inside.sum()) >= k or want >= len(exact):
+                return exact._finish(scores[inside], rows[inside], excluded, k)
+            want *= 2
+        if ranges is None:
+            return exact._finish(*_top_of_rows(exact.vectors, admitted_rows, q, fetch), excluded, k)
+        return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+
+
+def _in_ranges(rows: np.ndarray, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Which sorted rows fall inside the (sorted, disjoint) ``ranges``."""
+    starts = np.fromiter((lo for lo, _ in ranges), dtype=np.int64, count=len(ranges))
+    ends = np.fromiter((hi for _, hi in ranges), dtype=np.int64, count=len(ranges))
+    slot = np.searchsorted(starts, rows, side="right") - 1
+    return (slot >= 0) & (rows < ends[np.clip(slot, 0, None)])
+
+
+# --------------------------------------------------------------------------------------
+# Choosing and caching
+# --------------------------------------------------------------------------------------
+
+
+def choose_kind(setting: str, n_products: int) -> str:
+    """``exact`` or ``hnsw`` for a ``RECSYS_INDEX`` setting and catalog size."""
+    setting = (setting or "exact").strip().lower()
+    if setting not in INDEX_KINDS:
+        raise SearchIndexError(f"RECSYS_INDEX={setting!r} is not one of {', '.join(INDEX_KINDS)}")
+    if setting == "auto":
+        return "hnsw" if n_products >= AUTO_HNSW_MIN_PRODUCTS else "exact"
+    return setting
+
+
+def fingerprint(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray) -> str:
+    """Identifies what an index was built from: the folded vectors and the sort keys."""
+    digest = hashlib.sha1()
+    for array in (vectors, partition, price):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray, *,
+          kind: str = "exact", cache_dir: Path | None = None) -> ExactIndex | HnswIndex:
+    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given."""
+    exact = ExactIndex(vectors, partition, price, brand)
+    if kind == "exact":
+        return exact
+    if kind != "hnsw":
+        raise SearchIndexError(f"unknown index kind {kind!r}; use one of exact, hnsw")
+    faiss = _faiss()
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"index-{fingerprint(vectors, partition, price)}.faiss"
+        if path.is_file():
+            try:
+                graph = faiss.read_index(str(path))
+                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1]:
+                    raise ValueError(f"holds {graph.ntotal} × {graph.d}, expected {len(exact)} × "
+                                     f"{exact.vectors.shape[1]}")
+                return HnswIndex(exact, graph)
+            except Exception as exc:  # a damaged or stale cache is rebuilt, never trusted
+                log.warning("index cache %s is unusable (%s); rebuilding it", path, exc)
+    index = HnswIndex(exact)
+    if path is not None:
+        _write_atomically(faiss, index.graph, path)
+    return index
+
+
+def _write_atomically(faiss, graph, path: Path) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(graph, str(tmp))
+        os.replace(tmp, path)
+        for stale in path.parent.glob("index-*.faiss"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only model folder still serves, just without a cache
+        log.warning("could not cache the index at %s (%s)", path, exc)
+        tmp.unlink(missing_ok=True)
+
+
+#: Target genders in partition order, so "women or unisex" and "men or unisex" are each one
+#: contiguous block inside a sub-type.
+GENDER_ORDER = ("men", "unisex", "women")
+
+
+class Partitions:
+    """Partition codes for (kind, sub-type, target gender), numbered in that sort order."""
+
+    def __init__(self, kinds: Sequence[str], sub_types: Sequence[str], genders: Sequence[str]):
+        rank = {g: i for i, g in enumerate(GENDER_ORDER)}
+        keys = list(zip(kinds, sub_types, (rank.get(g, 1) for g in genders)))
+        ordered = sorted(set(keys))
+        self.key_of: dict[int, tuple[str, str, int]] = dict(enumerate(ordered))
+        code = {key: i for i, key in enumerate(ordered)}
+        self.codes = np.fromiter((code[key] for key in keys), dtype=np.int64, count=len(keys))
+
+    def select(self, *, kinds: Iterable[str] | None = None, sub_types: Iterable[str] | None = None,
+               genders: Iterable[str] | None = None) -> frozenset[int] | None:
+        """Codes of the partitions matching every given restriction (None: no restriction)."""
+        if kinds is None and sub_types is None and genders is None:
+            return None
+        kinds = None if kinds is None else set(kinds)
+        sub_types = None if sub_types is None else set(sub_types)
+        ranks = None if genders is None else {GENDER_ORDER.index(g) for g in genders if g in GENDER_ORDER}
+        return frozenset(
+            code for code, (kind, sub_type, rank) in self.key_of.items()
+            if (kinds is None or kind in kinds) and (sub_types is None or sub_type in sub_types)
+            and (ranks is None or rank in ranks)
+        )
+
+
+def codes(values: Iterable[object]) -> tuple[np.ndarray, dict[object, int]]:
+    """Integer codes for a column of labels, and the label → code table."""
+    table: dict[object, int] = {}
+    out = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64)
+    return out, table
