@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from rich.console import Console
+
 from bot.cli import app
+from bot.commands import digest as digest_command
 from bot.digest_store import DigestStore
 from bot.scheduler import CLAIM_TTL, last_fire
 from tests.bot._digest_helpers import SEOUL_MONDAY_9
@@ -36,8 +39,9 @@ def test_status_shows_retry_pending_failed_and_stale_runs_on_one_line_each(
     store.mark_failed(final.id, "is_archived", now, None)
     stuck = store.claim(sub.id, period - 3 * week, "A", now - timedelta(hours=1), CLAIM_TTL, 4).run
     monkeypatch.setenv("DB_PATH", str(path))
+    monkeypatch.setattr(digest_command, "console", Console(width=250))  # one row per line
 
-    result = CliRunner().invoke(app, ["digest", "status"], env={"COLUMNS": "250"})
+    result = CliRunner().invoke(app, ["digest", "status"])
     assert result.exit_code == 0, result.output
     rows = {ln.split("│")[1].strip(): ln for ln in result.output.splitlines()
             if ln.count("│") > 5 and ln.split("│")[1].strip().isdigit()}
