@@ -133,7 +133,7 @@ class DigestDraft:
 class DigestSources(Protocol):
     """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests).
 
-    A source may also offer ``catalog_note() -> str | None`` (said once at the top of the
+    A source may also offer ``catalog_note(lang) -> str | None`` (said once at the top of the
     digest, e.g. when the model serves a catalog it was not trained on).
     """
 
@@ -313,7 +313,7 @@ def compose_digest(
         t("digest.title_one", language, persona=sections[0].persona.name)
     catalog_note = getattr(sources, "catalog_note", None)  # optional in DigestSources
     return Digest(title, period_label, tuple(sections), language,
-                  catalog_note() if callable(catalog_note) else None)
+                  catalog_note(language) if callable(catalog_note) else None)
 
 
 # -- Block Kit -------------------------------------------------------------------------
@@ -609,10 +609,11 @@ class LiveSources:
                 self._parts = (parts.recommender, parts.drafter)
             return self._parts
 
-    def catalog_note(self) -> str | None:
-        """Said once per digest when the model serves a catalog it was not trained on."""
+    def catalog_note(self, lang: str = "en") -> str | None:
+        """Said once per digest (in its language) when the model serves a catalog it was not
+        trained on."""
         recommender, _ = self._load()
-        return recommender.catalog_match.message("en")
+        return recommender.catalog_match.message(lang)
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
         from dataclasses import asdict
