@@ -31,10 +31,13 @@ from bot.settings import Settings, SettingsError
 __all__ = ["ListenerExecutor", "build_app", "make_client"]
 
 
-def make_client(settings: Settings, *, quick: bool = False) -> WebClient:
+def make_client(settings: Settings, *, quick: bool = False, posting: bool = False) -> WebClient:
     """A Web API client for ``SLACK_API_URL`` with rate-limit, 5xx and connection retries.
 
     ``quick`` is for lookups made inside an ack: a 1.5 s timeout and no retry sleeps.
+    ``posting`` is for the digest poster: only rate limits are retried (a 429 means Slack did
+    nothing), never a 5xx or a dropped connection, after which the post may already be in the
+    channel — the poster checks its marker before it posts again (see :func:`post_safe`).
     """
     if settings.slack_bot_token is None:
         raise SettingsError("SLACK_BOT_TOKEN: missing (the xoxb- token from OAuth & Permissions)")
@@ -44,8 +47,19 @@ def make_client(settings: Settings, *, quick: bool = False) -> WebClient:
         RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
-    return WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base_url,
-                     timeout=1.5 if quick else 30, retry_handlers=retries)
+    client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base_url,
+                       timeout=1.5 if quick else 30, retry_handlers=retries)
+    return post_safe(client) if posting else client
+
+
+def post_safe(client: WebClient) -> WebClient:
+    """``client`` without its blind retries of non-idempotent calls (``chat.postMessage``,
+    file uploads): the same token, URL and timeout, keeping only the rate-limit handler."""
+    handlers = [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+    if len(handlers) == len(client.retry_handlers):
+        return client
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                     retry_handlers=handlers, logger=client.logger)
 
 
 def build_app(settings: Settings, deps: BotDeps) -> App:

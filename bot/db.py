@@ -22,26 +22,67 @@ class DatabaseFileError(RuntimeError):
     """``DB_PATH`` names something that cannot be opened as SQLite (message names the path)."""
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def describe_db_error(path: str | Path, exc: BaseException) -> str:
+    """One line for an SQLite fault: which file, what is wrong, and what to do about it.
+
+    The three faults an operator meets are told apart by SQLite's own message: another
+    process holding the write lock, damaged pages inside a valid file, and a file that is not
+    SQLite at all. Anything else is named as it is, with the file.
+    """
+    text = str(exc).strip() or type(exc).__name__
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return (f"the database {path} is locked by another process ({text}); wait and retry, "
+                f"or find the holder with `fuser {path}` (a stuck `sqlite3` shell or backup)")
+    if "malformed" in low or "corrupt" in low:
+        return (f"the database {path} is damaged ({text}); stop `personabot serve`, keep a copy, "
+                f"then restore a backup or rebuild it with `sqlite3 {path} .recover | sqlite3 NEW.db`")
+    if "not a database" in low or "encrypted" in low:
+        return (f"{path} is not an SQLite database ({text}); point DB_PATH at the bot's SQLite "
+                "file, or at a new path to start an empty one")
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "disk i/o" in low:
+        return (f"cannot use the database {path} ({text}); check that its folder exists, is "
+                "writable by this user and has free space")
+    return f"database error in {path} ({text}); see `personabot digest status` or restore a backup"
+
+
+@contextmanager
+def db_errors(path: str | Path) -> Iterator[None]:
+    """Turn any ``sqlite3.Error`` raised inside into :class:`DatabaseFileError` naming ``path``."""
+    try:
+        yield
+    except DatabaseFileError:
+        raise
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(describe_db_error(path, exc)) from None
+
+
+def connect(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
     """Open (creating when missing) the database with WAL, a busy timeout and FKs on.
+
+    ``busy_timeout_s`` is how long a write waits for another process's write lock before
+    "database is locked" (tests shorten it; reads never wait in WAL mode).
 
     Raises :class:`DatabaseFileError` when ``path`` is not a SQLite file or cannot be opened,
     so callers can tell the user which file to fix instead of showing sqlite's traceback.
     """
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False,
+                               isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise DatabaseFileError(
-            f"cannot open the database {path} (DB_PATH): {exc}; point DB_PATH at the bot's SQLite "
-            "file, or at a new path to start an empty one"
-        ) from None
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise DatabaseFileError(
+                f"cannot open the database {path} (DB_PATH): {exc}; point DB_PATH at the bot's "
+                "SQLite file, or at a new path to start an empty one"
+            ) from None
+        raise DatabaseFileError(describe_db_error(path, exc) + " (DB_PATH)") from None
     return sqlite_utils.Database(conn)
 
 
@@ -64,8 +105,14 @@ def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]
 
     Each migration is a SQL script; version N is ``migrations[N-1]``. Migrations are
     append-only: never edit one that has shipped, add a new one.
+
+    An up-to-date database is only *read* here: the write lock (``BEGIN IMMEDIATE``) is taken
+    only when a migration is due, so read-only commands such as ``digest status`` work while
+    another process holds a long write transaction.
     """
     conn = db.conn
+    if _schema_version(conn, component) >= len(migrations):
+        return len(migrations)
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " component TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL,"
@@ -87,6 +134,19 @@ def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]
                 (component, version, datetime.now(timezone.utc).isoformat()),
             )
     return len(migrations)
+
+
+def _schema_version(conn: sqlite3.Connection, component: str) -> int:
+    """The applied version of ``component`` (0 when nothing is applied), read without a lock."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if exists is None:
+        return 0
+    row = conn.execute(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE component = ?", (component,)
+    ).fetchone()
+    return int(row[0])
 
 
 def _split_sql(script: str) -> list[str]:

@@ -20,8 +20,9 @@ from typing import Any
 
 from bot.digest_store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
 from bot.digests import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
+from bot.i18n import t
 from bot.mrkdwn import escape
-from bot.scheduler import Digests, build_digests, local_label, next_fire
+from bot.scheduler import Digests, build_digests, local_label, next_fire, one_line
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,8 @@ def subscription_line(sub: Subscription, now: datetime, last: Any = None) -> str
         f" · next {local_label(next_fire(sub.schedule, now), sub.schedule.timezone)}"
     )
     if last is not None:
-        line += f" · last: {last.state}" + (f" (`{escape(last.reason)}`)" if last.reason else "")
+        reason = f" (`{escape(one_line(last.reason, 200))}`)" if last.reason else ""
+        line += f" · last: {last.status(now)}{reason}"
     return line
 
 
@@ -198,15 +200,17 @@ class DigestHandlers:
         self._resync()
         return f"Stopped digest subscription #{cmd.sub_id}."
 
-    def preview(self, cmd: DigestCommand) -> list[dict[str, Any]]:
-        """The digest as it would be posted now (drafts inline, no buttons)."""
+    def preview(self, cmd: DigestCommand, user_id: str | None = None) -> list[dict[str, Any]]:
+        """The digest as it would be posted now (drafts inline, no buttons), in the caller's
+        language."""
         assert cmd.persona is not None
         now = self.clock()
+        lang = self.digests.language_for_user(user_id)
         digest = compose_digest(
             self.digests.composer.sources, cmd.persona, None,
-            period_label=period_label(now, self.digests.team_timezone),
+            period_label=period_label(now, self.digests.team_timezone, lang), language=lang,
         )
-        return digest_messages(digest, note=":eyes: Preview — only you can see this.")
+        return digest_messages(digest, note=t("digest.preview_note", lang))
 
     def _resync(self) -> None:
         if self.digests.scheduler.is_leader:
@@ -255,7 +259,7 @@ class DigestListeners:
             elif cmd.action == "unsubscribe":
                 respond(response_type="ephemeral", text=self.handlers.unsubscribe(cmd, user_id))
             elif cmd.action == "preview":
-                for message in self.handlers.preview(cmd):
+                for message in self.handlers.preview(cmd, user_id):
                     respond(response_type="ephemeral", replace_original=False, **message)
         except UnknownPersona as exc:
             respond(response_type="ephemeral", text=f":warning: {exc}")

@@ -10,7 +10,10 @@ rebuilt from ``digest_subscriptions`` at start-up; ``digest_runs`` has a UNIQUE
      failed ──> failed for good (``next_attempt_at`` NULL)
 
 lets a restart or a second process tell "done", "in progress", "crashed mid-way" and
-"failed, retry later" apart. ``scheduler_lease`` holds one row naming the only process
+"failed, retry later" apart. A claim names its holder (``host:pid:token``, see
+:mod:`bot.holders`) and expires ``CLAIM_TTL`` after its last heartbeat; a holder known to be
+dead loses it at once, and a stopping process hands it back (``holder`` NULL, expired now).
+:meth:`Run.status` is the name ``digest status`` shows for each state. ``scheduler_lease`` holds one row naming the only process
 allowed to run jobs, until ``expires_at``.
 
 Every state change is a single conditional statement inside ``BEGIN IMMEDIATE``, so two
@@ -25,11 +28,14 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, ContextManager
+from typing import Any, Callable, ContextManager
 
 import sqlite_utils
 
+from bot import holders
 from bot.db import connect, immediate, migrate
+
+HolderCheck = Callable[[str | None], bool]
 
 MIGRATIONS = [
     """
@@ -75,6 +81,11 @@ MIGRATIONS = [
         acquired_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );
+    """,
+    # 2: the chart upload is marked before it starts, so a crash between the upload and the
+    # recording looks for the uploaded file instead of uploading it again.
+    """
+    ALTER TABLE digest_runs ADD COLUMN chart_started_at TEXT;
     """,
 ]
 
@@ -140,6 +151,19 @@ class Run:
     notified_at: str | None
     created_at: str
     updated_at: str
+    chart_started_at: str | None = None
+
+    def status(self, now: datetime) -> str:
+        """What ``digest status`` calls this run: ``delivered``, ``posting``, ``recording``,
+        ``stale`` (claim expired, recovered on the next pass), ``retry pending`` or ``failed``
+        (final: nothing will retry it until an operator does)."""
+        if self.state == "recorded":
+            return "delivered"
+        if self.state in ("claimed", "posted"):
+            if self.claim_expires_at is None or self.claim_expires_at <= iso(now):
+                return "stale"
+            return "posting" if self.state == "claimed" else "recording"
+        return "retry pending" if self.next_attempt_at else "failed"
 
 
 @dataclass(frozen=True)
@@ -242,6 +266,9 @@ class DigestStore:
         now: datetime,
         ttl: timedelta,
         max_attempts: int,
+        *,
+        force: bool = False,
+        is_dead: HolderCheck = holders.is_dead,
     ) -> Claim:
         """Take (subscription, period) for ``holder`` unless it is done, busy or not due.
 
@@ -270,9 +297,15 @@ class DigestStore:
                 if state == "recorded":
                     return Claim(False, self._run_where(conn, sub_id, key), "already posted")
                 busy = claim_expires is not None and claim_expires > stamp
-                if state in ("claimed", "posted") and busy:
-                    return Claim(False, self._run_where(conn, sub_id, key), "in progress")
-                if state == "failed":
+                if state in ("claimed", "posted") and busy and not force and not is_dead(owner):
+                    until = claim_expires
+                    return Claim(False, self._run_where(conn, sub_id, key),
+                                 f"in progress (held by {owner} until {until})")
+                if force and state == "failed":
+                    attempts = 0
+                    conn.execute("UPDATE digest_runs SET attempts = 0 WHERE subscription_id = ?"
+                                 " AND period = ?", (sub_id, key))
+                elif state == "failed":
                     if next_attempt is None or attempts >= max_attempts:
                         return Claim(False, self._run_where(conn, sub_id, key), "failed for good")
                     if next_attempt > stamp:
@@ -287,9 +320,62 @@ class DigestStore:
                 why = {"claimed": "recovering", "posted": "recording", "failed": "retry"}[state]
             return Claim(True, self._run_where(conn, sub_id, key), why)
 
-    def save_payload(self, run_id: int, payload: dict[str, Any], now: datetime) -> None:
-        """Keep what is about to be posted so a retry posts the same digest."""
-        self._update(run_id, now, payload=json.dumps(payload, ensure_ascii=False))
+    def extend_claim(self, run_id: int, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Heartbeat: push our claim's expiry to ``now + ttl``. False when the run is no longer
+        ours (handed back, taken over by a recovering process, or finished)."""
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE digest_runs SET claim_expires_at = ? WHERE id = ? AND holder = ?"
+                " AND state IN ('claimed', 'posted')",
+                (iso(now + ttl), run_id, holder),
+            )
+            return cur.rowcount == 1
+
+    def hand_back(self, run_id: int, holder: str, now: datetime, reason: str) -> bool:
+        """Give an in-flight run back at shutdown: its claim expires now (the next process
+        picks it up at once, checking its markers first) and the attempt is not counted."""
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE digest_runs SET holder = NULL, claim_expires_at = ?, reason = ?,"
+                " attempts = MAX(attempts - 1, 0), updated_at = ?"
+                " WHERE id = ? AND holder = ? AND state IN ('claimed', 'posted')",
+                (iso(now), reason[:500], iso(now), run_id, holder),
+            )
+            return cur.rowcount == 1
+
+    def record_failure(
+        self, sub_id: int, period: datetime, reason: str, now: datetime, retry_at: datetime
+    ) -> Run | None:
+        """A scheduled run that failed before it could claim (e.g. ``database is locked``):
+        one ``failed`` row with a retry time. None when the period already has a row."""
+        stamp = iso(now)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO digest_runs (subscription_id, period, state, attempts,"
+                " reason, next_attempt_at, created_at, updated_at)"
+                " VALUES (?, ?, 'failed', 1, ?, ?, ?, ?)",
+                (sub_id, iso(period), reason[:500], iso(retry_at), stamp, stamp),
+            )
+            return self._run_where(conn, sub_id, iso(period)) if cur.rowcount == 1 else None
+
+    def mark_chart_started(self, run_id: int, now: datetime) -> None:
+        self._update(run_id, now, chart_started_at=iso(now))
+
+    def save_payload(self, run_id: int, payload: dict[str, Any], now: datetime,
+                     holder: str | None = None) -> bool:
+        """Keep what is about to be posted so a retry posts the same digest. With ``holder``,
+        only while the run is still that holder's and has no payload yet (a frozen process
+        waking up after a takeover must not replace what the new holder posted)."""
+        if holder is None:
+            self._update(run_id, now, payload=json.dumps(payload, ensure_ascii=False))
+            return True
+        with self._tx() as conn:
+            cur = conn.execute(
+                "UPDATE digest_runs SET payload = ?, updated_at = ? WHERE id = ? AND holder = ?"
+                " AND payload IS NULL AND state = 'claimed'",
+                (json.dumps(payload, ensure_ascii=False), iso(now), run_id, holder),
+            )
+            return cur.rowcount == 1
 
     def mark_part_posted(self, run_id: int, part: int, ts: str, now: datetime) -> None:
         with self._tx() as conn:
@@ -380,18 +466,20 @@ class DigestStore:
             )
             return cur.rowcount == 1
 
-    def unfinished(self, now: datetime) -> list[Run]:
-        """Runs that need work now: retries due, expired claims, posted but unrecorded."""
+    def unfinished(self, now: datetime, is_dead: HolderCheck = holders.is_dead) -> list[Run]:
+        """Runs that need work now: retries due, expired claims or claims of a holder known to
+        be dead, posted but unrecorded."""
         stamp = iso(now)
         rows = self._query(
             "SELECT * FROM digest_runs WHERE"
             " (state = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?)"
-            " OR (state IN ('claimed', 'posted') AND"
-            "     (claim_expires_at IS NULL OR claim_expires_at <= ?))"
+            " OR state IN ('claimed', 'posted')"
             " ORDER BY period, id",
-            (stamp, stamp),
+            (stamp,),
         )
-        return [_run(r) for r in rows]
+        runs = [_run(r) for r in rows]
+        return [r for r in runs if r.state == "failed" or r.claim_expires_at is None
+                or r.claim_expires_at <= stamp or is_dead(r.holder)]
 
     def previous_snapshot(self, sub_id: int, period: datetime) -> dict[str, list[dict[str, str]]] | None:
         """What the last digest before ``period`` showed (persona -> ranked products), if any."""
@@ -415,14 +503,16 @@ class DigestStore:
 
     # -- lease -------------------------------------------------------------------------
 
-    def acquire_lease(self, holder: str, now: datetime, ttl: timedelta, name: str = "digests") -> bool:
-        """Take or renew the scheduler lease; False while another live holder has it."""
+    def acquire_lease(self, holder: str, now: datetime, ttl: timedelta, name: str = "digests",
+                      is_dead: HolderCheck = holders.is_dead) -> bool:
+        """Take or renew the scheduler lease; False while another live holder has it (a
+        holder known to be dead — see :mod:`bot.holders` — loses it at once)."""
         stamp = iso(now)
         with self._tx() as conn:
             row = conn.execute(
                 "SELECT holder, expires_at FROM scheduler_lease WHERE name = ?", (name,)
             ).fetchone()
-            if row is not None and row[0] != holder and row[1] > stamp:
+            if row is not None and row[0] != holder and row[1] > stamp and not is_dead(row[0]):
                 return False
             if row is not None and row[0] == holder:
                 conn.execute(
@@ -479,4 +569,5 @@ def _run(row: dict[str, Any]) -> Run:
         notified_at=row["notified_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        chart_started_at=row.get("chart_started_at"),
     )

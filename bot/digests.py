@@ -16,11 +16,13 @@ text is escaped for mrkdwn.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.i18n import t
 from bot.mrkdwn import clip, escape
 from recsys.profile import Profile
 
@@ -31,6 +33,20 @@ MAX_CONTEXT_TEXT = 2000
 MAX_FALLBACK_TEXT = 3000
 TOP_K = 5
 HIGHLIGHTS = 2
+# A digest leaves out a product whose reviews average below RATING_FLOOR stars over at least
+# MIN_RATED rated reviews. A missing rating (or a 0, which exports use for "none") is unknown,
+# not low: unrated products stay. CANDIDATES × k products are asked for so the list stays
+# k long after low-rated ones and near-duplicates are dropped.
+RATING_FLOOR = 3.0
+MIN_RATED = 2
+CANDIDATES = 3
+# Words that make a set, a refill or a promo bundle of a product line, not another product.
+BUNDLE_WORDS = (
+    "기획세트", "기획", "세트", "듀오", "트리오", "키트", "에디션", "스페셜", "한정", "본품", "리필",
+    "증정", "단품", "set", "duo", "trio", "kit", "edition", "special", "limited", "refill", "pack",
+)
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
+_AMOUNTS = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|mL|g|kg|매|개입|개|종|ea|p|호)\b|\d+\s*\+\s*\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,55 @@ class DigestProduct:
     name_en: str = ""
     brand_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    rating: float | None = None  # mean stars of its rated reviews; None = unknown
+    rated: int = 0  # how many reviews carried a rating
+
+
+def name_stem(name: str) -> str:
+    """A product name without what makes a set or a size of the same line: bracketed notes,
+    amounts (50ml, 2개, 1+1) and bundle words — ``[기획] 수분 세럼 50ml 듀오`` → ``수분 세럼``."""
+    text = _BRACKETS.sub(" ", name.casefold())
+    text = _AMOUNTS.sub(" ", text)
+    words = [w for w in re.split(r"[\s/,+·|_-]+", text) if w]
+    kept = []
+    for word in words:
+        for bundle in BUNDLE_WORDS:
+            if word.endswith(bundle) and len(word) > len(bundle):
+                word = word[: -len(bundle)]
+        if word not in BUNDLE_WORDS:
+            kept.append(word)
+    return " ".join(kept)
+
+
+def near_duplicate(a: DigestProduct, b: DigestProduct) -> bool:
+    """Same brand and the same name stem (a set, a refill or another size of one line): the
+    reader would see the same product twice. Only equal stems count — "수분 크림" and
+    "수분 크림 라이트" are different products."""
+    if a.brand_id and b.brand_id and a.brand_id != b.brand_id:
+        return False
+    if not (a.brand_id and b.brand_id) and a.brand.casefold() != b.brand.casefold():
+        return False
+    sa, sb = name_stem(a.name), name_stem(b.name)
+    if not sa or not sb:
+        return False
+    return sa == sb
+
+
+def low_rated(product: DigestProduct) -> bool:
+    return product.rating is not None and product.rated >= MIN_RATED and product.rating < RATING_FLOOR
+
+
+def pick_products(candidates: Iterable[DigestProduct], k: int) -> list[DigestProduct]:
+    """The first ``k`` candidates (in rank order) that are neither low-rated nor a
+    near-duplicate of one already picked."""
+    picked: list[DigestProduct] = []
+    for product in candidates:
+        if len(picked) == k:
+            break
+        if low_rated(product) or any(near_duplicate(product, p) for p in picked):
+            continue
+        picked.append(product)
+    return picked
 
 
 @dataclass(frozen=True)
@@ -68,7 +133,7 @@ class DigestDraft:
 class DigestSources(Protocol):
     """Where a digest's facts come from (the real models in ``LiveSources``, fakes in tests).
 
-    A source may also offer ``catalog_note() -> str | None`` (said once at the top of the
+    A source may also offer ``catalog_note(lang) -> str | None`` (said once at the top of the
     digest, e.g. when the model serves a catalog it was not trained on).
     """
 
@@ -126,6 +191,7 @@ class Digest:
     title: str
     period_label: str
     sections: tuple[PersonaDigest, ...]
+    language: str = "en"  # the bot's own words (header, notes, card titles); data stays as is
     # said once per digest: e.g. the model serves a catalog it was not trained on
     note: str | None = None
 
@@ -134,8 +200,12 @@ class Digest:
         return {s.persona.name: s.snapshot() for s in self.sections}
 
     def chart_data(self) -> dict[str, Any]:
+        """What :func:`render_chart` draws. Its title stays in the Latin script whatever the
+        digest's language: the bundled chart font has no Hangul glyphs."""
+        title = self.title if self.language == "en" else "Weekly digest"
+        label = self.period_label if self.period_label.isascii() else ""
         return {
-            "title": f"{self.title} — {self.period_label}",
+            "title": f"{title} — {label}" if label else title,
             "personas": [
                 {
                     "name": s.persona.name,
@@ -222,11 +292,13 @@ def compose_digest(
     *,
     period_label: str,
     k: int = TOP_K,
+    language: str = "en",
 ) -> Digest:
-    """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot."""
+    """Build the digest of ``persona`` (a name or ``all``) against the previous snapshot,
+    with the bot's own words in ``language`` (``ko`` or ``en``)."""
     sections = []
     for info in select_personas(sources, persona):
-        products = sources.top_products(info.profile, k)
+        products = pick_products(sources.top_products(info.profile, k * CANDIDATES), k)
         before = previous.get(info.name) if previous is not None else None
         lines, dropped = compare_ranks(before, products)
         highlights: list[str] = []
@@ -237,19 +309,21 @@ def compose_digest(
         sections.append(
             PersonaDigest(info, lines, dropped, tuple(highlights[:HIGHLIGHTS]), draft, before is None)
         )
-    title = "Weekly persona digest" if persona.casefold() == "all" else f"Weekly digest · {sections[0].persona.name}"
+    title = t("digest.title_all", language) if persona.casefold() == "all" else \
+        t("digest.title_one", language, persona=sections[0].persona.name)
     catalog_note = getattr(sources, "catalog_note", None)  # optional in DigestSources
-    return Digest(title, period_label, tuple(sections), catalog_note() if callable(catalog_note) else None)
+    return Digest(title, period_label, tuple(sections), language,
+                  catalog_note(language) if callable(catalog_note) else None)
 
 
 # -- Block Kit -------------------------------------------------------------------------
 
 
-def _price(won: int) -> str:
-    return f"₩{won:,}" if won else "price n/a"
+def _price(won: int, lang: str = "en") -> str:
+    return f"₩{won:,}" if won else t("digest.price_na", lang)
 
 
-def products_text(section: PersonaDigest) -> str:
+def products_text(section: PersonaDigest, lang: str = "en") -> str:
     """The ranked list with change markers, as mrkdwn within one section's limit."""
     rows = []
     for line in section.lines:
@@ -257,18 +331,19 @@ def products_text(section: PersonaDigest) -> str:
         marker = "" if section.first else f"  `{line.marker}`"
         rows.append(
             f"{line.rank}. *{clip(escape(p.name), 120)}* — {clip(escape(p.brand), 60)}"
-            f" · {_price(p.price)}{marker}"
+            f" · {_price(p.price, lang)}{marker}"
         )
     if not rows:
-        rows.append("_No products match this persona's profile in the current catalog._")
+        rows.append(t("digest.no_products", lang))
     if section.dropped:
-        rows.append("Left the list: " + ", ".join(clip(escape(n), 60) for n in section.dropped))
+        rows.append(t("digest.left", lang, names=", ".join(clip(escape(n), 60) for n in section.dropped)))
     elif section.first and section.lines:
-        rows.append("_No earlier digest to compare with — rank changes show from the next one._")
+        rows.append(t("digest.first", lang))
     return clip("\n".join(rows), MAX_SECTION)
 
 
-def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None,
+                   lang: str = "en") -> list[dict[str, Any]]:
     """Header, ranked products, review highlights and the draft for one persona."""
     info = section.persona
     blocks: list[dict[str, Any]] = [
@@ -276,7 +351,7 @@ def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | 
          "text": {"type": "plain_text", "text": clip(f"{info.name_ko} · {info.name}", MAX_HEADER)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(info.description), MAX_CONTEXT_TEXT)}]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": products_text(section)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": products_text(section, lang)}},
     ]
     if section.highlights:
         blocks.append({
@@ -289,18 +364,20 @@ def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | 
     if draft_blocks is not None:
         blocks.extend(draft_blocks)
     elif section.draft is not None:
-        blocks.extend(plain_draft_blocks(section.draft))
+        blocks.extend(plain_draft_blocks(section.draft, lang))
     blocks.append({"type": "divider"})
     return blocks
 
 
-def plain_draft_blocks(draft: DigestDraft) -> list[dict[str, Any]]:
+def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, Any]]:
     """The draft without buttons (previews and the terminal; the posted digest threads the
     approvable card under the digest)."""
-    status = "✅ passes the ad-rule checks" if draft.approvable else "⚠️ needs edits: " + "; ".join(draft.findings)
+    status = t("digest.passes", lang) if draft.approvable else \
+        t("digest.needs_edits", lang, findings="; ".join(draft.findings))
+    heading = t("digest.draft", lang, tone=escape(draft.tone))
     return [
         {"type": "section",
-         "text": {"type": "mrkdwn", "text": clip(f"*Draft ({escape(draft.tone)})*\n{escape(draft.text)}", MAX_SECTION)}},
+         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", MAX_SECTION)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(f"{draft.provider} · {status}"), MAX_CONTEXT_TEXT)}]},
     ]
@@ -324,7 +401,8 @@ def digest_messages(
         intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
     messages: list[list[dict[str, Any]]] = [intro]
     for section in digest.sections:
-        blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None)
+        blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None,
+                                digest.language)
         if len(messages[-1]) + len(blocks) > MAX_BLOCKS:
             messages.append([])
         messages[-1].extend(blocks[:MAX_BLOCKS])
@@ -383,10 +461,10 @@ def render_chart(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def period_label(period: datetime, tz: str) -> str:
+def period_label(period: datetime, tz: str, lang: str = "en") -> str:
     from zoneinfo import ZoneInfo
 
-    return "Week of " + period.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d (%a %H:%M %Z)")
+    return t("digest.week_of", lang, date=period.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d (%a %H:%M %Z)"))
 
 
 # -- the scheduled run's payload --------------------------------------------------------
@@ -409,21 +487,24 @@ class DigestComposer:
         approvals: Any = None,
         render_request: Callable[[str], dict[str, Any]] | None = None,
         k: int = TOP_K,
+        language: Callable[[Any], str] | None = None,
     ) -> None:
         self.sources = sources
         self.approvals = approvals if render_request is not None else None
         self.render_request = render_request
         self.k = k
+        # The digest's language per subscription (BOT_LANGUAGE, else the subscriber's locale).
+        self.language = language or (lambda _sub: "en")
 
     def __call__(self, sub: Any, period: datetime, previous: dict[str, Any] | None) -> dict[str, Any]:
-        label = period_label(period, sub.schedule.timezone)
-        digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k)
+        lang = self.language(sub)
+        label = period_label(period, sub.schedule.timezone, lang)
+        digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k,
+                                language=lang)
         if self.approvals is None:
             messages = digest_messages(digest)
         else:
-            messages = digest_messages(
-                digest, lambda _section: [], note="✍️ Ready-to-approve drafts are in the thread."
-            )
+            messages = digest_messages(digest, lambda _section: [], note=t("digest.cards_note", lang))
             messages += self._draft_cards(sub, period, digest)
         return {"messages": messages, "snapshot": digest.snapshot(), "chart": digest.chart_data()}
 
@@ -444,7 +525,9 @@ class DigestComposer:
                 dedupe_key=f"digest:{sub.id}:{period.isoformat()}:{persona.name}",
                 team_id=sub.team_id,
                 options={"profile_text": profile_text(persona.profile)},
-                title=clip(f"Weekly digest · {persona.name_ko} · {persona.name}", MAX_HEADER),
+                language=digest.language,
+                title=clip(t("digest.card_title", digest.language, name_ko=persona.name_ko,
+                             name=persona.name), MAX_HEADER),
             )
             if created:
                 self.approvals.set_result(
@@ -483,6 +566,17 @@ class DigestComposer:
                 self.approvals.set_message(message["request_id"], sub.channel_id, posted[str(part)])
 
 
+def persona_quotes(snippets: Sequence[Any], persona: str | None, personas: Any, limit: int) -> list[Any]:
+    """The best ``limit`` review snippets written by reviewers of ``persona`` (their review
+    profile assigned to it by :func:`recsys.personas.assign_persona`); only when none of the
+    reviewers match, the best ones overall."""
+    from recsys.personas import assign_persona
+
+    matching = [s for s in snippets if persona and s.reviewer_profile is not None
+                and assign_persona(s.reviewer_profile, personas) == persona]
+    return list(matching or snippets)[:limit]
+
+
 class LiveSources:
     """:class:`DigestSources` over the real personas, two-tower recommender, review index
     and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
@@ -498,6 +592,7 @@ class LiveSources:
         self.style_source = style_source
         self._lock = threading.Lock()
         self._parts: tuple[Any, Any] | None = None
+        self._rating_cache: dict[str, tuple[float, int]] | None = None
 
     def personas(self) -> list[PersonaInfo]:
         from recsys.personas import load_personas
@@ -514,24 +609,45 @@ class LiveSources:
                 self._parts = (parts.recommender, parts.drafter)
             return self._parts
 
-    def catalog_note(self) -> str | None:
-        """Said once per digest when the model serves a catalog it was not trained on."""
+    def catalog_note(self, lang: str = "en") -> str | None:
+        """Said once per digest (in its language) when the model serves a catalog it was not
+        trained on."""
         recommender, _ = self._load()
-        return recommender.catalog_match.message("en")
+        return recommender.catalog_match.message(lang)
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
         from dataclasses import asdict
 
         recommender, _ = self._load()
-        return [
-            DigestProduct(r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
-                          name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r))
-            for r in recommender.recommend(profile, k=k)
-        ]
+        ratings = self._ratings(recommender)
+        products = []
+        for r in recommender.recommend(profile, k=k):
+            mean, rated = ratings.get(r.product_id, (None, 0))
+            products.append(DigestProduct(
+                r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
+                name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r),
+                rating=mean, rated=rated))
+        return products
+
+    def _ratings(self, recommender: Any) -> dict[str, tuple[float, int]]:
+        """product_id -> (mean stars, rated reviews) over the catalog's reviews, once.
+        NaN and 0 are unknown ratings and are not counted."""
+        with self._lock:
+            if self._rating_cache is None:
+                frame = recommender.catalog.interactions
+                rated = frame[(frame["source"] == "review") & (frame["rating"] > 0)]
+                grouped = rated.groupby("product_id")["rating"].agg(["mean", "count"])
+                self._rating_cache = {str(pid): (float(row["mean"]), int(row["count"]))
+                                      for pid, row in grouped.iterrows()}
+            return self._rating_cache
 
     def highlights(self, profile: Profile, product_id: str, limit: int) -> list[str]:
+        from recsys.personas import load_personas
+
         _, drafter = self._load()
-        return [s.text for s in drafter.index.snippets(profile, product_id, limit=limit)]
+        snippets = drafter.index.snippets(profile, product_id, limit=limit * 5)
+        personas = load_personas(self.settings.personas_path)
+        return [s.text for s in persona_quotes(snippets, profile.persona, personas, limit)]
 
     def draft(self, profile: Profile, product: DigestProduct) -> DigestDraft | None:
         from crm.drafting import finding_dict

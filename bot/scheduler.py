@@ -20,17 +20,23 @@ Three layers, each testable alone with an injected clock and poster:
 
 from __future__ import annotations
 
+import html
 import logging
-import os
-import socket
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.digest_store import DigestStore, Run, Schedule, Subscription, parse_iso
+from apscheduler.triggers.base import BaseTrigger
+
+from bot import holders
+from bot.digest_store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
+from bot.mrkdwn import escape
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +44,18 @@ Clock = Callable[[], datetime]
 
 MARKER_EVENT = "personabot_digest"
 MISFIRE_GRACE = timedelta(hours=6)
-CLAIM_TTL = timedelta(minutes=15)  # longer than the slowest compose (6 LLM drafts with retries)
+# A claim lives CLAIM_TTL past its last heartbeat; the runner beats every HEARTBEAT_EVERY
+# while it works (composing with a slow LLM included), so only a dead or frozen holder's
+# claim expires. A holder known dead (bot.holders) loses its claim and the lease at once.
+CLAIM_TTL = timedelta(minutes=2)
+HEARTBEAT_EVERY = timedelta(seconds=20)
 LEASE_TTL = timedelta(seconds=90)
 LEASE_RENEW_EVERY = timedelta(seconds=30)
+MAINTAIN_EVERY = timedelta(minutes=1)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
 MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
+SHUTDOWN_GRACE = timedelta(seconds=5)  # under Docker's 10 s stop timeout before SIGKILL
+MAX_REASON = 300
 
 # Slack errors that no retry can fix: the subscriber has to act (unarchive, invite the bot...).
 PERMANENT_ERRORS = frozenset(
@@ -101,6 +114,45 @@ def next_fire(schedule: Schedule, after: datetime) -> datetime:
     return _at(day + timedelta(days=7), schedule)
 
 
+class WeeklyTrigger(BaseTrigger):
+    """The APScheduler trigger of a weekly digest, computed by :func:`next_fire`.
+
+    APScheduler 3.11's ``CronTrigger`` skips a week across some DST changes (New York,
+    Monday 00:00: after 2026-03-02 it answers 2026-03-16). Our own calendar math steps one
+    local week at a time, so every week fires exactly once in any zone, and the next fire
+    ``digest status`` prints is the one the job will use.
+    """
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self.timezone = ZoneInfo(schedule.timezone)
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime:
+        after = previous_fire_time if previous_fire_time is not None else now - timedelta(microseconds=1)
+        return next_fire(self.schedule, after).astimezone(self.timezone)
+
+    def __str__(self) -> str:
+        return f"weekly[{self.schedule.label()}]"
+
+    def __repr__(self) -> str:
+        return f"<WeeklyTrigger {self.schedule.label()}>"
+
+
+def one_line(reason: str, limit: int = MAX_REASON) -> str:
+    """A failure reason fit for a table cell and a DM: HTML (a proxy's 5xx page) reduced to
+    its title or text, whitespace collapsed, clipped. Still escape it for mrkdwn."""
+    text = str(reason)
+    page = re.search(r"<\s*(html|!doctype|body|head|title)\b", text, re.IGNORECASE)
+    if page:
+        head, markup = text[: page.start()], text[page.start():]
+        title = re.search(r"<title[^>]*>(.*?)</title>", markup, re.IGNORECASE | re.DOTALL)
+        body = title.group(1) if title else re.sub(r"<[^>]*>", " ", markup)
+        text = head.replace("Received a response in a non-JSON format:", "").strip() + " " + \
+            html.unescape(body)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def local_label(moment: datetime | str, tz: str) -> str:
     """``Mon 2026-11-30 09:00 KST`` — how people read a period."""
     if isinstance(moment, str):
@@ -133,14 +185,33 @@ class DigestPoster(Protocol):
         """Parts of run ``run_id`` already in the channel or the first part's thread since
         ``oldest``: part -> ts."""
 
-    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str) -> str | None:
-        """Upload a chart into the digest's thread; return the file id."""
+    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str,
+                     filename: str) -> str | None:
+        """Upload a chart named ``filename`` into the digest's thread; return the file id."""
+
+    def find_chart(self, channel: str, thread_ts: str, filename: str) -> str | None:
+        """The id of the file named ``filename`` already in the thread, if any."""
 
     def notify(self, user_id: str, text: str) -> None:
         """Tell a person something went wrong (a DM from the bot)."""
 
 
 NOTIFY_FAILED = "notify failed:"
+
+
+def _post_error(exc: Any) -> PostError:
+    """A :class:`PostError` from a ``SlackApiError``: Slack's code, or ``http_503: <title>``
+    when a proxy answered with a non-Slack body (never the raw HTML)."""
+    response = exc.response
+    data = getattr(response, "data", None)
+    error = data.get("error") if isinstance(data, dict) else None
+    status = int(getattr(response, "status_code", 200) or 200)
+    if error and status < 500:
+        return PostError(str(error))
+    if status >= 500 or not error:
+        body = error or (data if isinstance(data, str) else "")
+        return PostError(one_line(f"http_{status}: {body}".rstrip(": ")), permanent=False)
+    return PostError(str(error))
 
 
 def _error_code(exc: Exception) -> str:
@@ -152,10 +223,17 @@ def _error_code(exc: Exception) -> str:
 
 class SlackPoster:
     """:class:`DigestPoster` over the Slack Web API (``chat:write``, ``channels:history``,
-    ``groups:history``, ``files:write``, ``im:write``)."""
+    ``groups:history``, ``files:write``, ``im:write``).
+
+    Whatever client it is given, it posts through one that never re-sends a post on its own
+    after a 5xx or a dropped connection (:func:`bot.app.post_safe`): such a post may have
+    landed, so the runner's retry looks for its marker first.
+    """
 
     def __init__(self, client: Any) -> None:
-        self.client = client
+        from bot.app import post_safe
+
+        self.client = post_safe(client) if hasattr(client, "retry_handlers") else client
 
     def post(
         self, channel: str, message: dict[str, Any], marker: dict[str, Any], thread_ts: str | None
@@ -173,7 +251,7 @@ class SlackPoster:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
-            raise PostError(str(exc.response.get("error") or "slack_error")) from None
+            raise _post_error(exc) from None
         except OSError as exc:
             raise PostError(f"connection: {exc}", permanent=False) from None
         return str(response["ts"])
@@ -189,7 +267,7 @@ class SlackPoster:
                 self._scan(self.client.conversations_replies, found, run_id,
                            channel=channel, ts=found[0])
         except SlackApiError as exc:
-            raise PostError(str(exc.response.get("error") or "slack_error")) from None
+            raise _post_error(exc) from None
         return found
 
     @staticmethod
@@ -207,12 +285,28 @@ class SlackPoster:
             if not cursor:
                 break
 
-    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str) -> str | None:
+    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str,
+                     filename: str = "digest.png") -> str | None:
         response = self.client.files_upload_v2(
-            channel=channel, thread_ts=thread_ts, content=png, filename="digest.png", title=title
+            channel=channel, thread_ts=thread_ts, content=png, filename=filename, title=title
         )
         file = response.get("file") or {}
         return file.get("id")
+
+    def find_chart(self, channel: str, thread_ts: str, filename: str) -> str | None:
+        """The id of a file named ``filename`` already shared in the digest's thread."""
+        cursor = None
+        for _ in range(10):
+            response = self.client.conversations_replies(channel=channel, ts=thread_ts,
+                                                         limit=200, cursor=cursor)
+            for message in response.get("messages", []):
+                for file in message.get("files") or []:
+                    if file.get("name") == filename:
+                        return str(file.get("id"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
 
     def notify(self, user_id: str, text: str) -> None:
         self.client.chat_postMessage(channel=user_id, text=text)
@@ -226,7 +320,7 @@ PostedHook = Callable[[Subscription, Run, dict[str, Any], dict[str, str]], None]
 class RunOutcome:
     """What one call to :meth:`DigestRunner.run_period` did."""
 
-    status: str  # "recorded", "posted" (recording pending), "failed", "skipped"
+    status: str  # "recorded", "posted" (recording pending), "failed", "skipped", "handed back"
     run_id: int | None
     detail: str = ""
 
@@ -238,6 +332,11 @@ class DigestRunner:
     ``{"messages": [{"text", "blocks"}...], "snapshot": {...}, "chart": {...} | None}``;
     ``render_chart(payload["chart"])`` makes the PNG; ``on_posted`` is the recording
     hook (e.g. attaching the posted ``ts`` to the approval request of the digest's draft).
+
+    While a run is in hand the runner beats its claim (``heartbeat_every``) and, before every
+    Slack post, checks the run is still its own — so a claim handed back at shutdown or taken
+    over from a frozen process is never posted from twice. :meth:`stop` makes the runner
+    hand back what it holds instead of starting new posts.
     """
 
     def __init__(
@@ -252,6 +351,7 @@ class DigestRunner:
         on_posted: PostedHook | None = None,
         claim_ttl: timedelta = CLAIM_TTL,
         backoff: tuple[timedelta, ...] = RETRY_BACKOFF,
+        heartbeat_every: timedelta = HEARTBEAT_EVERY,
     ) -> None:
         self.store = store
         self.poster = poster
@@ -263,14 +363,34 @@ class DigestRunner:
         self.claim_ttl = claim_ttl
         self.backoff = backoff
         self.max_attempts = len(backoff) + 1
+        self.heartbeat_every = heartbeat_every
+        self.stopping = threading.Event()
+        self._active: set[int] = set()
+        self._active_changed = threading.Condition()
+        # Scheduled runs that failed before they could claim (the database was locked):
+        # (subscription, period) -> reason, written as rows by the next maintenance pass.
+        self.unrecorded: dict[tuple[int, str], str] = {}
 
-    def run_period(self, sub: Subscription, period: datetime) -> RunOutcome:
-        claim = self.store.claim(
-            sub.id, period, self.holder, self.clock(), self.claim_ttl, self.max_attempts
-        )
+    def run_period(self, sub: Subscription, period: datetime, *, force: bool = False) -> RunOutcome:
+        """Claim and deliver (subscription, period). ``force`` takes the run over even when
+        another holder's claim looks live or it failed for good (an operator's call)."""
+        if self.stopping.is_set():
+            return RunOutcome("skipped", None, "shutting down")
+        try:
+            claim = self.store.claim(sub.id, period, self.holder, self.clock(), self.claim_ttl,
+                                     self.max_attempts, force=force)
+        except sqlite3.Error as exc:
+            reason = one_line(f"database: {exc}")
+            log.error("digest %s for %s could not be claimed: %s", sub.id, period, reason)
+            self.unrecorded[(sub.id, iso(period))] = reason
+            return RunOutcome("failed", None, f"{reason}; retried by the next maintenance pass")
         if not claim.ok or claim.run is None:
             return RunOutcome("skipped", claim.run.id if claim.run else None, claim.why)
-        run = claim.run
+        self.unrecorded.pop((sub.id, iso(period)), None)
+        with self._working(claim.run.id):
+            return self._deliver(sub, period, claim.run, claim.why)
+
+    def _deliver(self, sub: Subscription, period: datetime, run: Run, why: str) -> RunOutcome:
         payload = run.payload
         if payload is None:
             try:
@@ -279,11 +399,12 @@ class DigestRunner:
             except Exception as exc:  # a model or data problem must not lose the period
                 log.exception("composing digest run %s failed", run.id)
                 return self._fail(sub, run, f"compose: {exc}", permanent=False)
-            self.store.save_payload(run.id, payload, self.clock())
+            if not self.store.save_payload(run.id, payload, self.clock(), self.holder):
+                return self._let_go(run)
         posted = dict(run.posted)
         if run.state == "claimed":
             try:
-                if claim.why != "new" and len(posted) < len(payload["messages"]):
+                if why != "new" and len(posted) < len(payload["messages"]):
                     oldest = parse_iso(run.created_at) - timedelta(minutes=1)
                     for part, ts in self.poster.find_posted(sub.channel_id, run.id, oldest).items():
                         if str(part) not in posted:
@@ -292,6 +413,8 @@ class DigestRunner:
                 for part, message in enumerate(payload["messages"]):
                     if str(part) in posted:
                         continue
+                    if not self._still_mine(run):
+                        return self._let_go(run)
                     marker = {"run_id": run.id, "part": part, "period": run.period}
                     thread_ts = posted.get("0") if message.get("thread") else None
                     ts = self.poster.post(sub.channel_id, message, marker, thread_ts)
@@ -305,19 +428,70 @@ class DigestRunner:
             self.store.mark_posted(run.id, self.clock())
         return self._record(sub, run, payload, posted)
 
+    def _still_mine(self, run: Run) -> bool:
+        """Before each post: not stopping, and the claim is still ours (renewed as we go)."""
+        if self.stopping.is_set():
+            return False
+        return self.store.extend_claim(run.id, self.holder, self.clock(), self.claim_ttl)
+
+    def _let_go(self, run: Run) -> RunOutcome:
+        if self.stopping.is_set():
+            self.store.hand_back(run.id, self.holder, self.clock(), HANDED_BACK)
+            return RunOutcome("handed back", run.id, HANDED_BACK)
+        return RunOutcome("skipped", run.id, "claim taken over by another process")
+
+    @contextmanager
+    def _working(self, run_id: int) -> Iterator[None]:
+        """Count the run as in flight and beat its claim until it is done."""
+        done = threading.Event()
+
+        def beat() -> None:
+            while not done.wait(self.heartbeat_every.total_seconds()):
+                try:
+                    self.store.extend_claim(run_id, self.holder, self.clock(), self.claim_ttl)
+                except Exception:  # a locked database: the next beat tries again
+                    log.warning("heartbeat of digest run %s failed", run_id, exc_info=True)
+
+        with self._active_changed:
+            self._active.add(run_id)
+        thread = threading.Thread(target=beat, name=f"digest-heartbeat-{run_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            with self._active_changed:
+                self._active.discard(run_id)
+                self._active_changed.notify_all()
+
+    def stop(self, grace: timedelta = SHUTDOWN_GRACE) -> list[int]:
+        """Stop taking work; let in-flight runs reach their next checkpoint for up to ``grace``,
+        then hand back whatever is still in flight. Returns the run ids handed back here."""
+        self.stopping.set()
+        deadline = threading.Event()
+        timer = threading.Timer(grace.total_seconds(), deadline.set)
+        timer.start()
+        with self._active_changed:
+            while self._active and not deadline.is_set():
+                self._active_changed.wait(0.1)
+            left = sorted(self._active)
+        timer.cancel()
+        handed = []
+        for run_id in left:
+            try:
+                if self.store.hand_back(run_id, self.holder, self.clock(), HANDED_BACK):
+                    handed.append(run_id)
+            except Exception:
+                log.exception("could not hand back digest run %s", run_id)
+        return handed
+
     def _record(
         self, sub: Subscription, run: Run, payload: dict[str, Any], posted: dict[str, str]
     ) -> RunOutcome:
         chart_file_id = run.chart_file_id
         try:
             if payload.get("chart") and self.render_chart and chart_file_id is None and posted:
-                try:
-                    png = self.render_chart(payload["chart"])
-                    chart_file_id = self.poster.upload_chart(
-                        sub.channel_id, posted["0"], png, payload["chart"].get("title", "digest")
-                    )
-                except Exception:  # the chart is a nicety; the digest itself is out
-                    log.warning("chart upload for digest run %s failed", run.id, exc_info=True)
+                chart_file_id = self._chart(sub, run, payload, posted["0"])
             if self.on_posted is not None:
                 self.on_posted(sub, run, payload, posted)
         except Exception as exc:
@@ -327,14 +501,33 @@ class DigestRunner:
         self.store.mark_recorded(run.id, self.clock(), chart_file_id)
         return RunOutcome("recorded", run.id, ",".join(posted[k] for k in sorted(posted)))
 
+    def _chart(self, sub: Subscription, run: Run, payload: dict[str, Any], thread_ts: str) -> str | None:
+        """Upload the chart once: an upload that may have happened (a crash after it) is
+        looked up in the thread by its file name before uploading again."""
+        filename = chart_filename(run.id)
+        try:
+            if run.chart_started_at is not None:
+                found = self.poster.find_chart(sub.channel_id, thread_ts, filename)
+                if found is not None:
+                    return found
+            png = self.render_chart(payload["chart"])  # type: ignore[misc]
+            self.store.mark_chart_started(run.id, self.clock())
+            return self.poster.upload_chart(sub.channel_id, thread_ts, png,
+                                            payload["chart"].get("title", "digest"), filename)
+        except Exception:  # the chart is a nicety; the digest itself is out
+            log.warning("chart upload for digest run %s failed", run.id, exc_info=True)
+            return None
+
     def _fail(self, sub: Subscription, run: Run, reason: str, permanent: bool) -> RunOutcome:
         now = self.clock()
+        reason = one_line(reason)
         final = permanent or run.attempts >= self.max_attempts
         retry_at = None if final else now + self.backoff[min(run.attempts, len(self.backoff)) - 1]
         self.store.mark_failed(run.id, reason, now, retry_at)
         if final:
             self._notify(sub, run, reason)
             return RunOutcome("failed", run.id, reason)
+        assert retry_at is not None
         return RunOutcome("failed", run.id, f"{reason}; retry at {retry_at.isoformat()}")
 
     def record_missed(self, sub: Subscription, period: datetime) -> None:
@@ -345,7 +538,7 @@ class DigestRunner:
         if run is None:
             return
         text = (
-            f":warning: The {sub.persona} digest for <#{sub.channel_id}> "
+            f":warning: The {escape(sub.persona)} digest for <#{sub.channel_id}> "
             f"({local_label(period, sub.schedule.timezone)}) was not posted: the bot was not "
             f"running at that time. Post it now with `personabot digest run --subscription {sub.id}`."
         )
@@ -354,10 +547,10 @@ class DigestRunner:
     def _notify(self, sub: Subscription, run: Run, reason: str) -> None:
         hint = ERROR_HINTS.get(reason, "see `personabot digest status` for details")
         text = (
-            f":warning: The {sub.persona} digest for <#{sub.channel_id}> "
+            f":warning: The {escape(sub.persona)} digest for <#{sub.channel_id}> "
             f"({local_label(run.period, sub.schedule.timezone)}) could not be posted after "
-            f"{run.attempts} attempt(s): `{reason}` — {hint}. Subscription #{sub.id}; "
-            f"retry with `personabot digest run --subscription {sub.id}`."
+            f"{run.attempts} attempt(s): `{escape(one_line(reason, 200))}` — {hint}. "
+            f"Subscription #{sub.id}; retry with `personabot digest run --subscription {sub.id}`."
         )
         self._tell(sub, run, reason, text)
 
@@ -375,10 +568,22 @@ class DigestRunner:
             return
         self.store.mark_notified(run.id, self.clock())
 
+    def flush_unrecorded(self) -> None:
+        """Write a ``failed`` row (retry due at the first backoff) for each scheduled run that
+        could not even claim, so it shows in ``digest status`` and is retried."""
+        for (sub_id, key), reason in list(self.unrecorded.items()):
+            now = self.clock()
+            self.store.record_failure(sub_id, parse_iso(key), reason, now, now + self.backoff[0])
+            self.unrecorded.pop((sub_id, key), None)
+
     def resume_unfinished(self) -> list[RunOutcome]:
-        """Finish what a crash or a Slack error left: due retries, expired claims, unrecorded posts."""
+        """Finish what a crash or a Slack error left: due retries, expired claims (or claims of
+        a holder known to be dead), unrecorded posts."""
+        self.flush_unrecorded()
         outcomes = []
         for run in self.store.unfinished(self.clock()):
+            if self.stopping.is_set():
+                break
             sub = self.store.subscription(run.subscription_id)
             if sub is None:
                 continue
@@ -389,9 +594,18 @@ class DigestRunner:
         return outcomes
 
 
+HANDED_BACK = "handed back at shutdown; the next process resumes it (markers checked first)"
+
+
+def chart_filename(run_id: int) -> str:
+    """The chart's file name carries the run id: how a retry finds an upload that happened."""
+    return f"digest-run-{run_id}.png"
+
+
+
 def default_holder() -> str:
-    """A lease/claim holder id unique to this process."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """A lease/claim holder id unique to this process (see :mod:`bot.holders`)."""
+    return holders.new_holder()
 
 
 # -- scheduling ------------------------------------------------------------------------
@@ -401,7 +615,10 @@ class DigestScheduler:
     """APScheduler jobs for the digest subscriptions, run only while holding the lease.
 
     ``tick()`` (every ``LEASE_RENEW_EVERY``) renews or takes the lease and syncs the jobs
-    with the table; a process that does not hold the lease keeps only the ``tick`` job.
+    with the table; a process that does not hold the lease keeps only the ``tick`` job. The
+    leader's ``maintain()`` pass (every ``MAINTAIN_EVERY``) resumes unfinished runs and
+    catches up a due period that has no row (its job failed before it could write one).
+    :meth:`health` is what ``/healthz`` reports: False once a pass fails or ticks stop.
     """
 
     LEASE_JOB = "digest-lease"
@@ -416,6 +633,7 @@ class DigestScheduler:
         clock: Clock = utc_now,
         lease_ttl: timedelta = LEASE_TTL,
         grace: timedelta = MISFIRE_GRACE,
+        shutdown_grace: timedelta = SHUTDOWN_GRACE,
     ) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -426,7 +644,10 @@ class DigestScheduler:
         self.holder = runner.holder
         self.lease_ttl = lease_ttl
         self.grace = grace
+        self.shutdown_grace = shutdown_grace
         self.is_leader = False
+        self.last_ok: datetime | None = None
+        self.errors: dict[str, str] = {}  # pass name -> why its last run failed
         self.scheduler = BackgroundScheduler(
             timezone=ZoneInfo(team_timezone),
             # The lease has its own thread, so long digest jobs never delay its renewal.
@@ -451,23 +672,65 @@ class DigestScheduler:
         )
         self.tick()
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> list[int]:
+        """Stop taking work, hand back the in-flight digest (see :meth:`DigestRunner.stop`)
+        and release the lease, so the next process delivers at once. Returns run ids handed
+        back. Never waits longer than ``shutdown_grace`` for a running job."""
+        self.runner.stopping.set()  # no new claims or posts from here on
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            self.scheduler.shutdown(wait=False)
+        handed = self.runner.stop(self.shutdown_grace)
+        if handed:
+            log.warning("digest runs %s handed back at shutdown", handed)
         if self.is_leader:
-            self.store.release_lease(self.holder)
+            try:
+                self.store.release_lease(self.holder)
+            except Exception:
+                log.exception("could not release the digest lease (it expires on its own)")
             self.is_leader = False
+        holders.retire(self.holder)
+        return handed
+
+    def health(self) -> tuple[bool, str]:
+        """(ok, why) for ``/healthz``: the scheduler runs and its last pass reached the DB."""
+        if not self.scheduler.running:
+            return False, "digest scheduler is not running"
+        if self.errors:
+            return False, "digest scheduler pass failed: " + "; ".join(self.errors.values())
+        if self.last_ok is None:
+            return False, "digest scheduler has not completed a pass yet"
+        stale = self.clock() - self.last_ok
+        if stale > 3 * LEASE_RENEW_EVERY:
+            return False, f"digest scheduler last completed a pass {int(stale.total_seconds())} s ago"
+        return True, "leader" if self.is_leader else "standby"
+
+    def _guarded(self, what: str, fn: Callable[[], Any]) -> Any:
+        """Run a pass, recording its success or failure for :meth:`health`."""
+        try:
+            result = fn()
+        except Exception as exc:
+            self.errors[what] = one_line(f"{what}: {exc}", 200)
+            log.exception("digest %s failed", what)
+            return None
+        self.errors.pop(what, None)
+        self.last_ok = self.clock()
+        return result
 
     def tick(self) -> bool:
         """Renew/take the lease; as leader keep jobs in step with the table. Returns leadership."""
+        return bool(self._guarded("lease tick", self._tick))
+
+    def _tick(self) -> bool:
+        if self.runner.stopping.is_set():
+            return False
         leader = self.store.acquire_lease(self.holder, self.clock(), self.lease_ttl)
         if leader:
             if not self.is_leader:
                 log.info("digest scheduler %s took the lease", self.holder)
                 self.scheduler.add_job(
-                    self.runner.resume_unfinished,
+                    self.maintain,
                     "interval",
-                    minutes=1,
+                    seconds=int(MAINTAIN_EVERY.total_seconds()),
                     id=self.RESUME_JOB,
                     replace_existing=True,
                     next_run_time=self.clock(),
@@ -482,10 +745,26 @@ class DigestScheduler:
                     job.remove()
         return leader
 
+    def maintain(self) -> list[RunOutcome]:
+        """The leader's periodic pass: resume unfinished runs, then run any due period (within
+        the grace) that has no row at all — its job failed before it could write one."""
+        return self._guarded("maintenance pass", self._maintain) or []
+
+    def _maintain(self) -> list[RunOutcome]:
+        outcomes = self.runner.resume_unfinished()
+        now = self.clock()
+        for sub in self.store.subscriptions():
+            if self.runner.stopping.is_set():
+                break
+            period = self.missed_period(sub, now)
+            if period is not None:
+                outcomes.append(self.runner.run_period(sub, period))
+        if self.runner.unrecorded:  # runs that could not even be claimed: the DB is failing
+            raise RuntimeError(next(iter(self.runner.unrecorded.values())))
+        return outcomes
+
     def sync(self) -> None:
         """Add a job per active subscription (explicit id, zone); drop jobs of ended ones."""
-        from apscheduler.triggers.cron import CronTrigger
-
         subscriptions = {sub.job_id: sub for sub in self.store.subscriptions()}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("digest-") and job.id[7:].isdigit() and job.id not in subscriptions:
@@ -503,9 +782,7 @@ class DigestScheduler:
                 self._report_if_missed(sub, now)
             self.scheduler.add_job(
                 self.run_subscription,
-                CronTrigger(
-                    day_of_week=s.weekday, hour=s.hour, minute=s.minute, timezone=ZoneInfo(s.timezone)
-                ),
+                WeeklyTrigger(s),
                 args=[sub.id],
                 id=job_id,
                 name=f"{sub.persona} digest to {sub.channel_id}",
@@ -528,7 +805,15 @@ class DigestScheduler:
                 self.runner.record_missed(sub, period)
 
     def run_subscription(self, sub_id: int) -> RunOutcome:
-        """The job body: work out the period from the clock and run it."""
+        """The job body: work out the period from the clock and run it. A database error
+        before the claim is kept by the runner and written as a retry row by :meth:`maintain`."""
+        try:
+            return self._run_subscription(sub_id)
+        except sqlite3.Error as exc:
+            log.error("digest job %s: database error %s", sub_id, exc)
+            return RunOutcome("failed", None, one_line(f"database: {exc}"))
+
+    def _run_subscription(self, sub_id: int) -> RunOutcome:
         sub = self.store.subscription(sub_id)
         if sub is None or not sub.active:
             return RunOutcome("skipped", None, "subscription ended")
@@ -560,12 +845,17 @@ class Digests:
     runner: DigestRunner
     scheduler: DigestScheduler
     team_timezone: str
+    language_for_user: Callable[[str | None], str] = field(default=lambda _user: "en")
 
     def start(self) -> None:
         self.scheduler.start()
 
-    def shutdown(self) -> None:
-        self.scheduler.shutdown()
+    def shutdown(self) -> list[int]:
+        """Graceful stop: hand back in-flight runs, release the lease (see DigestScheduler)."""
+        return self.scheduler.shutdown()
+
+    def health(self) -> tuple[bool, str]:
+        return self.scheduler.health()
 
 
 def build_digests(
@@ -595,16 +885,25 @@ def build_digests(
     def style_source(persona: str | None, brand_id: str) -> list[str]:
         return approvals.style_examples(persona or "", brand_id)
 
+    from bot.i18n import LanguageResolver
+
+    # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
+    languages = LanguageResolver(getattr(settings, "bot_language", "auto"))
+
+    def language_for_user(user_id: str | None) -> str:
+        return languages.for_user(client, user_id)
+
     store = DigestStore.open(settings.db_path)
     composer = DigestComposer(
         sources or LiveSources(settings, style_source=style_source),
         approvals=approvals,
         render_request=render_request,
+        language=lambda sub: language_for_user(sub.created_by),
     )
     runner = DigestRunner(
         store, SlackPoster(client), composer, clock=clock, on_posted=composer.on_posted,
         render_chart=render_chart,
     )
     scheduler = DigestScheduler(store, runner, team_timezone=settings.team_timezone, clock=clock)
-    return Digests(store, composer, runner, scheduler, settings.team_timezone)
+    return Digests(store, composer, runner, scheduler, settings.team_timezone, language_for_user)
 

@@ -12,6 +12,7 @@ Socket Mode (when ``SLACK_APP_TOKEN`` is set) needs no public URL: good for inte
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -50,14 +51,23 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
             return self.app.dispatch(bolt_request)
 
 
-def create_asgi_app(app: App) -> Starlette:
+Health = Callable[[], "tuple[bool, str]"]
+
+
+def create_asgi_app(app: App, health: Health | None = None) -> Starlette:
+    """The Starlette app; ``health()`` (e.g. the digest scheduler's) decides ``/healthz``:
+    503 with its reason when a part the bot needs cannot run, so an orchestrator restarts it
+    or an operator looks, instead of a 200 while every scheduler pass fails."""
     handler = ThreadedSlackRequestHandler(app)
 
     async def events(request: Request) -> Response:
         return await handler.handle(request)
 
     async def healthz(_: Request) -> Response:
-        return JSONResponse({"ok": True})
+        if health is None:
+            return JSONResponse({"ok": True})
+        ok, why = await run_in_threadpool(health)
+        return JSONResponse({"ok": ok, "digests": why}, status_code=200 if ok else 503)
 
     return Starlette(routes=[
         Route(EVENTS_PATH, events, methods=["POST"]),
@@ -85,9 +95,9 @@ def check_settings(settings: Settings) -> str:
     return "http"
 
 
-def http_server(app: App, *, host: str, port: int) -> uvicorn.Server:
+def http_server(app: App, *, host: str, port: int, health: Health | None = None) -> uvicorn.Server:
     """A uvicorn server for the app (``port=0`` picks a free port; see :func:`bound_port`)."""
-    config = uvicorn.Config(create_asgi_app(app), host=host, port=port, log_level="warning",
+    config = uvicorn.Config(create_asgi_app(app, health), host=host, port=port, log_level="warning",
                             access_log=False, lifespan="off", timeout_keep_alive=30)
     return uvicorn.Server(config)
 

@@ -190,6 +190,9 @@ class ReviewSnippet:
     rating: float | None
     reviewer: str
     similarity: float
+    # Who wrote it, as far as the review's profile says (None/() when it does not): lets a
+    # caller keep quotes from reviewers of one persona.
+    reviewer_profile: Profile | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -393,6 +396,16 @@ def _is_na(value: Any) -> bool:
     if isinstance(value, str) or not pd.api.types.is_scalar(value):
         return False
     return bool(pd.isna(value))
+
+
+def _reviewer_profile(age_band: int | None, gender: str | None, skin: str | None,
+                      concerns: str | None) -> Profile | None:
+    """The reviewer's profile from the review's fields; None when it names nothing."""
+    known = tuple(c for c in (concerns or "").split(",") if c)
+    if not (age_band or gender or skin or known):
+        return None
+    return Profile(age_min=age_band or None, age_max=(age_band + 9) if age_band else None,
+                   gender=gender or None, skin_type=skin or None, concerns=known)
 
 
 def _reviewer_label(age_band: int | None, gender: str | None, skin: str | None) -> str:
@@ -648,19 +661,20 @@ class ContextIndex:
                 continue
             if len(sentence) >= 6:
                 label = _reviewer_label(age_band, gender, skin)
-                ranked.append((similarity + 0.5 * quality, rid, sentence, quality, rating, label))
+                ranked.append((similarity + 0.5 * quality, rid, sentence, quality, rating, label,
+                               _reviewer_profile(age_band, gender, skin, rconcerns)))
         ranked.sort(key=lambda item: (-item[0], item[1]))
         snippets: list[ReviewSnippet] = []
         seen: set[str] = set()
         # Telling lines from high ratings first; plainer or 3-star ones only to reach the minimum.
         for floor, min_quality in ((HIGH_RATING, MIN_QUALITY), (3.0, 0.0)):
-            for score, _rid, sentence, quality, rating, label in ranked:
+            for score, _rid, sentence, quality, rating, label, who in ranked:
                 if len(snippets) == limit or (floor < HIGH_RATING and len(snippets) >= MIN_SNIPPETS):
                     break
                 if (rating is not None and rating < floor) or quality < min_quality or sentence in seen:
                     continue
                 seen.add(sentence)
-                snippets.append(ReviewSnippet(sentence, rating, label, score))
+                snippets.append(ReviewSnippet(sentence, rating, label, score, who))
         return snippets
 
     def _relevance(self, rowids: list[int], terms: list[str]) -> dict[int, float]:

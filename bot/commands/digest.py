@@ -9,6 +9,8 @@ times, the scheduler lease and recent runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
@@ -26,7 +28,8 @@ digest_app = typer.Typer(
         "Examples:\n\n"
         "  personabot digest run --persona Dry_Winter --dry-run\n\n"
         "  personabot digest run --subscription 3      (post this period's digest now)\n\n"
-        "  personabot digest status\n\n"
+        "  personabot digest status      (states, attempts, next retry, reason)\n\n"
+        "  personabot digest run --subscription 3 --force   (take over a run stuck 'posting')\n\n"
         "Subscribe in Slack with /digest subscribe all; `personabot serve` runs the schedule."
     ),
     no_args_is_help=True,
@@ -80,6 +83,11 @@ def run(
                                                help="Use this subscription (persona and last digest)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print only: post nothing, store nothing."),
     chart: Optional[Path] = typer.Option(None, "--chart", help="Also write the chart PNG here."),
+    force: bool = typer.Option(
+        False, "--force",
+        help="With --subscription: take over this period even if `digest status` shows it "
+             "posting/recording by a process that is gone, or failed for good. Posted parts are "
+             "found by their markers first, so nothing is posted twice."),
 ) -> None:
     """Print a digest in the terminal, or deliver a subscription's digest now.
 
@@ -93,6 +101,8 @@ def run(
 
       personabot digest run --subscription 3             # post this period's digest now (once),
                                                          # or retry it after a failure
+
+      personabot digest run --subscription 3 --force     # a run stuck "posting" by a dead process
     """
     from bot.digest_store import DigestStore
     from bot.digests import LiveSources, UnknownPersona, compose_digest, period_label, render_chart
@@ -105,6 +115,8 @@ def run(
         fail("give exactly one of --persona NAME or --subscription ID (see --help)")
     if persona is not None and not dry_run:
         fail("--persona only previews; add --dry-run, or deliver a subscription with --subscription ID")
+    if force and (subscription is None or dry_run):
+        fail("--force takes over a subscription's run: use it with --subscription ID, without --dry-run")
     now = datetime.now(timezone.utc)
     previous = None
     tz = settings.team_timezone
@@ -113,17 +125,21 @@ def run(
         if not settings.db_path.exists():
             fail(f"no database at {settings.db_path}; set DB_PATH or subscribe with /digest first")
         store = _open_store(DigestStore, settings.db_path)
-        sub = store.subscription(subscription)
-        if sub is None or not sub.active:
-            fail(f"no active subscription #{subscription}; see `personabot digest status`")
-        persona, tz = sub.persona, sub.schedule.timezone
-        previous = store.previous_snapshot(sub.id, last_fire(sub.schedule, now))
+        with _db_errors(settings.db_path):
+            sub = store.subscription(subscription)
+            if sub is None or not sub.active:
+                fail(f"no active subscription #{subscription}; see `personabot digest status`")
+            persona, tz = sub.persona, sub.schedule.timezone
+            previous = store.previous_snapshot(sub.id, last_fire(sub.schedule, now))
     assert persona is not None
     if sub is not None and not dry_run:
-        _deliver(settings, sub, now)
+        with _db_errors(settings.db_path):
+            _deliver(settings, sub, now, force=force)
         return
     try:
-        digest = compose_digest(LiveSources(settings), persona, previous, period_label=period_label(now, tz))
+        lang = settings.bot_language if settings.bot_language in ("ko", "en") else "en"
+        digest = compose_digest(LiveSources(settings), persona, previous,
+                                period_label=period_label(now, tz, lang), language=lang)
     except UnknownPersona as exc:
         fail(str(exc))
     except Exception as exc:  # a missing model or catalog: say which and how to fix it
@@ -147,33 +163,48 @@ def _check_chart_path(chart: Path) -> None:
 
 def _open_store(kind: Any, path: Path) -> Any:
     """``kind.open(path)``, with an unusable database file as one clear line (exit 2)."""
-    from bot.db import DatabaseFileError
+    with _db_errors(path):
+        return kind.open(path)
+
+
+@contextmanager
+def _db_errors(path: Path) -> Iterator[None]:
+    """Any SQLite fault inside (locked, damaged pages, not a database) as one line naming
+    ``path`` and what to do (exit 2), never a traceback."""
+    from bot.db import DatabaseFileError, db_errors
 
     try:
-        return kind.open(path)
+        with db_errors(path):
+            yield
     except DatabaseFileError as exc:
         fail(str(exc))
 
 
-def _deliver(settings: Any, sub: Any, now: datetime) -> None:
+def _deliver(settings: Any, sub: Any, now: datetime, *, force: bool = False) -> None:
     """Run the subscription's current period through the exactly-once runner."""
+    from bot import holders
     from bot.app import make_client
     from bot.scheduler import build_digests, last_fire, local_label
     from bot.settings import SettingsError
     from bot.store import Store
 
     try:
-        client = make_client(settings)
+        client = make_client(settings, posting=True)
     except SettingsError as exc:
         fail(str(exc))
     digests = build_digests(settings, client, _open_store(Store, settings.db_path))
     period = last_fire(sub.schedule, now)
     if digests.store.reopen(sub.id, period, now):
         console.print("retrying a failed (or missed) period with a fresh attempt budget", highlight=False)
-    outcome = digests.runner.run_period(sub, period)
+    outcome = digests.runner.run_period(sub, period, force=force)
+    holders.retire(digests.runner.holder)
     where = f"#{sub.id} for {local_label(period, sub.schedule.timezone)}"
     if outcome.status == "failed":
         fail(f"digest {where} failed: {outcome.detail}", code=1)
+    if outcome.status == "skipped" and outcome.detail.startswith("in progress"):
+        fail(f"digest {where} is {outcome.detail}. If that process is gone (crashed, frozen, "
+             f"another machine), take it over with: personabot digest run --subscription {sub.id} "
+             "--force", code=1)
     console.print(Text(f"digest {where}: {outcome.status} {outcome.detail}".rstrip()), highlight=False)
 
 
@@ -183,20 +214,40 @@ def status(
 ) -> None:
     """List digest subscriptions with their next run, the scheduler lease and recent runs.
 
+    Read-only: it never takes the database's write lock, so it answers while `serve` or a
+    backup holds one. Run states:
+
+      delivered      posted and recorded
+
+      posting        a live process is posting it (recording: posted, being recorded)
+
+      stale          its process stopped; the next scheduler pass resumes it (markers first)
+
+      retry pending  failed, retried at "next retry" (attempts so far in "attempts")
+
+      failed         final: no retry is left or no retry can help (see "reason");
+                     `personabot digest run --subscription N` retries it
+
     Examples:
 
       personabot digest status
 
       personabot digest status --runs 50
     """
-    from rich.table import Table
-
-    from bot.digest_store import DigestStore
-    from bot.scheduler import local_label, next_fire
-
     settings = settings_or_exit()
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}; set DB_PATH or run `personabot serve` first")
+    with _db_errors(settings.db_path):
+        _status(settings, runs)
+
+
+def _status(settings: Any, runs: int) -> None:
+    from rich.table import Table
+
+    from bot import holders
+    from bot.digest_store import DigestStore
+    from bot.scheduler import local_label, next_fire, one_line
+
     store = _open_store(DigestStore, settings.db_path)
     now = datetime.now(timezone.utc)
     subs = store.subscriptions()
@@ -216,17 +267,24 @@ def status(
         console.print("Scheduler: no process holds the lease (is `personabot serve` running?)")
     else:
         alive = "held" if lease[1] > now.isoformat(timespec="seconds") else "expired"
+        if holders.is_dead(lease[0]):
+            alive = "holder is gone; the next process takes it at once"
         console.print(Text(f"Scheduler lease: {lease[0]} ({alive}, until {lease[1]})"), highlight=False)
     recent = store.runs(limit=runs) if runs else []
     if recent:
         zones = {s.id: s.schedule.timezone for s in subs}
         table = Table(title="Recent runs")
-        for column in ("run", "sub", "period", "state", "attempts", "reason", "notified"):
-            table.add_column(column)
+        for column in ("run", "sub", "period", "state", "attempts", "next retry", "reason", "notified"):
+            table.add_column(column, overflow="fold")
         for run in recent:
-            table.add_row(str(run.id), str(run.subscription_id),
-                          local_label(run.period, zones.get(run.subscription_id, settings.team_timezone)),
-                          run.state, str(run.attempts), Text(run.reason or ""), "yes" if run.notified_at else "")
+            tz = zones.get(run.subscription_id, settings.team_timezone)
+            state = run.status(now)
+            if state in ("posting", "recording") and holders.is_dead(run.holder):
+                state = "stale"
+            table.add_row(str(run.id), str(run.subscription_id), local_label(run.period, tz),
+                          state, str(run.attempts),
+                          local_label(run.next_attempt_at, tz) if run.next_attempt_at else "",
+                          Text(one_line(run.reason or "", 160)), "yes" if run.notified_at else "")
         console.print(table)
 
 

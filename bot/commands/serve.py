@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from datetime import date, datetime, timezone
+from types import FrameType
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -34,6 +38,30 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+class StopRequested(BaseException):
+    """SIGTERM or SIGINT arrived: leave the server loop so the clean-up runs.
+
+    uvicorn catches both signals, shuts its server down and then *re-raises* the signal with
+    the handler that was installed before it started. With Python's defaults SIGINT becomes
+    ``KeyboardInterrupt`` but SIGTERM kills the process on the spot, so ``finally:`` never
+    ran and a digest in flight was abandoned with the lease. Both now raise this instead.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def catch_stop_signals() -> None:
+    """Make SIGTERM and SIGINT raise :class:`StopRequested` in the main thread."""
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise StopRequested(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
@@ -51,6 +79,12 @@ def register(app: typer.Typer) -> None:
 
         New workspace? docs/slack.md creates the app from bot/manifest.yaml in six steps.
 
+        Stopping: SIGTERM (systemd, Docker, Kubernetes) and Ctrl-C both stop gracefully: no new
+        work, a digest being posted is handed back (the next process finishes it at start, never
+        posting a part twice), the scheduler lease is released, exit code 0. /healthz answers
+        503 when the digest scheduler cannot run (e.g. a damaged or locked database); see
+        docs/operations.md.
+
         Examples:
 
           personabot serve                 # HTTP on $PORT (3000)
@@ -64,6 +98,7 @@ def register(app: typer.Typer) -> None:
         from slack_bolt.error import BoltError
 
         from bot.app import build_app
+        from bot.db import DatabaseFileError, db_errors
         from bot.server import check_settings, http_server, run_socket_mode
         from bot.services import build_deps, build_services
         from bot.settings import SettingsError
@@ -76,23 +111,23 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        from bot.db import DatabaseFileError
-
         personas_or_exit(settings)
         try:
-            store = Store.open(settings.db_path)
+            with db_errors(settings.db_path):
+                store = Store.open(settings.db_path)
+                deps = build_deps(settings, store, build_services(settings, store))
+                bolt_app = build_app(settings, deps)
         except DatabaseFileError as exc:
             fail(str(exc))
-        deps = build_deps(settings, store, build_services(settings, store))
-        try:
-            bolt_app = build_app(settings, deps)
         except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
             fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
                  f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
         digests = deps.extras.get("digests")  # the weekly scheduler, when registered
-        if digests is not None:
-            digests.start()
+        catch_stop_signals()
+        stopped_by: int | None = None
         try:
+            if digests is not None:
+                digests.start()
             if mode == "socket":
                 err_console.print("personabot: Socket Mode (no public URL needed)")
                 run_socket_mode(bolt_app, settings)
@@ -100,11 +135,27 @@ def register(app: typer.Typer) -> None:
                 bind_port = port or settings.port
                 err_console.print(f"personabot: HTTP mode on {host}:{bind_port} "
                                   f"(POST /slack/events, GET /healthz)")
-                http_server(bolt_app, host=host, port=bind_port).run()
+                http_server(bolt_app, host=host, port=bind_port,
+                            health=digests.health if digests is not None else None).run()
+        except StopRequested as stop:
+            stopped_by = stop.signum
         finally:
+            # A second SIGTERM/Ctrl-C while cleaning up stops the process at once.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             if digests is not None:
-                digests.shutdown()
+                handed = digests.shutdown()
+                if handed:
+                    err_console.print(f"personabot: handed back digest run(s) {handed}; "
+                                      "the next process resumes them at start")
             bolt_app.listener_runner.listener_executor.shutdown(wait=True)
+        if stopped_by is not None:
+            err_console.print(f"personabot: stopped by {signal.Signals(stopped_by).name}; "
+                              "lease released")
+            # Job threads still composing were handed back above; do not wait for them.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
 
     @app.command()
     def approvals(

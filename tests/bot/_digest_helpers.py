@@ -47,6 +47,8 @@ class FakePoster:
     crash_after_posts: int | None = None
     notices: list[tuple[str, str]] = field(default_factory=list)
     charts: list[tuple[str, str, int]] = field(default_factory=list)
+    chart_names: dict[str, str] = field(default_factory=dict)  # file id -> file name
+    crash_after_chart: bool = False
     post_calls: int = 0
     _ts: int = 1000
 
@@ -73,9 +75,18 @@ class FakePoster:
         return {m["metadata"]["part"]: m["ts"] for m in self.channels.get(channel, [])
                 if m["metadata"].get("run_id") == run_id}
 
-    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str) -> str | None:
+    def upload_chart(self, channel: str, thread_ts: str, png: bytes, title: str,
+                     filename: str = "digest.png") -> str | None:
         self.charts.append((channel, thread_ts, len(png)))
-        return f"F{len(self.charts)}"
+        file_id = f"F{len(self.charts)}"
+        self.chart_names[file_id] = filename
+        if self.crash_after_chart:
+            self.crash_after_chart = False
+            raise SimulatedCrash("killed after the chart upload")
+        return file_id
+
+    def find_chart(self, channel: str, thread_ts: str, filename: str) -> str | None:
+        return next((fid for fid, name in self.chart_names.items() if name == filename), None)
 
     def notify(self, user_id: str, text: str) -> None:
         self.notices.append((user_id, text))

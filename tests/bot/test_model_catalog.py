@@ -134,7 +134,7 @@ def test_evaluate_reports_what_the_model_has_seen(trained: dict[str, Path]) -> N
 
 def test_a_digest_says_it_once_at_the_top() -> None:
     class Sources(FakeSources):
-        def catalog_note(self) -> str:
+        def catalog_note(self, lang: str = "en") -> str:
             return "this model was trained on another catalog (own.csv)"
 
     digest = compose_digest(Sources(), "all", None, period_label="Week 1")

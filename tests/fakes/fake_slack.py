@@ -18,6 +18,7 @@ Usage::
         slack.usergroups["S1"] = ["U2", "U3"]
         slack.script("chat.postMessage", FakeReply.rate_limited(retry_after=0))  # then normal
         slack.script("chat.update", FakeReply.error("channel_not_found"))
+        slack.script_after("chat.postMessage", FakeReply.dropped())  # posted, then no answer
         hold = slack.hold("chat.update")   # the next chat.update waits before it applies
         hold.arrived.wait(5); ...; hold.release()
         ...
@@ -27,7 +28,9 @@ Usage::
 Arguments are decoded whatever the encoding (JSON body, form body, query string); the
 JSON-in-a-string arguments ``blocks``, ``view``, ``attachments`` and ``files`` are decoded
 too. Scripted replies are consumed in order, one per call of that method; when none are
-left the method answers normally. A method the fake does not know answers
+left the method answers normally. ``script_after`` replies are used *after* the method did
+its work (Slack posted, then answered 500 or dropped the connection: ``FakeReply.dropped()``
+closes it without an answer). A method the fake does not know answers
 ``unknown_method``; a wrong bearer token answers ``invalid_auth`` (when ``token`` is set).
 Socket Mode: ``apps.connections.open`` (with ``app_token``) answers a ``ws://`` URL served
 by a minimal WebSocket endpoint; it greets with ``hello``, answers pings, and
@@ -80,6 +83,17 @@ class FakeReply:
     def server_error(cls, status: int = 503) -> FakeReply:
         return cls(status, {"ok": False, "error": "service_unavailable"})
 
+    @classmethod
+    def html_error(cls, status: int = 502) -> FakeReply:
+        """A proxy's HTML error page instead of Slack's JSON."""
+        return cls(status, {"_html": "<html><head><title>502 Bad Gateway</title></head><body>"
+                                     "<h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>"})
+
+    @classmethod
+    def dropped(cls) -> FakeReply:
+        """Close the connection without answering (status 0 in :attr:`FakeSlack.calls`)."""
+        return cls(0, {})
+
 
 @dataclass
 class Hold:
@@ -119,6 +133,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.calls: list[Call] = []
         self._scripts: dict[str, list[FakeReply]] = {}
+        self._after: dict[str, list[FakeReply]] = {}
+        self._file_names: dict[str, str] = {}
         self._holds: dict[str, list[Hold]] = {}
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
@@ -188,6 +204,11 @@ class FakeSlack:
         with self._lock:
             self._scripts.setdefault(method, []).extend(replies)
 
+    def script_after(self, method: str, *replies: FakeReply) -> None:
+        """Like :meth:`script`, but the method runs first (its effect happens) and then this
+        reply is sent instead of the real answer."""
+        with self._lock:
+            self._after.setdefault(method, []).extend(replies)
     def hold(self, method: str) -> Hold:
         """Hold the next call of ``method`` (after those already held) until released."""
         hold = Hold()
@@ -222,6 +243,7 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self._scripts.clear()
+            self._after.clear()
             for holds in self._holds.values():
                 for hold in holds:
                     hold.release()
@@ -255,6 +277,8 @@ class FakeSlack:
         with self._lock:
             queue = self._scripts.get(method)
             scripted = queue.pop(0) if queue else None
+            after_queue = self._after.get(method) if scripted is None else None
+            after = after_queue.pop(0) if after_queue else None
         if scripted is not None:
             reply = scripted
         elif method == "apps.connections.open":
@@ -264,7 +288,15 @@ class FakeSlack:
             reply = FakeReply.error("invalid_auth")
         else:
             reply = self._answer(method, args)
+        if after is not None:
+            reply = after
         self._record(method, args, headers, reply.status)
+        if reply.status == 0:  # dropped: no answer at all
+            http.close_connection = True
+            return None
+        if "_html" in reply.body:
+            return self._send(http, reply.status, reply.body["_html"].encode(), reply.headers,
+                              "text/html")
         body = json.dumps(reply.body).encode()
         self._send(http, reply.status, body, reply.headers, "application/json")
 
@@ -410,6 +442,8 @@ class FakeSlack:
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> FakeReply:  # noqa: N802
         file_id = f"F{next(self._ids):08d}"
+        with self._lock:
+            self._file_names[file_id] = str(args.get("filename") or "")
         return self._ok(upload_url=f"{self.root}/upload/{file_id}", file_id=file_id)
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> FakeReply:  # noqa: N802
@@ -418,6 +452,16 @@ class FakeSlack:
             missing = [f.get("id") for f in files if f.get("id") not in self.uploads]
         if missing:
             return FakeReply.error("file_not_found")
+        if args.get("channel_id"):  # Slack shares the files as one message (in the thread)
+            ts = self._ts()
+            shared = [{"id": f["id"], "title": f.get("title"),
+                       "name": self._file_names.get(f["id"], "")} for f in files]
+            message = {"type": "message", "user": self.bot_user_id, "ts": ts, "text": "",
+                       "files": shared}
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            with self._lock:
+                self.messages[(args["channel_id"], ts)] = message
         return self._ok(files=[{"id": f["id"], "title": f.get("title"),
                                 "channels": [args["channel_id"]] if args.get("channel_id") else []}
                                for f in files])
