@@ -179,3 +179,15 @@ def test_the_prompt_gives_the_model_the_supported_benefits(index: ContextIndex) 
     assert "Benefits this product's facts support: 보습." in prompt
     assert "탄력" in prompt.split("Benefits this product's facts support")[1].split("\n")[0]  # named as unsupported
     assert '"name": "수분 세트"' in prompt and "[" not in prompt.split('"name": ')[1].split("\n")[0]
+
+
+def test_a_complaint_is_never_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text("""[{"product_id": "F9", "product_name": "달빛 EDT 100ml", "price": 30000, "brand_name": "달빛",
+      "category": 99, "sub_category": 0, "rating": 4.5, "reviews": [
+        {"reviewer": "", "rating": 0, "content": "오데토일렛이라 그런지 향이 금방 사라지네요", "date": ""},
+        {"reviewer": "", "rating": 0, "content": "저한테는 안 맞는 향이에요", "date": ""},
+        {"reviewer": "", "rating": 0, "content": "잔향이 은은하고 포근해서 매일 뿌려요", "date": ""}]}]""",
+                    encoding="utf-8")
+    snippets = ContextIndex(load_catalog(path)).snippets(Profile(), "F9")
+    assert [s.text for s in snippets] == ["잔향이 은은하고 포근해서 매일 뿌려요"]
