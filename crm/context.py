@@ -452,9 +452,23 @@ def best_sentence(text: str, terms: Iterable[str], limit: int = MAX_SNIPPET_CHAR
     )
     quality, _, sentence = ranked[0]
     if len(sentence) > limit:
-        cut = max(sentence.rfind(sep, 0, limit) for sep in (", ", " ", ","))
-        sentence = sentence[: cut if cut > limit // 2 else limit].rstrip(" ,")
+        # cut where a clause ends ("…발리고", "…좋은데,"), so the quote still reads as one
+        # thought; a sentence with no clause end in reach is a poor quote and ranks last
+        cut = max(_clause_end(sentence, limit), sentence.rfind(",", 0, limit))
+        if cut > limit // 2:
+            sentence = sentence[:cut].rstrip(" ,")
+        else:
+            sentence, quality = sentence[: max(sentence.rfind(" ", 0, limit), limit // 2)].rstrip(" ,"), quality - 5.0
     return sentence, quality
+
+
+_CLAUSE_END = re.compile(r"(?:고|서|며|면서|는데|은데|지만|니까|어서|아서|해서|라서)(?=\s)")
+
+
+def _clause_end(sentence: str, limit: int) -> int:
+    """The position just after the last clause ending before ``limit``, or -1."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, limit)]
+    return ends[-1] if ends else -1
 
 
 # The kind a coarse catalog category implies, for a catalog loaded without recsys.mining.
