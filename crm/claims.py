@@ -40,7 +40,7 @@ CLAIM_PATTERNS: Mapping[str, str] = MappingProxyType({
     "anti_aging": r"탄력|탱탱|쫀쫀|안티 ?에이징|노화|리프팅|주름|anti-?aging|firm\w*",
     "brightening": r"톤 ?케어|맑은 (?:피부 )?톤|(?:피부 )?톤을? 맑|화사한 (?:피부|톤)|광채|칙칙(?:함|한|해|하)|환하게 (?:피어|밝)"
                    r"|생기 도는|브라이트닝|미백|화이트닝|brighten\w*|radian\w*",
-    "calming": r"진정|편안한 (?:피부|진정)|차분하게 정돈|예민한 (?:피부|날)|붉은 ?기|열감|sooth\w*|calm\w*",
+    "calming": r"진정(?!성)|편안한 (?:피부|진정)|차분하게 정돈|예민한 (?:피부|날)|붉은 ?기|열감|sooth\w*|calm\w*",
     "pores": r"모공|피지|번들거림을|pores?\b|sebum",
     "acne": r"트러블|여드름|뾰루지|좁쌀|blemish\w*|acne",
     "uv": r"자외선|(?<![A-Za-z])UV|(?<![A-Za-z])SPF|(?<![A-Za-z])PA\+|선 ?케어|sun ?protect\w*",

@@ -119,3 +119,9 @@ def test_the_kind_and_plain_phrases_claim_nothing() -> None:
     phrases = [p for bank in (offline.KIND_BENEFITS, offline.PLAIN) for group in bank.values() for p in group]
     for phrase in phrases + [m for group in offline.MOMENTS.values() for m in group]:
         assert claims_in(phrase) == [], phrase
+
+
+def test_words_that_only_look_like_claims_claim_nothing() -> None:
+    # 진정성 (sincerity, a brand tone keyword) is not 진정 (calming)
+    assert check_claims("진정성 있는 브랜드의 촉촉한 크림이에요.", MOISTURE_CREAM) == []
+    assert rules(check_claims("피부 진정에 좋아요.", MOISTURE_CREAM)) == ["CLAIM-UNSUPPORTED"]
