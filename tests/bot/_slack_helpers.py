@@ -1,7 +1,7 @@
 """Driving the real Bolt app over HTTP in tests: signing, payloads, an in-process server.
 
 :class:`BotHarness` starts a :class:`~tests.fakes.fake_slack.FakeSlack`, builds the app with
-``bot.app.build_app`` against it, serves it with uvicorn on a free loopback port, and sends
+``bot.slack.app.build_app`` against it, serves it with uvicorn on a free loopback port, and sends
 Slack-shaped requests signed with the test signing secret — the same path Slack's own
 requests take (Starlette adapter → signature check → ack → lazy listener → Web API).
 """
@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.app import build_app
-from bot.server import bound_port, http_server, start_in_thread
-from bot.services import BotDeps, Services, build_deps, build_services
+from bot.slack.app import build_app
+from bot.slack.server import bound_port, http_server, start_in_thread
+from bot.slack.services import BotDeps, Services, build_deps, build_services
 from bot.settings import Settings, load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.fakes.fake_slack import Call, FakeSlack
 
 TOKEN = "xoxb-test-token-0123456789"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.digests import (
+from bot.digests.compose import (
     MAX_BLOCKS,
     DigestProduct,
     PersonaInfo,

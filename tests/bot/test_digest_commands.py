@@ -11,16 +11,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_listeners import (
+from bot.digests.listeners import (
     DigestCommand,
     DigestCommandError,
     DigestHandlers,
     parse_digest_command,
 )
-from bot.digest_store import DigestStore
-from bot.scheduler import build_digests
+from bot.digests.store import DigestStore
+from bot.digests.scheduler import build_digests
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.bot._digest_helpers import PERSONAS, SEOUL_MONDAY_9, FakeSources, utc
 from tests.bot._slack_helpers import CHANNEL, BotHarness, slash_command_body
 

@@ -13,11 +13,11 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot import blocks
-from bot.digest_store import ALL_PERSONAS, DigestStore, Schedule, iso
-from bot.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
+from bot.slack import blocks
+from bot.digests.store import ALL_PERSONAS, DigestStore, Schedule, iso
+from bot.digests.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from recsys import paths
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources, SimulatedCrash
 from tests.bot._slack_helpers import APPROVERS, TOKEN, BotHarness, draft_ids

@@ -18,7 +18,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import blocks
+from bot.slack import blocks
 from tests.bot._slack_helpers import (
     SECRET,
     TOKEN,
@@ -393,7 +393,7 @@ def test_clients_retry_slack_failures_but_ack_lookups_never_sleep(bot: BotHarnes
         ServerErrorRetryHandler,
     )
 
-    from bot.app import make_client
+    from bot.slack.app import make_client
 
     kinds = {type(h) for h in bot.app.client.retry_handlers}
     assert kinds == {ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,

@@ -1,8 +1,8 @@
 """Approvals storage: requests, recommendations, drafts, versions, decisions, audit log.
 
 Slack button values carry only the opaque ids minted here (``r_…`` for requests, ``d_…``
-for drafts); every piece of state lives in SQLite (opened with :func:`bot.db.connect`,
-schema applied with :func:`bot.db.migrate` under the component name ``approvals``).
+for drafts); every piece of state lives in SQLite (opened with :func:`bot.store.db.connect`,
+schema applied with :func:`bot.store.db.migrate` under the component name ``approvals``).
 
 Stable API (the digest scheduler uses it too)::
 
@@ -23,7 +23,7 @@ Stable API (the digest scheduler uses it too)::
 
 Once a request has a stored message, Approve / Edit / Reject / Regenerate work on its
 drafts whatever its ``kind``; after each action the message is re-rendered from the store
-with :func:`bot.blocks.request_message`, so a digest should post that same rendering.
+with :func:`bot.slack.blocks.request_message`, so a digest should post that same rendering.
 
 ``recommendations`` rows are dicts with the keys of ``recsys.recommender.Recommendation``
 (``rank, product_id, name, name_en, brand, brand_id, category, sub_type, price, image_url,
@@ -50,7 +50,7 @@ from typing import Any, ContextManager
 
 import sqlite_utils
 
-from bot.db import connect, immediate, migrate
+from bot.store.db import connect, immediate, migrate
 
 COMPONENT = "approvals"
 

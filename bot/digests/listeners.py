@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.digest_store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
-from bot.digests import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
-from bot.i18n import t
-from bot.mrkdwn import escape
-from bot.scheduler import Digests, build_digests, local_label, next_fire, one_line
+from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
+from bot.digests.compose import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
+from bot.slack.i18n import t
+from bot.slack.mrkdwn import escape
+from bot.digests.scheduler import Digests, build_digests, local_label, next_fire, one_line
 
 log = logging.getLogger(__name__)
 

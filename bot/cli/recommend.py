@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
 from recsys import labels
 
 if TYPE_CHECKING:
@@ -123,8 +123,8 @@ def catalog_note(recommender: Any) -> None:
 
 
 def _open_store(path: Any) -> Any:
-    from bot.db import DatabaseFileError
-    from bot.store import Store
+    from bot.store.db import DatabaseFileError
+    from bot.store.approvals import Store
 
     try:
         return Store.open(path)

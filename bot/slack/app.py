@@ -6,7 +6,7 @@ staging aim it at another server) and retries rate limits (honouring ``Retry-Aft
 server errors and connection errors.
 
 Bolt submits both ack functions and lazy listeners to the one ``listener_executor``;
-:class:`bot.executor.ListenerExecutor` splits them over three pools (acks, interactive
+:class:`bot.slack.executor.ListenerExecutor` splits them over three pools (acks, interactive
 work, drafting), each sized from ``LISTENER_THREADS``, so neither an ack nor a modal ever
 waits behind a slow draft (see ``docs/slack-runtime.md``).
 """
@@ -23,9 +23,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import listeners
-from bot.executor import ListenerExecutor
-from bot.services import BotDeps
+from bot.slack import listeners
+from bot.slack.executor import ListenerExecutor
+from bot.slack.services import BotDeps
 from bot.settings import Settings, SettingsError
 
 __all__ = ["ListenerExecutor", "build_app", "make_client"]
@@ -78,7 +78,7 @@ def build_app(settings: Settings, deps: BotDeps) -> App:
     )
     deps.languages.lookup_client = make_client(settings, quick=True)
     listeners.register(app, deps)
-    from bot import digest_listeners
+    from bot.digests import listeners as digest_listeners
 
     digest_listeners.register(app, deps)
     return app

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
 
 # OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,12 +97,12 @@ def register(app: typer.Typer) -> None:
 
         from slack_bolt.error import BoltError
 
-        from bot.app import build_app
-        from bot.db import DatabaseFileError, db_errors
-        from bot.server import check_settings, http_server, run_socket_mode
-        from bot.services import build_deps, build_services
+        from bot.slack.app import build_app
+        from bot.store.db import DatabaseFileError, db_errors
+        from bot.slack.server import check_settings, http_server, run_socket_mode
+        from bot.slack.services import build_deps, build_services
         from bot.settings import SettingsError
-        from bot.store import Store
+        from bot.store.approvals import Store
 
         settings = settings_or_exit()
         try:
@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        from bot.store import Store
+        from bot.store.approvals import Store
 
         settings = settings_or_exit()
         if not settings.db_path.exists():

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.i18n import t
-from bot.mrkdwn import clip, escape
+from bot.slack.i18n import t
+from bot.slack.mrkdwn import clip, escape
 from recsys.profile import Profile
 
 MAX_BLOCKS = 50
@@ -471,10 +471,10 @@ def period_label(period: datetime, tz: str, lang: str = "en") -> str:
 
 
 class DigestComposer:
-    """Builds what :class:`bot.scheduler.DigestRunner` posts for a (subscription, period).
+    """Builds what :class:`bot.digests.scheduler.DigestRunner` posts for a (subscription, period).
 
     Without an approvals store the draft is shown inline (no buttons). With one, each
-    persona's draft becomes a ``digest`` request in ``bot.store`` (deduplicated per
+    persona's draft becomes a ``digest`` request in ``bot.store.approvals`` (deduplicated per
     subscription, period and persona, so a retried run reuses it) and is posted in the
     digest's thread as the same approvable card ``/recommend`` uses, rendered by
     ``render_request(request_id)``; ``on_posted`` then ties each card to its Slack ``ts``.

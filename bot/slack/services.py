@@ -7,9 +7,9 @@ its style source, compliance checker); tests can hand :func:`build_deps` anythin
 same shape. The real pipeline loads lazily on first use, so a missing model file becomes
 a clear message on that request (and an audit entry) instead of a dead process.
 
-:class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digest_listeners.register``
+:class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digests.listeners.register``
 receive: the store, the services, the approval policy, the rate limiter, the language
-resolver and the per-message update serializer (:mod:`bot.message_updates`), plus
+resolver and the per-message update serializer (:mod:`bot.slack.message_updates`), plus
 ``extras`` for features that plug in (``extras["settings"]`` is the Settings the app runs
 with; the digests keep theirs in ``extras["digests"]``).
 """
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import LanguageResolver
-from bot.message_updates import MessageUpdates
+from bot.slack.i18n import LanguageResolver
+from bot.slack.message_updates import MessageUpdates
 from bot.settings import Settings
-from bot.store import Store
+from bot.store.approvals import Store
 
 
 class ProfileError(ValueError):
@@ -50,7 +50,7 @@ class DraftOut:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Everything one ``/recommend`` produced; dict shapes are documented in ``bot.store``."""
+    """Everything one ``/recommend`` produced; dict shapes are documented in ``bot.store.approvals``."""
 
     profile: dict[str, Any]
     persona: str

@@ -34,9 +34,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot import holders
-from bot.digest_store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
-from bot.mrkdwn import escape
+from bot.digests import holders
+from bot.digests.store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
+from bot.slack.mrkdwn import escape
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ MARKER_EVENT = "personabot_digest"
 MISFIRE_GRACE = timedelta(hours=6)
 # A claim lives CLAIM_TTL past its last heartbeat; the runner beats every HEARTBEAT_EVERY
 # while it works (composing with a slow LLM included), so only a dead or frozen holder's
-# claim expires. A holder known dead (bot.holders) loses its claim and the lease at once.
+# claim expires. A holder known dead (bot.digests.holders) loses its claim and the lease at once.
 CLAIM_TTL = timedelta(minutes=2)
 HEARTBEAT_EVERY = timedelta(seconds=20)
 LEASE_TTL = timedelta(seconds=90)
@@ -226,12 +226,12 @@ class SlackPoster:
     ``groups:history``, ``files:write``, ``im:write``).
 
     Whatever client it is given, it posts through one that never re-sends a post on its own
-    after a 5xx or a dropped connection (:func:`bot.app.post_safe`): such a post may have
+    after a 5xx or a dropped connection (:func:`bot.slack.app.post_safe`): such a post may have
     landed, so the runner's retry looks for its marker first.
     """
 
     def __init__(self, client: Any) -> None:
-        from bot.app import post_safe
+        from bot.slack.app import post_safe
 
         self.client = post_safe(client) if hasattr(client, "retry_handlers") else client
 
@@ -604,7 +604,7 @@ def chart_filename(run_id: int) -> str:
 
 
 def default_holder() -> str:
-    """A lease/claim holder id unique to this process (see :mod:`bot.holders`)."""
+    """A lease/claim holder id unique to this process (see :mod:`bot.digests.holders`)."""
     return holders.new_holder()
 
 
@@ -835,7 +835,7 @@ class DigestScheduler:
 class Digests:
     """The digest feature of one process: tables, composer, runner and scheduler.
 
-    ``personabot serve`` builds it through :func:`bot.digest_listeners.register` (it lands in
+    ``personabot serve`` builds it through :func:`bot.digests.listeners.register` (it lands in
     ``deps.extras["digests"]``) and calls :meth:`start` once the app is up and
     :meth:`shutdown` on exit.
     """
@@ -868,11 +868,11 @@ def build_digests(
 ) -> Digests:
     """Wire the digest feature on ``settings.db_path`` with the real sources unless given.
 
-    ``approvals`` (a ``bot.store.Store``) turns each digest's draft into an approvable card
+    ``approvals`` (a ``bot.store.approvals.Store``) turns each digest's draft into an approvable card
     handled by the ``/recommend`` buttons; ``client`` is the Slack ``WebClient``.
     """
-    from bot import blocks
-    from bot.digests import DigestComposer, LiveSources, render_chart
+    from bot.slack import blocks
+    from bot.digests.compose import DigestComposer, LiveSources, render_chart
 
     def render_request(request_id: str) -> dict[str, Any]:
         request = approvals.get_request(request_id)
@@ -885,7 +885,7 @@ def build_digests(
     def style_source(persona: str | None, brand_id: str) -> list[str]:
         return approvals.style_examples(persona or "", brand_id)
 
-    from bot.i18n import LanguageResolver
+    from bot.slack.i18n import LanguageResolver
 
     # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
     languages = LanguageResolver(getattr(settings, "bot_language", "auto"))
