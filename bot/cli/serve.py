@@ -97,6 +97,7 @@ def register(app: typer.Typer) -> None:
 
         from slack_bolt.error import BoltError
 
+        from bot.digests import listeners as digest_listeners
         from bot.slack.app import build_app
         from bot.store.db import DatabaseFileError, db_errors
         from bot.slack.server import check_settings, http_server, run_socket_mode
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
             with db_errors(settings.db_path):
                 store = Store.open(settings.db_path)
                 deps = build_deps(settings, store, build_services(settings, store))
-                bolt_app = build_app(settings, deps)
+                bolt_app = build_app(settings, deps, features=[digest_listeners.register])
         except DatabaseFileError as exc:
             fail(str(exc))
         except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.digests import listeners as digest_listeners
 from bot.slack.app import build_app
 from bot.slack.server import bound_port, http_server, start_in_thread
 from bot.slack.services import BotDeps, Services, build_deps, build_services
@@ -143,7 +144,7 @@ class BotHarness:
         self.store = Store.open(self.settings.db_path)
         services = self.services or build_services(self.settings, self.store)
         self.deps = build_deps(self.settings, self.store, services)
-        self.app = build_app(self.settings, self.deps)
+        self.app = build_app(self.settings, self.deps, features=[digest_listeners.register])
         self.server = http_server(self.app, host="127.0.0.1", port=0)
         self.thread = start_in_thread(self.server)
         self.url = f"http://127.0.0.1:{bound_port(self.server)}"
