@@ -18,7 +18,7 @@ recommend``: ``parse_profile`` then ``Recommender.recommend(profile, k=3)``, for
 0, so returning fewer than 3 when the filters leave fewer is not punished but an empty or
 padded answer is. ``violations`` counts returned products that break the request's own hard
 filters (budget; a women's request given a men's product or a men's request a women's one;
-a named sub-type, kind or brand not matched).
+a named sub-type, kind or brand not matched; a single product for a request asking for a set).
 
 (b) **The prototype's protocol** (numbers in ``../shared/real/README.md``):
 ``StratifiedKFold(5, shuffle=True, random_state=r)`` over ``customers.json`` in file order,
@@ -130,6 +130,8 @@ def violations(profile: Profile, product: dict[str, Any]) -> list[str]:
     brands = _named(profile, "brand", "brands")
     if brands and str(product.get("brand")) not in brands:
         broken.append("brand")
+    if profile.to_dict().get("wants_set") and not product.get("is_set"):
+        broken.append("set")
     return broken
 
 

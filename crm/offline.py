@@ -35,12 +35,11 @@ from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
 from crm.korean import PAIRS, josa
 from recsys.mining import review_benefits
+from recsys.labels import SKIN_KO
 from recsys.product_types import BY_NAME, KIND_KO, compact
 
 MODEL_NAME = "offline-copywriter-v1"
 NAME_TOKEN = "#{이름}"
-
-SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
 
 # Benefit phrases per supported claim: sensory and cosmetic, never medical or functional.
 BENEFITS = {

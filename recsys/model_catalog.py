@@ -1,8 +1,9 @@
 """What a trained model knows of the catalog it serves.
 
 A model may rank a catalog it was not trained on: the product tower reads shared attributes
-(category, sub-type, price band, concerns, name n-grams), and a product without training
-interactions gets the "unknown" item id. But a marketer must know when that happens, and
+(sub-type, its family and kind, target gender, set, price band, target skin types, concerns
+and functions — see :mod:`recsys.features`), and a product without training interactions
+gets the "unknown" item id. But a marketer must know when that happens, and
 how much of the catalog the model has actually seen, or a model trained on the demo
 catalog silently ranks a real export. :func:`catalog_match` answers both from the model's
 ``model.json`` (its recorded catalog fingerprint) and its :class:`recsys.features.Vocab`.
@@ -49,10 +50,10 @@ class CatalogMatch:
         if lang == "ko":
             origin = f"다른 카탈로그({where})" if where else "다른 카탈로그"
             return (f"이 모델은 {origin}로 학습되었습니다. 이 카탈로그에서 학습한 것은 {self.seen_text('ko')}이며, "
-                    "나머지는 공통 속성(유형·가격대·고민·이름)으로 순위를 매깁니다.")
+                    "나머지는 공통 속성(유형·분류·가격대·피부 고민·기능성)으로 순위를 매깁니다.")
         origin = f"another catalog ({where})" if where else "another catalog"
         return (f"this model was trained on {origin}; of this catalog it has seen {self.seen_text('en')}, "
-                "and ranks the rest from shared attributes (type, price band, concerns, name)")
+                "and ranks the rest from shared attributes (type, kind, price band, skin concerns, functions)")
 
 
 def catalog_match(meta: dict[str, Any], vocab: Vocab, catalog: Catalog) -> CatalogMatch:
