@@ -138,20 +138,10 @@ def _build(settings: Any, llm: str | None, store: Any = None) -> tuple[Any, Any]
     With a store, approved drafts of the same persona and brand are the style examples
     (the crm examples file otherwise), exactly as in Slack.
     """
-    from bot.components import ComponentError, build_components
-
-    style_source = None
-    if store is not None:
-        from crm.drafting import examples_style_source
-        from recsys import paths
-
-        examples = examples_style_source(paths.CRM_EXAMPLES)
-
-        def style_source(persona: str | None, brand_id: str) -> list[str]:
-            return store.style_examples(persona or "", brand_id) or list(examples(persona, brand_id))
+    from bot.components import ComponentError, build_components, store_style_source
 
     try:
-        parts = build_components(settings, llm=llm, style_source=style_source)
+        parts = build_components(settings, llm=llm, style_source=store_style_source(store))
     except ComponentError as exc:
         fail(str(exc), exc.exit_code)
     return parts.recommender, parts.drafter

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.components import SharedComponents
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
 from recsys.profile import Profile
@@ -582,16 +583,16 @@ class LiveSources:
     and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
 
     Drafts come from ``LLM_PROVIDER`` (the offline drafter unless one is configured), with
-    approved drafts from ``style_source`` as style examples when given.
+    the style examples of ``components`` (:func:`bot.components.store_style_source`).
     """
 
-    def __init__(self, settings: Any, style_source: Callable[[str | None, str], Sequence[str]] | None = None) -> None:
+    def __init__(self, settings: Any, components: SharedComponents | None = None) -> None:
         import threading
 
         self.settings = settings
-        self.style_source = style_source
+        # The process's one model (``personabot serve`` shares the Slack services' one).
+        self.components = components or SharedComponents(settings)
         self._lock = threading.Lock()
-        self._parts: tuple[Any, Any] | None = None
         self._rating_cache: dict[str, tuple[float, int]] | None = None
 
     def personas(self) -> list[PersonaInfo]:
@@ -601,13 +602,8 @@ class LiveSources:
                 for p in load_personas(self.settings.personas_path)]
 
     def _load(self) -> tuple[Any, Any]:
-        with self._lock:
-            if self._parts is None:
-                from bot.components import build_components
-
-                parts = build_components(self.settings, style_source=self.style_source)
-                self._parts = (parts.recommender, parts.drafter)
-            return self._parts
+        parts = self.components.get()
+        return parts.recommender, parts.drafter
 
     def catalog_note(self, lang: str = "en") -> str | None:
         """Said once per digest (in its language) when the model serves a catalog it was not

@@ -275,7 +275,8 @@ def register(app: Any, deps: Any) -> None:
     (``personabot serve`` starts and stops its scheduler)."""
     digests = deps.extras.get("digests")
     if digests is None:
-        digests = build_digests(deps.extras["settings"], app.client, deps.store)
+        digests = build_digests(deps.extras["settings"], app.client, deps.store,
+                                components=deps.services.components)
         deps.extras["digests"] = digests
     listeners = DigestListeners(DigestHandlers(digests))
     app.command(COMMAND)(ack=listeners.ack, lazy=[listeners.work])

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
+from bot.components import SharedComponents
 from bot.digests import holders
 from bot.digests.store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
 from bot.slack.mrkdwn import escape
@@ -864,9 +865,13 @@ def build_digests(
     approvals: Any,
     *,
     sources: Any = None,
+    components: SharedComponents | None = None,
     clock: Clock = utc_now,
 ) -> Digests:
     """Wire the digest feature on ``settings.db_path`` with the real sources unless given.
+
+    ``components`` is the process's one model (``personabot serve`` passes the Slack
+    services' one, so the process loads one recommender and one review index).
 
     ``approvals`` (a ``bot.store.approvals.Store``) turns each digest's draft into an approvable card
     handled by the ``/recommend`` buttons; ``client`` is the Slack ``WebClient``.
@@ -882,9 +887,6 @@ def build_digests(
         )
         return {"text": text, "blocks": rendered}
 
-    def style_source(persona: str | None, brand_id: str) -> list[str]:
-        return approvals.style_examples(persona or "", brand_id)
-
     from bot.slack.i18n import LanguageResolver
 
     # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
@@ -895,7 +897,7 @@ def build_digests(
 
     store = DigestStore.open(settings.db_path)
     composer = DigestComposer(
-        sources or LiveSources(settings, style_source=style_source),
+        sources or LiveSources(settings, components or SharedComponents(settings, approvals)),
         approvals=approvals,
         render_request=render_request,
         language=lambda sub: language_for_user(sub.created_by),

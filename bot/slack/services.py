@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.slack.i18n import LanguageResolver
 from bot.slack.message_updates import MessageUpdates
+from bot.components import ComponentError, SharedComponents
 from bot.settings import Settings
 from bot.store.approvals import Store
 
@@ -81,6 +82,8 @@ class Services:
     recommend_and_draft: Callable[..., Outcome]
     redraft: Callable[..., DraftOut]
     check: Callable[[str, str | None, str], CheckResult]
+    #: the model these run on, shared with the digests (None: fakes in tests)
+    components: SharedComponents | None = None
 
 
 class RateLimiter:
@@ -200,43 +203,28 @@ class _Pipeline:
     A failed load is not cached, so fixing the model file heals the running bot.
     """
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store,
+                 components: SharedComponents | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.components = components or SharedComponents(settings, store)
         self._lock = threading.Lock()
-        self._loaded: tuple[Any, Any] | None = None
         self._providers: dict[str, Any] = {}
 
     def parts(self) -> tuple[Any, Any]:
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = self._load()
-            return self._loaded
+        try:
+            built = self.components.get()
+        except ComponentError as exc:
+            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
+        return built.recommender, built.drafter
 
     @property
     def loaded(self) -> bool:
-        return self._loaded is not None
+        return self.components.loaded
 
     def brands(self) -> tuple[str, ...]:
         """The loaded catalog's brands for the parser (none before the first load)."""
-        return self._loaded[0].brands if self._loaded is not None else ()
-
-    def _load(self) -> tuple[Any, Any]:
-        from bot.components import ComponentError, build_components
-        from crm.drafting import examples_style_source
-        from recsys import paths
-
-        examples = examples_style_source(paths.CRM_EXAMPLES)
-
-        def style_source(persona: str | None, brand_id: str) -> list[str]:
-            approved = self.store.style_examples(persona or "", brand_id)
-            return approved or list(examples(persona, brand_id))
-
-        try:
-            parts = build_components(self.settings, style_source=style_source)
-        except ComponentError as exc:
-            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
-        return parts.recommender, parts.drafter
+        return self.components.get().recommender.brands if self.loaded else ()
 
     def provider(self, name: str | None) -> Any:
         """The provider for ``--llm name`` (None: the drafter's default)."""
@@ -259,15 +247,17 @@ def catalog_note(recommender: Any) -> dict[str, str] | None:
     return {"ko": match.message("ko"), "en": match.message("en")}
 
 
-def build_services(settings: Settings, store: Store) -> Services:
-    """The real components behind :class:`Services` (loaded on first use)."""
+def build_services(settings: Settings, store: Store,
+                   components: SharedComponents | None = None) -> Services:
+    """The real components behind :class:`Services` (loaded on first use), over
+    ``components`` — the process's one model — or a new one built from ``settings``."""
     from crm.compliance import check_message, is_approvable
     from crm.pipeline import run_recommend, with_persona
     from recsys.profile import Profile, ProfileParseError, parse_profile
 
     from recsys.personas import load_personas
 
-    pipeline = _Pipeline(settings, store)
+    pipeline = _Pipeline(settings, store, components)
     personas = load_personas(settings.personas_path)
 
     def parse(text: str) -> dict[str, Any]:
@@ -330,4 +320,4 @@ def build_services(settings: Settings, store: Store) -> Services:
         return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
 
     return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,
-                    check=check)
+                    check=check, components=pipeline.components)
