@@ -7,7 +7,6 @@ they never show up in reprs or logs. A missing or malformed value becomes a one-
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -122,8 +121,3 @@ def load_settings(**overrides: object) -> Settings:
         err = exc.errors()[0]
         name = "_".join(str(p) for p in err.get("loc", ())).upper() or "setting"
         raise SettingsError(f"{name}: {err.get('msg', 'invalid value')}") from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -105,7 +105,8 @@ def run(
       personabot digest run --subscription 3 --force     # a run stuck "posting" by a dead process
     """
     from bot.digests.store import DigestStore
-    from bot.digests.compose import LiveSources, UnknownPersona, compose_digest, period_label, render_chart
+    from recsys.personas import UnknownPersonaError
+    from bot.digests.compose import LiveSources, compose_digest, period_label, render_chart
     from bot.digests.scheduler import last_fire
 
     settings = settings_or_exit()
@@ -140,7 +141,7 @@ def run(
         lang = settings.bot_language if settings.bot_language in ("ko", "en") else "en"
         digest = compose_digest(LiveSources(settings), persona, previous,
                                 period_label=period_label(now, tz, lang), language=lang)
-    except UnknownPersona as exc:
+    except UnknownPersonaError as exc:
         fail(str(exc))
     except Exception as exc:  # a missing model or catalog: say which and how to fix it
         fail(f"could not build the digest: {exc}")

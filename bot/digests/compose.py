@@ -23,13 +23,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.components import SharedComponents
+from bot.slack.blocks import SECTION_MAX
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
+from recsys.personas import UnknownPersonaError
 from recsys.profile import Profile
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
-MAX_SECTION = 3000
 MAX_CONTEXT_TEXT = 2000
 MAX_FALLBACK_TEXT = 3000
 TOP_K = 5
@@ -270,20 +271,9 @@ def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
     wanted = persona.strip().casefold()
     chosen = [p for p in personas if p.name.casefold() == wanted or p.name_ko == persona.strip()]
     if not chosen:
-        raise UnknownPersona(persona, [p.name for p in personas])
+        valid = ", ".join(p.name for p in personas)
+        raise UnknownPersonaError(f"Unknown persona {persona!r}; choose one of: {valid} or all")
     return chosen
-
-
-class UnknownPersona(KeyError):
-    """A persona name that is not configured; the message lists the valid ones."""
-
-    def __init__(self, name: str, valid: Sequence[str]) -> None:
-        super().__init__(name)
-        self.name = name
-        self.valid = list(valid)
-
-    def __str__(self) -> str:
-        return f"Unknown persona {self.name!r}; choose one of: {', '.join(self.valid)} or all"
 
 
 def compose_digest(
@@ -340,7 +330,7 @@ def products_text(section: PersonaDigest, lang: str = "en") -> str:
         rows.append(t("digest.left", lang, names=", ".join(clip(escape(n), 60) for n in section.dropped)))
     elif section.first and section.lines:
         rows.append(t("digest.first", lang))
-    return clip("\n".join(rows), MAX_SECTION)
+    return clip("\n".join(rows), SECTION_MAX)
 
 
 def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None,
@@ -378,7 +368,7 @@ def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, A
     heading = t("digest.draft", lang, tone=escape(draft.tone))
     return [
         {"type": "section",
-         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", MAX_SECTION)}},
+         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", SECTION_MAX)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(f"{draft.provider} · {status}"), MAX_CONTEXT_TEXT)}]},
     ]

@@ -19,7 +19,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
-from bot.digests.compose import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
+from recsys.personas import UnknownPersonaError
+from bot.digests.compose import PersonaInfo, compose_digest, digest_messages, period_label
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import escape
 from bot.digests.scheduler import Digests, build_digests, local_label, next_fire, one_line
@@ -261,7 +262,7 @@ class DigestListeners:
             elif cmd.action == "preview":
                 for message in self.handlers.preview(cmd, user_id):
                     respond(response_type="ephemeral", replace_original=False, **message)
-        except UnknownPersona as exc:
+        except UnknownPersonaError as exc:
             respond(response_type="ephemeral", text=f":warning: {exc}")
         except Exception as exc:
             log.exception("/digest %s failed", cmd.action)

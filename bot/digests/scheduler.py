@@ -54,7 +54,6 @@ LEASE_TTL = timedelta(seconds=90)
 LEASE_RENEW_EVERY = timedelta(seconds=30)
 MAINTAIN_EVERY = timedelta(minutes=1)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
-MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
 SHUTDOWN_GRACE = timedelta(seconds=5)  # under Docker's 10 s stop timeout before SIGKILL
 MAX_REASON = 300
 
