@@ -163,17 +163,14 @@ def _save(store: Any, result: RecommendResult, text: str, channel: str) -> str |
         options={"channel": channel}, title=f"personabot recommend · {result.profile.persona}",
     )
     data = result.to_dict()
-    store.set_result(
+    from bot.store.approvals import NewDraft
+
+    store.record_outcome(
         request.id, profile=data["profile"], persona=result.profile.persona or "",
         product_id=result.product.product_id, brand_id=getattr(result.product, "brand_id", ""),
         recommendations=data["recommendations"],
+        drafts=[NewDraft.from_dict(d) for d in data["drafts"]],
     )
-    for draft in data["drafts"]:
-        store.add_draft(
-            request.id, tone=draft["tone"], text=draft["text"], provider=draft["provider"],
-            model=draft["model"], fallback_reason=draft["fallback_reason"],
-            findings=draft["findings"], approvable=draft["approvable"],
-        )
     return request.id
 
 

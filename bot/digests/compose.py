@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from bot.components import SharedComponents
 from bot.slack.blocks import SECTION_MAX
+from bot.store.approvals import NewDraft
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
 from recsys.personas import UnknownPersonaError
@@ -521,7 +522,7 @@ class DigestComposer:
                              name=persona.name), MAX_HEADER),
             )
             if created:
-                self.approvals.set_result(
+                self.approvals.record_outcome(
                     request.id,
                     profile=persona.profile.to_dict(),
                     persona=persona.name,
@@ -533,16 +534,11 @@ class DigestComposer:
                                              "price": ln.product.price, "score": ln.product.score}
                         for ln in section.lines
                     ],
-                )
-                self.approvals.add_draft(
-                    request.id,
-                    tone=draft.tone,
-                    text=draft.text,
-                    provider=draft.provider,
-                    model=draft.record.get("model"),
-                    fallback_reason=draft.record.get("fallback_reason"),
-                    findings=list(draft.record.get("findings", [])),
-                    approvable=draft.approvable,
+                    drafts=[NewDraft(tone=draft.tone, text=draft.text, provider=draft.provider,
+                                     model=draft.record.get("model"),
+                                     fallback_reason=draft.record.get("fallback_reason"),
+                                     findings=list(draft.record.get("findings", [])),
+                                     approvable=draft.approvable)],
                 )
             card = dict(self.render_request(request.id))
             cards.append({**card, "thread": True, "request_id": request.id})

@@ -128,14 +128,10 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
         outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
                                                     channel=cmd.channel, llm=cmd.llm,
                                                     profile=profile)
-        store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
-                         product_id=outcome.product_id, brand_id=outcome.brand_id,
-                         recommendations=outcome.recommendations,
-                         options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
-        for d in outcome.drafts:
-            store.add_draft(request.id, tone=d.tone, text=d.text, provider=d.provider,
-                            model=d.model, fallback_reason=d.fallback_reason,
-                            findings=d.findings, approvable=d.approvable)
+        store.record_outcome(request.id, profile=outcome.profile, persona=outcome.persona,
+                             product_id=outcome.product_id, brand_id=outcome.brand_id,
+                             recommendations=outcome.recommendations, drafts=outcome.drafts,
+                             options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
         fresh = store.get_request(request.id)
         assert fresh is not None
         message_text, blks = render(deps, fresh)
