@@ -98,7 +98,8 @@ def register(app: typer.Typer) -> None:
         from slack_bolt.error import BoltError
 
         from bot.digests import listeners as digest_listeners
-        from bot.slack.app import build_app
+        from bot.digests.scheduler import build_digests
+        from bot.slack.app import build_app, make_client
         from bot.store.db import DatabaseFileError, db_errors
         from bot.slack.server import check_settings, http_server, run_socket_mode
         from bot.slack.services import build_deps, build_services
@@ -116,14 +117,17 @@ def register(app: typer.Typer) -> None:
         try:
             with db_errors(settings.db_path):
                 store = Store.open(settings.db_path)
-                deps = build_deps(settings, store, build_services(settings, store))
-                bolt_app = build_app(settings, deps, features=[digest_listeners.register])
+                services = build_services(settings, store)
+                deps = build_deps(settings, store, services)
+                # One model: the digests run on the Slack services' components.
+                digests = build_digests(settings, make_client(settings), store,
+                                        components=services.components)
+                bolt_app = build_app(settings, deps, features=[digest_listeners.feature(digests)])
         except DatabaseFileError as exc:
             fail(str(exc))
         except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
             fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
                  f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
-        digests = deps.extras.get("digests")  # the weekly scheduler, when registered
         catch_stop_signals()
         stopped_by: int | None = None
         try:

@@ -835,9 +835,9 @@ class DigestScheduler:
 class Digests:
     """The digest feature of one process: tables, composer, runner and scheduler.
 
-    ``personabot serve`` builds it through :func:`bot.digests.listeners.register` (it lands in
-    ``deps.extras["digests"]``) and calls :meth:`start` once the app is up and
-    :meth:`shutdown` on exit.
+    ``personabot serve`` builds it with :func:`build_digests` over the Slack services' model,
+    registers ``/digest`` on it (:func:`bot.digests.listeners.feature`), calls :meth:`start`
+    once the app is up and :meth:`shutdown` on exit.
     """
 
     store: DigestStore

@@ -7,11 +7,10 @@ its style source, compliance checker); tests can hand :func:`build_deps` anythin
 same shape. The real pipeline loads lazily on first use, so a missing model file becomes
 a clear message on that request (and an audit entry) instead of a dead process.
 
-:class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digests.listeners.register``
-receive: the store, the services, the approval policy, the rate limiter, the language
-resolver and the per-message update serializer (:mod:`bot.slack.message_updates`), plus
-``extras`` for features that plug in (``extras["settings"]`` is the Settings the app runs
-with; the digests keep theirs in ``extras["digests"]``).
+:class:`BotDeps` is what ``build_app(settings, deps, features)`` and each feature's
+``register(app, deps)`` receive: the store, the services, the approval policy, the rate
+limiter, the language resolver and the per-message update serializer
+(:mod:`bot.slack.message_updates`).
 """
 
 from __future__ import annotations
@@ -166,7 +165,6 @@ class BotDeps:
     policy: ApprovalPolicy
     limiter: RateLimiter
     languages: LanguageResolver
-    extras: dict[str, Any] = field(default_factory=dict)
     updates: MessageUpdates = field(default_factory=MessageUpdates)
 
 
@@ -178,7 +176,6 @@ def build_deps(settings: Settings, store: Store, services: Services) -> BotDeps:
                               allow_self_approval=settings.allow_self_approval),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         languages=LanguageResolver(settings.bot_language),
-        extras={"settings": settings},
     )
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.digests import listeners as digest_listeners
-from bot.slack.app import build_app
+from bot.digests.scheduler import Digests, build_digests
+from bot.slack.app import build_app, make_client
 from bot.slack.server import bound_port, http_server, start_in_thread
 from bot.slack.services import BotDeps, Services, build_deps, build_services
 from bot.settings import Settings, load_settings
@@ -129,6 +130,7 @@ class BotHarness:
     settings: Settings = field(init=False)
     store: Store = field(init=False)
     deps: BotDeps = field(init=False)
+    digests: Digests = field(init=False)
     url: str = field(init=False)
 
     def start(self) -> BotHarness:
@@ -144,7 +146,10 @@ class BotHarness:
         self.store = Store.open(self.settings.db_path)
         services = self.services or build_services(self.settings, self.store)
         self.deps = build_deps(self.settings, self.store, services)
-        self.app = build_app(self.settings, self.deps, features=[digest_listeners.register])
+        self.digests = build_digests(self.settings, make_client(self.settings), self.store,
+                                     components=services.components)
+        self.app = build_app(self.settings, self.deps,
+                             features=[digest_listeners.feature(self.digests)])
         self.server = http_server(self.app, host="127.0.0.1", port=0)
         self.thread = start_in_thread(self.server)
         self.url = f"http://127.0.0.1:{bound_port(self.server)}"

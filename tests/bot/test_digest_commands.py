@@ -77,7 +77,7 @@ def test_bad_input_gets_one_clear_message_with_the_choices(text: str, must_menti
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
     bot = BotHarness(tmp_path_factory.mktemp("digest-app")).start()
-    bot.deps.extras["digests"].composer.sources = FakeSources()
+    bot.digests.composer.sources = FakeSources()
     try:
         yield bot
     finally:

@@ -25,7 +25,7 @@ def test_recommend_and_a_digest_load_the_model_once(tmp_path: Path,
     harness = BotHarness(tmp_path).start()
     try:
         outcome = harness.deps.services.recommend_and_draft("30s dry-skin woman, moisture", k=2)
-        sources = harness.deps.extras["digests"].composer.sources
+        sources = harness.digests.composer.sources
         products = sources.top_products(parse_profile("30s dry-skin woman, moisture"), 2)
         assert [p.product_id for p in products][:1] == [outcome.recommendations[0]["product_id"]]
         assert len(builds) == 1
