@@ -8,7 +8,7 @@ they never show up in reprs or logs. A missing or malformed value becomes a one-
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -21,6 +21,10 @@ DEFAULT_SENDER_NAME = "페르소나몰"
 
 LLMProviderName = Literal["offline", "openai", "gemini", "ollama"]
 Channel = Literal["kakao", "sms", "lms"]
+# The one table of choices the CLI options, the /recommend grammar and the settings share
+# (tests/test_settings.py checks them against crm.llm.PROVIDERS and crm.channels.CHANNELS).
+LLM_PROVIDERS: tuple[str, ...] = get_args(LLMProviderName)
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
 class SettingsError(RuntimeError):

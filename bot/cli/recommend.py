@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.settings import CHANNELS, LLM_PROVIDERS
 from recsys import labels
 
 if TYPE_CHECKING:
@@ -22,17 +23,9 @@ if TYPE_CHECKING:
     from crm.pipeline import RecommendResult
 
 
-class LLMChoice(str, Enum):
-    offline = "offline"
-    openai = "openai"
-    gemini = "gemini"
-    ollama = "ollama"
-
-
-class ChannelChoice(str, Enum):
-    kakao = "kakao"
-    sms = "sms"
-    lms = "lms"
+# Typer's choices, from the one table in bot.settings.
+LLMChoice = Enum("LLMChoice", {name: name for name in LLM_PROVIDERS}, type=str)
+ChannelChoice = Enum("ChannelChoice", {name: name for name in CHANNELS}, type=str)
 
 
 TONE_TITLES = {"friendly": "친근한 · friendly", "professional": "전문적 · professional", "trendy": "트렌디 · trendy"}
