@@ -1,6 +1,6 @@
 """What the digest's exactly-once bookkeeping costs, and how long a digest takes to build.
 
-* ``runner``: one (subscription, period) through :class:`bot.scheduler.DigestRunner` — claim,
+* ``runner``: one (subscription, period) through :class:`bot.digests.scheduler.DigestRunner` — claim,
   save the payload, mark each part posted, mark posted, record — on a real SQLite file, with
   a poster that returns at once. The baseline, measured in the same run, is the same
   payload "posted" with no bookkeeping at all; the difference is what never posting twice
@@ -46,9 +46,9 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.digest_store import DigestStore, Schedule  # noqa: E402
-from bot.digests import DigestComposer  # noqa: E402
-from bot.scheduler import DigestRunner  # noqa: E402
+from bot.digests.store import DigestStore, Schedule  # noqa: E402
+from bot.digests.compose import DigestComposer  # noqa: E402
+from bot.digests.scheduler import DigestRunner  # noqa: E402
 from tests.bot._digest_helpers import FakeSources  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "digest.json"
@@ -256,7 +256,7 @@ def delivery(faults: int) -> dict[str, Any]:
 
 def compose_all_ms() -> float | None:
     """The ``all`` digest on the demo model (first build loads the model; it is excluded)."""
-    from bot.digests import LiveSources, compose_digest, digest_messages
+    from bot.digests.compose import LiveSources, compose_digest, digest_messages
     from bot.settings import load_settings
     from recsys import paths
 

@@ -37,9 +37,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import bot.app  # noqa: E402
-from bot import blocks  # noqa: E402
-from bot.executor import ACK, DRAFTING, ListenerExecutor  # noqa: E402
+import bot.slack.app  # noqa: E402
+from bot.slack import blocks  # noqa: E402
+from bot.slack.executor import ACK, DRAFTING, ListenerExecutor  # noqa: E402
 from tests.bot._slack_helpers import BotHarness, post, signature_headers, slash_command_body  # noqa: E402
 from tests.fakes.fake_llm import FakeLLMServer, Reply  # noqa: E402
 
@@ -137,8 +137,8 @@ class OneLazyPool(ListenerExecutor):
 
 
 def bench_modal(executor_factory: Any) -> dict[str, Any]:
-    original = bot.app.ListenerExecutor
-    bot.app.ListenerExecutor = executor_factory  # type: ignore[misc]
+    original = bot.slack.app.ListenerExecutor
+    bot.slack.app.ListenerExecutor = executor_factory  # type: ignore[misc]
     try:
         with tempfile.TemporaryDirectory() as tmp, \
                 FakeLLMServer(default=Reply("slow", content=ANSWER, delay_s=SLOW_DRAFT_S)) as llm:
@@ -171,7 +171,7 @@ def bench_modal(executor_factory: Any) -> dict[str, Any]:
             finally:
                 harness.stop()
     finally:
-        bot.app.ListenerExecutor = original  # type: ignore[misc]
+        bot.slack.app.ListenerExecutor = original  # type: ignore[misc]
 
 
 # --- approvals --------------------------------------------------------------------------

@@ -8,8 +8,9 @@ setting to fix, never a silent fallback to demo data or a traceback.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from crm.context import ContextIndex
@@ -89,3 +90,54 @@ def build_components(settings: Any, *, llm: str | None = None,
         sender=settings.crm_sender_name,
     )
     return Components(recommender=recommender, index=index, drafter=drafter)
+
+
+class ApprovedDrafts(Protocol):
+    """The one method of the approvals store that style examples need."""
+
+    def style_examples(self, persona: str, brand_id: str) -> list[str]: ...
+
+
+def store_style_source(store: ApprovedDrafts | None) -> StyleSource | None:
+    """The one style rule for Slack, the CLI and the digests: approved drafts of the same
+    persona and brand, else the shipped example messages (``data/crm_examples.json``).
+
+    Without a store, ``None`` — :func:`build_components` then uses the examples alone.
+    """
+    if store is None:
+        return None
+    from crm.drafting import examples_style_source
+    from recsys import paths
+
+    examples = examples_style_source(paths.CRM_EXAMPLES)
+
+    def style_source(persona: str | None, brand_id: str) -> list[str]:
+        return store.style_examples(persona or "", brand_id) or list(examples(persona, brand_id))
+
+    return style_source
+
+
+class SharedComponents:
+    """The process's one recommender, context index and drafter, built on first use.
+
+    ``personabot serve`` builds one and hands it to the Slack services and the digests, so
+    the process holds one model and one review index. Thread-safe; a failed load
+    (:class:`ComponentError`) is not cached, so fixing the model file heals a running bot.
+    """
+
+    def __init__(self, settings: Any, store: ApprovedDrafts | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self._lock = threading.Lock()
+        self._built: Components | None = None
+
+    def get(self) -> Components:
+        with self._lock:
+            if self._built is None:
+                self._built = build_components(self.settings,
+                                               style_source=store_style_source(self.store))
+            return self._built
+
+    @property
+    def loaded(self) -> bool:
+        return self._built is not None

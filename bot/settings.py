@@ -7,9 +7,8 @@ they never show up in reprs or logs. A missing or malformed value becomes a one-
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -22,6 +21,10 @@ DEFAULT_SENDER_NAME = "페르소나몰"
 
 LLMProviderName = Literal["offline", "openai", "gemini", "ollama"]
 Channel = Literal["kakao", "sms", "lms"]
+# The one table of choices the CLI options, the /recommend grammar and the settings share
+# (tests/test_settings.py checks them against crm.llm.PROVIDERS and crm.channels.CHANNELS).
+LLM_PROVIDERS: tuple[str, ...] = get_args(LLMProviderName)
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
 class SettingsError(RuntimeError):
@@ -122,8 +125,3 @@ def load_settings(**overrides: object) -> Settings:
         err = exc.errors()[0]
         name = "_".join(str(p) for p in err.get("loc", ())).upper() or "setting"
         raise SettingsError(f"{name}: {err.get('msg', 'invalid value')}") from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -64,3 +64,13 @@ def test_copied_env_example_loads_with_empty_values(repo_root, tmp_path) -> None
     assert settings.openai_api_key is None
     assert settings.approver_usergroup_id is None
     assert settings.approver_user_ids == []
+
+
+def test_the_choice_tables_are_the_crm_ones() -> None:
+    """One table of choices: the settings' providers and channels are crm's own."""
+    from bot.settings import CHANNELS, LLM_PROVIDERS
+    from crm.channels import CHANNELS as CRM_CHANNELS
+    from crm.llm import PROVIDERS
+
+    assert LLM_PROVIDERS == PROVIDERS
+    assert CHANNELS == CRM_CHANNELS

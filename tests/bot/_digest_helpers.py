@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.digest_store import DigestStore, Schedule
-from bot.digests import DigestDraft, DigestProduct, PersonaInfo
-from bot.scheduler import PostError
+from bot.digests.store import DigestStore, Schedule
+from bot.digests.compose import DigestDraft, DigestProduct, PersonaInfo
+from bot.digests.scheduler import PostError
 from recsys.profile import Profile
 
 SEOUL_MONDAY_9 = Schedule(weekday=0, hour=9, minute=0, timezone="Asia/Seoul")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.digest_store import DigestStore, Schedule, Subscription
-from bot.scheduler import MARKER_EVENT
+from bot.digests.store import DigestStore, Schedule, Subscription
+from bot.digests.scheduler import MARKER_EVENT
 from tests.bot._slack_helpers import SECRET, TOKEN
 from tests.fakes.fake_slack import FakeSlack
 

@@ -1,7 +1,7 @@
 """Driving the real Bolt app over HTTP in tests: signing, payloads, an in-process server.
 
 :class:`BotHarness` starts a :class:`~tests.fakes.fake_slack.FakeSlack`, builds the app with
-``bot.app.build_app`` against it, serves it with uvicorn on a free loopback port, and sends
+``bot.slack.app.build_app`` against it, serves it with uvicorn on a free loopback port, and sends
 Slack-shaped requests signed with the test signing secret — the same path Slack's own
 requests take (Starlette adapter → signature check → ack → lazy listener → Web API).
 """
@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.app import build_app
-from bot.server import bound_port, http_server, start_in_thread
-from bot.services import BotDeps, Services, build_deps, build_services
+from bot.digests import listeners as digest_listeners
+from bot.digests.scheduler import Digests, build_digests
+from bot.slack.app import build_app, make_client
+from bot.slack.server import bound_port, http_server, start_in_thread
+from bot.slack.services import BotDeps, Services, build_deps, build_services
 from bot.settings import Settings, load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.fakes.fake_slack import Call, FakeSlack
 
 TOKEN = "xoxb-test-token-0123456789"
@@ -128,6 +130,7 @@ class BotHarness:
     settings: Settings = field(init=False)
     store: Store = field(init=False)
     deps: BotDeps = field(init=False)
+    digests: Digests = field(init=False)
     url: str = field(init=False)
 
     def start(self) -> BotHarness:
@@ -143,7 +146,10 @@ class BotHarness:
         self.store = Store.open(self.settings.db_path)
         services = self.services or build_services(self.settings, self.store)
         self.deps = build_deps(self.settings, self.store, services)
-        self.app = build_app(self.settings, self.deps)
+        self.digests = build_digests(self.settings, make_client(self.settings), self.store,
+                                     components=services.components)
+        self.app = build_app(self.settings, self.deps,
+                             features=[digest_listeners.feature(self.digests)])
         self.server = http_server(self.app, host="127.0.0.1", port=0)
         self.thread = start_in_thread(self.server)
         self.url = f"http://127.0.0.1:{bound_port(self.server)}"

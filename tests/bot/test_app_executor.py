@@ -8,7 +8,7 @@ import threading
 from slack_bolt.lazy_listener.internals import build_runnable_function
 from slack_bolt.request import BoltRequest
 
-from bot.app import ListenerExecutor
+from bot.slack.app import ListenerExecutor
 
 
 def test_lazy_listeners_run_on_the_work_pool_and_acks_on_their_own() -> None:
@@ -34,7 +34,7 @@ def test_lazy_listeners_run_on_the_work_pool_and_acks_on_their_own() -> None:
 
 
 def test_interactive_lazy_listeners_do_not_queue_behind_drafting() -> None:
-    from bot.executor import interactive
+    from bot.slack.executor import interactive
 
     executor = ListenerExecutor(workers=1, ack_workers=1, interactive_workers=1)
     release = threading.Event()

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot import blocks
-from bot.store import Store
+from bot.slack import blocks
+from bot.store.approvals import Store
 from tests.bot._slack_helpers import BotHarness
 
 ERROR = [{"rule": "AD-LABEL", "severity": "error", "span": "", "message_ko": "광고 표기 없음",

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.commands.serve import csv_safe
-from bot.store import Store
+from bot.cli.serve import csv_safe
+from bot.store.approvals import Store
 
 
 def _decided(store: Store, text: str, at: str, *, key: str) -> None:

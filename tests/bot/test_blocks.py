@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import blocks, mrkdwn
-from bot.i18n import STRINGS, t
-from bot.store import DraftRecord, RequestRecord
+from bot.slack import blocks, mrkdwn
+from bot.slack.i18n import STRINGS, t
+from bot.store.approvals import DraftRecord, RequestRecord
 
 NASTY = "<!channel> <@U123> <https://evil.test|login> & ** _x_ " * 200
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from slack_sdk.models.blocks import Block, SectionBlock
 
-from bot import blocks
+from bot.slack import blocks
 from tests.bot.test_blocks import draft, request
 
 PROFILE = {"age_min": 30, "age_max": 39, "gender": "F", "skin_type": "dry", "concerns": ["moisture", "anti_aging"],

@@ -11,11 +11,11 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.commands import common
-from bot.commands.digest import render_digest
+from bot.cli import common
+from bot.cli.digest import render_digest
 from bot.components import ComponentError, build_components
-from bot.db import DatabaseFileError, connect
-from bot.digests import compose_digest
+from bot.store.db import DatabaseFileError, connect
+from bot.digests.compose import compose_digest
 from bot.settings import load_settings
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR
 from tests.bot._digest_helpers import FakeSources

@@ -13,7 +13,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.commands.recommend import render, result_json
+from bot.cli.recommend import render, result_json
 from crm.drafting import Drafter
 from crm.llm import LLMError, UnavailableProvider
 from crm.pipeline import run_recommend

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.store import Store
+from bot.store.approvals import Store
 
 RUNNER = CliRunner()
 

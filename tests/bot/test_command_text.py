@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.command_text import MAX_TEXT_CHARS, CommandError, CommandRequest, is_help, parse_command
+from bot.slack.command_text import MAX_TEXT_CHARS, CommandError, CommandRequest, is_help, parse_command
 
 
 @pytest.mark.parametrize(("text", "expected"), [

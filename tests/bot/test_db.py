@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import connect, migrate
+from bot.store.db import connect, migrate
 
 
 def test_connect_enables_wal_and_foreign_keys(tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.db import DatabaseFileError, connect, db_errors, describe_db_error, migrate
-from bot.digest_store import DigestStore
-from bot.store import COMPONENT, MIGRATIONS, Store
+from bot.store.db import DatabaseFileError, connect, db_errors, describe_db_error, migrate
+from bot.digests.store import DigestStore
+from bot.store.approvals import COMPONENT, MIGRATIONS, Store
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, utc
 from tests.bot._serve_helpers import Serve, subscribe_due_now
 from tests.bot._slack_helpers import TOKEN

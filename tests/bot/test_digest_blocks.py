@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.digests import (
+from bot.digests.compose import (
     MAX_BLOCKS,
     DigestProduct,
     PersonaInfo,
-    UnknownPersona,
     compare_ranks,
     compose_digest,
     digest_messages,
@@ -22,6 +21,7 @@ from bot.digests import (
 )
 from recsys.personas import load_personas
 from recsys.profile import Profile, parse_profile
+from recsys.personas import UnknownPersonaError
 from tests.bot._digest_helpers import PERSONAS, FakeSources
 
 
@@ -59,7 +59,7 @@ def test_no_previous_digest_means_no_change_markers() -> None:
 
 
 def test_unknown_persona_lists_the_valid_ones() -> None:
-    with pytest.raises(UnknownPersona) as info:
+    with pytest.raises(UnknownPersonaError) as info:
         compose_digest(FakeSources(), "Nobody", None, period_label="w")
     assert str(info.value) == "Unknown persona 'Nobody'; choose one of: Dry_Moisture, Oily_Pores or all"
 

@@ -10,10 +10,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.commands import common
-from bot.commands.digest import render_digest
-from bot.digest_store import DigestStore
-from bot.digests import compose_digest
+from bot.cli import common
+from bot.cli.digest import render_digest
+from bot.digests.store import DigestStore
+from bot.digests.compose import compose_digest
 from recsys import paths
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources
 

@@ -11,16 +11,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_listeners import (
+from bot.digests.listeners import (
     DigestCommand,
     DigestCommandError,
     DigestHandlers,
     parse_digest_command,
 )
-from bot.digest_store import DigestStore
-from bot.scheduler import build_digests
+from bot.digests.store import DigestStore
+from bot.digests.scheduler import build_digests
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.bot._digest_helpers import PERSONAS, SEOUL_MONDAY_9, FakeSources, utc
 from tests.bot._slack_helpers import CHANNEL, BotHarness, slash_command_body
 
@@ -77,7 +77,7 @@ def test_bad_input_gets_one_clear_message_with_the_choices(text: str, must_menti
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotHarness]:
     bot = BotHarness(tmp_path_factory.mktemp("digest-app")).start()
-    bot.deps.extras["digests"].composer.sources = FakeSources()
+    bot.digests.composer.sources = FakeSources()
     try:
         yield bot
     finally:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest_store import ALL_PERSONAS, DigestStore, Schedule
-from bot.digests import DigestComposer
-from bot.scheduler import DigestRunner, DigestScheduler, WeeklyTrigger, next_fire
+from bot.digests.store import ALL_PERSONAS, DigestStore, Schedule
+from bot.digests.compose import DigestComposer
+from bot.digests.scheduler import DigestRunner, DigestScheduler, WeeklyTrigger, next_fire
 from tests.bot._digest_helpers import Clock, FakePoster, FakeSources, utc
 
 ZONES = ("Asia/Seoul", "America/New_York", "Europe/London", "Australia/Lord_Howe")

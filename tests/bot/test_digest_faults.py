@@ -18,11 +18,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.app import make_client
-from bot.db import connect
-from bot.digest_store import ALL_PERSONAS, DigestStore
-from bot.digests import DigestComposer
-from bot.scheduler import (
+from bot.slack.app import make_client
+from bot.store.db import connect
+from bot.digests.store import ALL_PERSONAS, DigestStore
+from bot.digests.compose import DigestComposer
+from bot.digests.scheduler import (
     CLAIM_TTL,
     HANDED_BACK,
     MARKER_EVENT,
@@ -33,7 +33,7 @@ from bot.scheduler import (
     chart_filename,
 )
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.bot._digest_helpers import (
     SEOUL_MONDAY_9,
     Clock,

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.digest_store import ALL_PERSONAS
-from bot.scheduler import build_digests, last_fire, utc_now
+from bot.digests.store import ALL_PERSONAS
+from bot.digests.scheduler import build_digests, last_fire, utc_now
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources
 from tests.fakes.fake_slack import FakeSlack
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.digest_store import ALL_PERSONAS, DigestStore
-from bot.digests import DigestComposer
-from bot.scheduler import DigestRunner
+from bot.digests.store import ALL_PERSONAS, DigestStore
+from bot.digests.compose import DigestComposer
+from bot.digests.scheduler import DigestRunner
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, Clock, FakePoster, FakeSources, utc
 
 PERIOD = utc(2026, 11, 30, 0, 0)  # Monday 09:00 in Seoul

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.digests import (
+from bot.digests.compose import (
     MIN_RATED,
     RATING_FLOOR,
     DigestProduct,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.digest_store import ALL_PERSONAS, DigestStore, Subscription
-from bot.digests import DigestComposer
-from bot.scheduler import CLAIM_TTL, DigestRunner
-from bot.store import Store
+from bot.digests.store import ALL_PERSONAS, DigestStore, Subscription
+from bot.digests.compose import DigestComposer
+from bot.digests.scheduler import CLAIM_TTL, DigestRunner
+from bot.store.approvals import Store
 from tests.bot._digest_helpers import (
     SEOUL_MONDAY_9,
     Clock,

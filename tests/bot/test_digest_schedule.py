@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.digest_store import Schedule
-from bot.scheduler import last_fire, local_label, next_fire
+from bot.digests.store import Schedule
+from bot.digests.scheduler import last_fire, local_label, next_fire
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, utc
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.digest_store import ALL_PERSONAS, DigestStore, Schedule
-from bot.digests import DigestComposer
-from bot.scheduler import DigestRunner, DigestScheduler, last_fire
+from bot.digests.store import ALL_PERSONAS, DigestStore, Schedule
+from bot.digests.compose import DigestComposer
+from bot.digests.scheduler import DigestRunner, DigestScheduler, last_fire
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, Clock, FakePoster, FakeSources, utc
 
 PERIOD = utc(2026, 11, 30, 0, 0)  # Monday 09:00 in Seoul

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.scheduler import HANDED_BACK
+from bot.digests.scheduler import HANDED_BACK
 from tests.bot._serve_helpers import Serve, SlowSlack, subscribe_due_now, wait_until
 from tests.bot._slack_helpers import TOKEN
 
@@ -54,8 +54,8 @@ def test_uvicorn_re_raises_either_signal_as_stop_requested(sig: int) -> None:
     and re-raises the signal, which now leaves ``run()`` as an exception ``finally:`` sees."""
     from slack_bolt import App
 
-    from bot.commands.serve import StopRequested, catch_stop_signals
-    from bot.server import http_server
+    from bot.cli.serve import StopRequested, catch_stop_signals
+    from bot.slack.server import http_server
 
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     app = App(token="xoxb-x", signing_secret="s", token_verification_enabled=False)

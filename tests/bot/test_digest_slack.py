@@ -13,11 +13,11 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot import blocks
-from bot.digest_store import ALL_PERSONAS, DigestStore, Schedule, iso
-from bot.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
+from bot.slack import blocks
+from bot.digests.store import ALL_PERSONAS, DigestStore, Schedule, iso
+from bot.digests.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 from recsys import paths
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources, SimulatedCrash
 from tests.bot._slack_helpers import APPROVERS, TOKEN, BotHarness, draft_ids
@@ -118,7 +118,7 @@ def test_an_archived_channel_is_recorded_and_the_subscriber_gets_a_dm(tmp_path: 
 def test_a_digest_card_is_approved_with_the_recommend_buttons(tmp_path: Path) -> None:
     harness = BotHarness(tmp_path).start()
     try:
-        digests = harness.deps.extras["digests"]
+        digests = harness.digests
         digests.composer.sources = FakeSources()
         digests.runner.render_chart = None       # the chart has its own test above
         sub = subscribe(digests)
@@ -158,7 +158,7 @@ def test_the_real_all_persona_digest_renders_within_slack_limits(tmp_path: Path,
 def test_the_apps_scheduler_posts_a_due_digest_once_started(tmp_path: Path) -> None:
     """What `personabot serve` runs: the app's Digests started, a digest due 30 minutes ago."""
     harness = BotHarness(tmp_path).start()
-    digests = harness.deps.extras["digests"]
+    digests = harness.digests
     try:
         digests.composer.sources = FakeSources()
         digests.runner.render_chart = None

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from rich.console import Console
 
 from bot.cli import app
-from bot.commands import digest as digest_command
-from bot.digest_store import DigestStore
-from bot.scheduler import CLAIM_TTL, last_fire
+from bot.cli import digest as digest_command
+from bot.digests.store import DigestStore
+from bot.digests.scheduler import CLAIM_TTL, last_fire
 from tests.bot._digest_helpers import SEOUL_MONDAY_9
 from tests.fakes.fake_slack import FakeSlack
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.digests import DigestProduct, PersonaDigest, ProductLine, products_text
+from bot.digests.compose import DigestProduct, PersonaDigest, ProductLine, products_text
 from tests.bot._digest_helpers import PERSONAS
 
 

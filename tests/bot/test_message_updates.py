@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from bot.message_updates import MessageUpdates
+from bot.slack.message_updates import MessageUpdates
 
 
 def test_a_refresh_asked_for_during_an_update_renders_again_afterwards() -> None:

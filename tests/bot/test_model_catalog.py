@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.digests import compose_digest, digest_messages
+from bot.digests.compose import compose_digest, digest_messages
 from recsys.catalog import catalog_fingerprint, load_catalog
 from recsys.model import load_checkpoint
 from recsys.model_catalog import catalog_match
@@ -186,7 +186,7 @@ def test_a_customers_file_alone_needs_its_catalog(tmp_path: Path, command: list[
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_request_message_context_line_is_escaped_valid_and_in_the_request_language(lang: str) -> None:
-    from bot import blocks
+    from bot.slack import blocks
     from tests.bot.test_blocks import RECS, no_control_sequences, request, valid
 
     note = {"en": "trained on another catalog (<!channel>.csv)", "ko": "다른 카탈로그(<!channel>.csv)로 학습"}

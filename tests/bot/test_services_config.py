@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import ServiceError, _Pipeline
+from bot.slack.services import ServiceError, _Pipeline
 from bot.settings import load_settings
-from bot.store import Store
+from bot.store.approvals import Store
 
 
 def test_missing_catalog_names_the_setting(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot import blocks
-from bot.services import Services
+from bot.slack import blocks
+from bot.slack.services import Services
 from tests.bot._slack_helpers import APPROVERS, BotHarness, event_body, unique
 from tests.fakes.fake_llm import FakeLLMServer, Reply
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.store import Store
+from bot.store.approvals import Store
 from tests.bot._slack_helpers import SECRET, TOKEN, BotHarness, post, signature_headers, \
     slash_command_body, unique
 from tests.fakes.fake_slack import FakeSlack
@@ -135,7 +135,7 @@ def test_approvals_report_lists_and_exports_decisions(
 
 
 def test_socket_mode_is_chosen_by_the_app_token() -> None:
-    from bot.server import check_settings
+    from bot.slack.server import check_settings
     from bot.settings import SettingsError, load_settings
 
     assert check_settings(load_settings(slack_bot_token=TOKEN, slack_app_token="xapp-1-A")) == "socket"
@@ -145,9 +145,9 @@ def test_socket_mode_is_chosen_by_the_app_token() -> None:
 
 
 def test_socket_mode_runs_a_recommend_end_to_end(tmp_path: Path) -> None:
-    from bot.app import build_app
-    from bot.server import socket_mode_handler
-    from bot.services import build_deps, build_services
+    from bot.slack.app import build_app
+    from bot.slack.server import socket_mode_handler
+    from bot.slack.services import build_deps, build_services
     from bot.settings import load_settings
 
     app_token = "xapp-1-A0FAKE-test"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import DraftClosedError, Store
+from bot.store.approvals import DraftClosedError, Store
 
 REC = {"rank": 1, "product_id": "P1", "name": "수분 크림", "brand": "Aqua", "brand_id": "B1",
        "category": "cream", "price": 25000, "score": 0.91, "explanation": "보습"}

@@ -6,7 +6,7 @@ staging aim it at another server) and retries rate limits (honouring ``Retry-Aft
 server errors and connection errors.
 
 Bolt submits both ack functions and lazy listeners to the one ``listener_executor``;
-:class:`bot.executor.ListenerExecutor` splits them over three pools (acks, interactive
+:class:`bot.slack.executor.ListenerExecutor` splits them over three pools (acks, interactive
 work, drafting), each sized from ``LISTENER_THREADS``, so neither an ack nor a modal ever
 waits behind a slow draft (see ``docs/slack-runtime.md``).
 """
@@ -14,6 +14,7 @@ waits behind a slow draft (see ``docs/slack-runtime.md``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -23,12 +24,15 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot import listeners
-from bot.executor import ListenerExecutor
-from bot.services import BotDeps
+from bot.slack import listeners
+from bot.slack.executor import ListenerExecutor
+from bot.slack.services import BotDeps
 from bot.settings import Settings, SettingsError
 
-__all__ = ["ListenerExecutor", "build_app", "make_client"]
+__all__ = ["Feature", "ListenerExecutor", "build_app", "make_client"]
+
+#: A feature that plugs into the app: ``register(app, deps)`` adds its listeners.
+Feature = Callable[[App, BotDeps], None]
 
 
 def make_client(settings: Settings, *, quick: bool = False, posting: bool = False) -> WebClient:
@@ -62,8 +66,14 @@ def post_safe(client: WebClient) -> WebClient:
                      retry_handlers=handlers, logger=client.logger)
 
 
-def build_app(settings: Settings, deps: BotDeps) -> App:
-    """The Bolt app with every listener registered (slash command, buttons, modals, Home)."""
+def build_app(settings: Settings, deps: BotDeps, features: Sequence[Feature] = ()) -> App:
+    """The Bolt app with the ``/recommend`` listeners (slash command, buttons, modals, Home)
+    registered, then each of ``features`` (``register(app, deps)``).
+
+    Features that live above Slack — the weekly digests, :func:`bot.digests.listeners.register`
+    — are passed in by whoever assembles the process (``personabot serve``), so this package
+    never imports them and ``bot.slack`` stays below ``bot.digests``.
+    """
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
         raise SettingsError("SLACK_SIGNING_SECRET: missing (Basic Information → Signing Secret)")
     signing = settings.slack_signing_secret
@@ -78,7 +88,6 @@ def build_app(settings: Settings, deps: BotDeps) -> App:
     )
     deps.languages.lookup_client = make_client(settings, quick=True)
     listeners.register(app, deps)
-    from bot import digest_listeners
-
-    digest_listeners.register(app, deps)
+    for register in features:
+        register(app, deps)
     return app

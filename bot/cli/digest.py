@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from bot.commands.common import console, fail, settings_or_exit
+from bot.cli.common import console, fail, settings_or_exit
 
 digest_app = typer.Typer(
     name="digest",
@@ -104,9 +104,10 @@ def run(
 
       personabot digest run --subscription 3 --force     # a run stuck "posting" by a dead process
     """
-    from bot.digest_store import DigestStore
-    from bot.digests import LiveSources, UnknownPersona, compose_digest, period_label, render_chart
-    from bot.scheduler import last_fire
+    from bot.digests.store import DigestStore
+    from recsys.personas import UnknownPersonaError
+    from bot.digests.compose import LiveSources, compose_digest, period_label, render_chart
+    from bot.digests.scheduler import last_fire
 
     settings = settings_or_exit()
     if chart is not None:
@@ -140,7 +141,7 @@ def run(
         lang = settings.bot_language if settings.bot_language in ("ko", "en") else "en"
         digest = compose_digest(LiveSources(settings), persona, previous,
                                 period_label=period_label(now, tz, lang), language=lang)
-    except UnknownPersona as exc:
+    except UnknownPersonaError as exc:
         fail(str(exc))
     except Exception as exc:  # a missing model or catalog: say which and how to fix it
         fail(f"could not build the digest: {exc}")
@@ -171,7 +172,7 @@ def _open_store(kind: Any, path: Path) -> Any:
 def _db_errors(path: Path) -> Iterator[None]:
     """Any SQLite fault inside (locked, damaged pages, not a database) as one line naming
     ``path`` and what to do (exit 2), never a traceback."""
-    from bot.db import DatabaseFileError, db_errors
+    from bot.store.db import DatabaseFileError, db_errors
 
     try:
         with db_errors(path):
@@ -182,11 +183,11 @@ def _db_errors(path: Path) -> Iterator[None]:
 
 def _deliver(settings: Any, sub: Any, now: datetime, *, force: bool = False) -> None:
     """Run the subscription's current period through the exactly-once runner."""
-    from bot import holders
-    from bot.app import make_client
-    from bot.scheduler import build_digests, last_fire, local_label
+    from bot.digests import holders
+    from bot.slack.app import make_client
+    from bot.digests.scheduler import build_digests, last_fire, local_label
     from bot.settings import SettingsError
-    from bot.store import Store
+    from bot.store.approvals import Store
 
     try:
         client = make_client(settings, posting=True)
@@ -244,9 +245,9 @@ def status(
 def _status(settings: Any, runs: int) -> None:
     from rich.table import Table
 
-    from bot import holders
-    from bot.digest_store import DigestStore
-    from bot.scheduler import local_label, next_fire, one_line
+    from bot.digests import holders
+    from bot.digests.store import DigestStore
+    from bot.digests.scheduler import local_label, next_fire, one_line
 
     store = _open_store(DigestStore, settings.db_path)
     now = datetime.now(timezone.utc)

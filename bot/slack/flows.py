@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, mrkdwn
-from bot.command_text import CommandRequest
-from bot.i18n import t
-from bot.services import BotDeps, ProfileError, ServiceError
-from bot.store import DraftClosedError, DraftRecord, RequestRecord
+from bot.slack import blocks, mrkdwn
+from bot.slack.command_text import CommandRequest
+from bot.slack.i18n import t
+from bot.slack.services import BotDeps, ProfileError, ServiceError
+from bot.store.approvals import DraftClosedError, DraftRecord, RequestRecord
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 
-# Belongs in bot.i18n.STRINGS (owned elsewhere); kept here until it moves there.
+# Belongs in bot.slack.i18n.STRINGS (owned elsewhere); kept here until it moves there.
 def user_reason(exc: BaseException, lang: str) -> str:
     """One safe line for the user; never an exception's raw text (it may hold anything)."""
     if isinstance(exc, (ServiceError, ProfileError)):
@@ -95,7 +95,7 @@ def refresh_message(deps: BotDeps, client: Any, request_id: str) -> None:
     """Re-render the request's message from the store (after any decision or new version).
 
     Serialized per request and rendered inside the serialized step, from a fresh read of
-    the store (:mod:`bot.message_updates`): concurrent decisions on one message can no
+    the store (:mod:`bot.slack.message_updates`): concurrent decisions on one message can no
     longer land their ``chat.update``s out of order and leave a stale message.
     """
 
@@ -128,14 +128,10 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
         outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
                                                     channel=cmd.channel, llm=cmd.llm,
                                                     profile=profile)
-        store.set_result(request.id, profile=outcome.profile, persona=outcome.persona,
-                         product_id=outcome.product_id, brand_id=outcome.brand_id,
-                         recommendations=outcome.recommendations,
-                         options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
-        for d in outcome.drafts:
-            store.add_draft(request.id, tone=d.tone, text=d.text, provider=d.provider,
-                            model=d.model, fallback_reason=d.fallback_reason,
-                            findings=d.findings, approvable=d.approvable)
+        store.record_outcome(request.id, profile=outcome.profile, persona=outcome.persona,
+                             product_id=outcome.product_id, brand_id=outcome.brand_id,
+                             recommendations=outcome.recommendations, drafts=outcome.drafts,
+                             options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
         fresh = store.get_request(request.id)
         assert fresh is not None
         message_text, blks = render(deps, fresh)

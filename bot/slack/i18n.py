@@ -155,7 +155,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "채널에서 `/recommend 30대 건성 여성 보습` 처럼 입력해 보세요.",
         "en": "Try `/recommend 30s dry-skin woman, moisture` in a channel.",
     },
-    # weekly digests (bot/digests.py): header, notes, product lines, cards
+    # weekly digests (bot/digests/compose.py): header, notes, product lines, cards
     "digest.title_all": {"ko": "주간 페르소나 다이제스트", "en": "Weekly persona digest"},
     "digest.title_one": {"ko": "주간 다이제스트 · {persona}", "en": "Weekly digest · {persona}"},
     "digest.week_of": {"ko": "{date} 주간", "en": "Week of {date}"},

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from bot.commands.common import console, err_console, personas_or_exit, request_brands, settings_or_exit
+from bot.cli.common import console, err_console, personas_or_exit, request_brands, settings_or_exit
 
 
 def parse(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
 
 # OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,12 +97,14 @@ def register(app: typer.Typer) -> None:
 
         from slack_bolt.error import BoltError
 
-        from bot.app import build_app
-        from bot.db import DatabaseFileError, db_errors
-        from bot.server import check_settings, http_server, run_socket_mode
-        from bot.services import build_deps, build_services
+        from bot.digests import listeners as digest_listeners
+        from bot.digests.scheduler import build_digests
+        from bot.slack.app import build_app, make_client
+        from bot.store.db import DatabaseFileError, db_errors
+        from bot.slack.server import check_settings, http_server, run_socket_mode
+        from bot.slack.services import build_deps, build_services
         from bot.settings import SettingsError
-        from bot.store import Store
+        from bot.store.approvals import Store
 
         settings = settings_or_exit()
         try:
@@ -115,14 +117,17 @@ def register(app: typer.Typer) -> None:
         try:
             with db_errors(settings.db_path):
                 store = Store.open(settings.db_path)
-                deps = build_deps(settings, store, build_services(settings, store))
-                bolt_app = build_app(settings, deps)
+                services = build_services(settings, store)
+                deps = build_deps(settings, store, services)
+                # One model: the digests run on the Slack services' components.
+                digests = build_digests(settings, make_client(settings), store,
+                                        components=services.components)
+                bolt_app = build_app(settings, deps, features=[digest_listeners.feature(digests)])
         except DatabaseFileError as exc:
             fail(str(exc))
         except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
             fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
                  f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
-        digests = deps.extras.get("digests")  # the weekly scheduler, when registered
         catch_stop_signals()
         stopped_by: int | None = None
         try:
@@ -181,7 +186,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        from bot.store import Store
+        from bot.store.approvals import Store
 
         settings = settings_or_exit()
         if not settings.db_path.exists():

@@ -7,11 +7,10 @@ its style source, compliance checker); tests can hand :func:`build_deps` anythin
 same shape. The real pipeline loads lazily on first use, so a missing model file becomes
 a clear message on that request (and an audit entry) instead of a dead process.
 
-:class:`BotDeps` is what ``build_app(settings, deps)`` and ``bot.digest_listeners.register``
-receive: the store, the services, the approval policy, the rate limiter, the language
-resolver and the per-message update serializer (:mod:`bot.message_updates`), plus
-``extras`` for features that plug in (``extras["settings"]`` is the Settings the app runs
-with; the digests keep theirs in ``extras["digests"]``).
+:class:`BotDeps` is what ``build_app(settings, deps, features)`` and each feature's
+``register(app, deps)`` receive: the store, the services, the approval policy, the rate
+limiter, the language resolver and the per-message update serializer
+(:mod:`bot.slack.message_updates`).
 """
 
 from __future__ import annotations
@@ -23,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.i18n import LanguageResolver
-from bot.message_updates import MessageUpdates
+from bot.slack.i18n import LanguageResolver
+from bot.slack.message_updates import MessageUpdates
+from bot.components import ComponentError, SharedComponents
 from bot.settings import Settings
-from bot.store import Store
+from bot.store.approvals import Store
 
 
 class ProfileError(ValueError):
@@ -50,7 +50,7 @@ class DraftOut:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Everything one ``/recommend`` produced; dict shapes are documented in ``bot.store``."""
+    """Everything one ``/recommend`` produced; dict shapes are documented in ``bot.store.approvals``."""
 
     profile: dict[str, Any]
     persona: str
@@ -81,6 +81,8 @@ class Services:
     recommend_and_draft: Callable[..., Outcome]
     redraft: Callable[..., DraftOut]
     check: Callable[[str, str | None, str], CheckResult]
+    #: the model these run on, shared with the digests (None: fakes in tests)
+    components: SharedComponents | None = None
 
 
 class RateLimiter:
@@ -163,7 +165,6 @@ class BotDeps:
     policy: ApprovalPolicy
     limiter: RateLimiter
     languages: LanguageResolver
-    extras: dict[str, Any] = field(default_factory=dict)
     updates: MessageUpdates = field(default_factory=MessageUpdates)
 
 
@@ -175,7 +176,6 @@ def build_deps(settings: Settings, store: Store, services: Services) -> BotDeps:
                               allow_self_approval=settings.allow_self_approval),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         languages=LanguageResolver(settings.bot_language),
-        extras={"settings": settings},
     )
 
 
@@ -200,43 +200,28 @@ class _Pipeline:
     A failed load is not cached, so fixing the model file heals the running bot.
     """
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store,
+                 components: SharedComponents | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.components = components or SharedComponents(settings, store)
         self._lock = threading.Lock()
-        self._loaded: tuple[Any, Any] | None = None
         self._providers: dict[str, Any] = {}
 
     def parts(self) -> tuple[Any, Any]:
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = self._load()
-            return self._loaded
+        try:
+            built = self.components.get()
+        except ComponentError as exc:
+            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
+        return built.recommender, built.drafter
 
     @property
     def loaded(self) -> bool:
-        return self._loaded is not None
+        return self.components.loaded
 
     def brands(self) -> tuple[str, ...]:
         """The loaded catalog's brands for the parser (none before the first load)."""
-        return self._loaded[0].brands if self._loaded is not None else ()
-
-    def _load(self) -> tuple[Any, Any]:
-        from bot.components import ComponentError, build_components
-        from crm.drafting import examples_style_source
-        from recsys import paths
-
-        examples = examples_style_source(paths.CRM_EXAMPLES)
-
-        def style_source(persona: str | None, brand_id: str) -> list[str]:
-            approved = self.store.style_examples(persona or "", brand_id)
-            return approved or list(examples(persona, brand_id))
-
-        try:
-            parts = build_components(self.settings, style_source=style_source)
-        except ComponentError as exc:
-            raise ServiceError(f"the recommendation model could not be loaded: {exc}") from None
-        return parts.recommender, parts.drafter
+        return self.components.get().recommender.brands if self.loaded else ()
 
     def provider(self, name: str | None) -> Any:
         """The provider for ``--llm name`` (None: the drafter's default)."""
@@ -259,15 +244,17 @@ def catalog_note(recommender: Any) -> dict[str, str] | None:
     return {"ko": match.message("ko"), "en": match.message("en")}
 
 
-def build_services(settings: Settings, store: Store) -> Services:
-    """The real components behind :class:`Services` (loaded on first use)."""
+def build_services(settings: Settings, store: Store,
+                   components: SharedComponents | None = None) -> Services:
+    """The real components behind :class:`Services` (loaded on first use), over
+    ``components`` — the process's one model — or a new one built from ``settings``."""
     from crm.compliance import check_message, is_approvable
     from crm.pipeline import run_recommend, with_persona
     from recsys.profile import Profile, ProfileParseError, parse_profile
 
     from recsys.personas import load_personas
 
-    pipeline = _Pipeline(settings, store)
+    pipeline = _Pipeline(settings, store, components)
     personas = load_personas(settings.personas_path)
 
     def parse(text: str) -> dict[str, Any]:
@@ -330,4 +317,4 @@ def build_services(settings: Settings, store: Store) -> Services:
         return CheckResult([finding_dict(f) for f in findings], bool(is_approvable(findings)))
 
     return Services(parse=parse, recommend_and_draft=recommend_and_draft, redraft=redraft,
-                    check=check)
+                    check=check, components=pipeline.components)

@@ -42,7 +42,7 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
         return to_starlette_response(await run_in_threadpool(self._dispatch, bolt_request))
 
     def _dispatch(self, bolt_request: Any) -> Any:
-        """Dispatch, counted as urgent so drafting waits for it (``bot.executor``)."""
+        """Dispatch, counted as urgent so drafting waits for it (``bot.slack.executor``)."""
         executor = self.app.listener_runner.listener_executor
         urgent = getattr(executor, "urgent", None)
         if urgent is None:

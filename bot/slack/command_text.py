@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.settings import CHANNELS, LLM_PROVIDERS
+
 MAX_TEXT_CHARS = 500
 MAX_TOP = 5
-LLM_CHOICES = ("offline", "openai", "gemini", "ollama")
-CHANNEL_CHOICES = ("kakao", "sms", "lms")
+LLM_CHOICES = LLM_PROVIDERS
+CHANNEL_CHOICES = CHANNELS
 OPTION_NAMES = ("llm", "top", "channel")
 HELP_WORDS = {"help", "-h", "--help", "도움말", "?"}
 

@@ -1,8 +1,8 @@
 """Approvals storage: requests, recommendations, drafts, versions, decisions, audit log.
 
 Slack button values carry only the opaque ids minted here (``r_…`` for requests, ``d_…``
-for drafts); every piece of state lives in SQLite (opened with :func:`bot.db.connect`,
-schema applied with :func:`bot.db.migrate` under the component name ``approvals``).
+for drafts); every piece of state lives in SQLite (opened with :func:`bot.store.db.connect`,
+schema applied with :func:`bot.store.db.migrate` under the component name ``approvals``).
 
 Stable API (the digest scheduler uses it too)::
 
@@ -23,7 +23,7 @@ Stable API (the digest scheduler uses it too)::
 
 Once a request has a stored message, Approve / Edit / Reject / Regenerate work on its
 drafts whatever its ``kind``; after each action the message is re-rendered from the store
-with :func:`bot.blocks.request_message`, so a digest should post that same rendering.
+with :func:`bot.slack.blocks.request_message`, so a digest should post that same rendering.
 
 ``recommendations`` rows are dicts with the keys of ``recsys.recommender.Recommendation``
 (``rank, product_id, name, name_en, brand, brand_id, category, sub_type, price, image_url,
@@ -46,11 +46,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any, ContextManager
 
 import sqlite_utils
 
-from bot.db import connect, immediate, migrate
+from bot.store.db import connect, immediate, migrate
 
 COMPONENT = "approvals"
 
@@ -214,6 +215,27 @@ class DecisionResult:
     approvable: bool | None = None
 
 
+@dataclass(frozen=True)
+class NewDraft:
+    """A draft as drafted, before it is stored (:meth:`Store.record_outcome`)."""
+
+    tone: str
+    text: str
+    provider: str | None
+    model: str | None
+    fallback_reason: str | None
+    findings: Sequence[dict[str, Any]]
+    approvable: bool
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NewDraft:
+        """From a ``Draft.to_dict()`` shape (tone, text, provider, model, fallback_reason,
+        findings, approvable)."""
+        return cls(tone=d["tone"], text=d["text"], provider=d.get("provider"),
+                   model=d.get("model"), fallback_reason=d.get("fallback_reason"),
+                   findings=list(d.get("findings") or ()), approvable=bool(d.get("approvable")))
+
+
 @dataclass
 class Store:
     """Thread-safe facade over one SQLite connection (writes serialise in SQLite anyway)."""
@@ -363,6 +385,28 @@ class Store:
                                  fallback_reason=fallback_reason, findings=findings,
                                  approvable=approvable, author="bot", source="drafted")
         return draft_id
+
+    def record_outcome(
+        self,
+        request_id: str,
+        *,
+        profile: dict[str, Any],
+        persona: str,
+        product_id: str,
+        brand_id: str,
+        recommendations: list[dict[str, Any]],
+        drafts: Iterable[NewDraft],
+        options: dict[str, Any] | None = None,
+    ) -> list[str]:
+        """The one write path for "a request, its recommendations and drafts", used by
+        Slack's ``/recommend``, ``personabot recommend`` and the digests' draft cards: the
+        result (:meth:`set_result`), then each draft (:meth:`add_draft`); the draft ids."""
+        self.set_result(request_id, profile=profile, persona=persona, product_id=product_id,
+                        brand_id=brand_id, recommendations=recommendations, options=options)
+        return [self.add_draft(request_id, tone=d.tone, text=d.text, provider=d.provider,
+                               model=d.model, fallback_reason=d.fallback_reason,
+                               findings=list(d.findings), approvable=bool(d.approvable))
+                for d in drafts]
 
     def add_version(
         self,

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from bot.commands.common import COLUMNS_HELP, console, fail, require_file, require_output_folder
+from bot.cli.common import COLUMNS_HELP, console, fail, require_file, require_output_folder
 
 
 class Protocol(str, Enum):

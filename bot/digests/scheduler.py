@@ -34,9 +34,10 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot import holders
-from bot.digest_store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
-from bot.mrkdwn import escape
+from bot.components import SharedComponents
+from bot.digests import holders
+from bot.digests.store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
+from bot.slack.mrkdwn import escape
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +47,13 @@ MARKER_EVENT = "personabot_digest"
 MISFIRE_GRACE = timedelta(hours=6)
 # A claim lives CLAIM_TTL past its last heartbeat; the runner beats every HEARTBEAT_EVERY
 # while it works (composing with a slow LLM included), so only a dead or frozen holder's
-# claim expires. A holder known dead (bot.holders) loses its claim and the lease at once.
+# claim expires. A holder known dead (bot.digests.holders) loses its claim and the lease at once.
 CLAIM_TTL = timedelta(minutes=2)
 HEARTBEAT_EVERY = timedelta(seconds=20)
 LEASE_TTL = timedelta(seconds=90)
 LEASE_RENEW_EVERY = timedelta(seconds=30)
 MAINTAIN_EVERY = timedelta(minutes=1)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
-MAX_ATTEMPTS = len(RETRY_BACKOFF) + 1
 SHUTDOWN_GRACE = timedelta(seconds=5)  # under Docker's 10 s stop timeout before SIGKILL
 MAX_REASON = 300
 
@@ -226,12 +226,12 @@ class SlackPoster:
     ``groups:history``, ``files:write``, ``im:write``).
 
     Whatever client it is given, it posts through one that never re-sends a post on its own
-    after a 5xx or a dropped connection (:func:`bot.app.post_safe`): such a post may have
+    after a 5xx or a dropped connection (:func:`bot.slack.app.post_safe`): such a post may have
     landed, so the runner's retry looks for its marker first.
     """
 
     def __init__(self, client: Any) -> None:
-        from bot.app import post_safe
+        from bot.slack.app import post_safe
 
         self.client = post_safe(client) if hasattr(client, "retry_handlers") else client
 
@@ -604,7 +604,7 @@ def chart_filename(run_id: int) -> str:
 
 
 def default_holder() -> str:
-    """A lease/claim holder id unique to this process (see :mod:`bot.holders`)."""
+    """A lease/claim holder id unique to this process (see :mod:`bot.digests.holders`)."""
     return holders.new_holder()
 
 
@@ -835,9 +835,9 @@ class DigestScheduler:
 class Digests:
     """The digest feature of one process: tables, composer, runner and scheduler.
 
-    ``personabot serve`` builds it through :func:`bot.digest_listeners.register` (it lands in
-    ``deps.extras["digests"]``) and calls :meth:`start` once the app is up and
-    :meth:`shutdown` on exit.
+    ``personabot serve`` builds it with :func:`build_digests` over the Slack services' model,
+    registers ``/digest`` on it (:func:`bot.digests.listeners.feature`), calls :meth:`start`
+    once the app is up and :meth:`shutdown` on exit.
     """
 
     store: DigestStore
@@ -864,15 +864,19 @@ def build_digests(
     approvals: Any,
     *,
     sources: Any = None,
+    components: SharedComponents | None = None,
     clock: Clock = utc_now,
 ) -> Digests:
     """Wire the digest feature on ``settings.db_path`` with the real sources unless given.
 
-    ``approvals`` (a ``bot.store.Store``) turns each digest's draft into an approvable card
+    ``components`` is the process's one model (``personabot serve`` passes the Slack
+    services' one, so the process loads one recommender and one review index).
+
+    ``approvals`` (a ``bot.store.approvals.Store``) turns each digest's draft into an approvable card
     handled by the ``/recommend`` buttons; ``client`` is the Slack ``WebClient``.
     """
-    from bot import blocks
-    from bot.digests import DigestComposer, LiveSources, render_chart
+    from bot.slack import blocks
+    from bot.digests.compose import DigestComposer, LiveSources, render_chart
 
     def render_request(request_id: str) -> dict[str, Any]:
         request = approvals.get_request(request_id)
@@ -882,10 +886,7 @@ def build_digests(
         )
         return {"text": text, "blocks": rendered}
 
-    def style_source(persona: str | None, brand_id: str) -> list[str]:
-        return approvals.style_examples(persona or "", brand_id)
-
-    from bot.i18n import LanguageResolver
+    from bot.slack.i18n import LanguageResolver
 
     # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
     languages = LanguageResolver(getattr(settings, "bot_language", "auto"))
@@ -895,7 +896,7 @@ def build_digests(
 
     store = DigestStore.open(settings.db_path)
     composer = DigestComposer(
-        sources or LiveSources(settings, style_source=style_source),
+        sources or LiveSources(settings, components or SharedComponents(settings, approvals)),
         approvals=approvals,
         render_request=render_request,
         language=lambda sub: language_for_user(sub.created_by),

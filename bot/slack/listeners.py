@@ -1,14 +1,14 @@
-"""Bolt listeners: ack at once, hand the work to :mod:`bot.flows` in lazy listeners.
+"""Bolt listeners: ack at once, hand the work to :mod:`bot.slack.flows` in lazy listeners.
 
 Each listener only pulls ids out of the payload. Slack's retries and the lazy copy of a
 request both re-run these functions, so every lazy step is idempotent (dedupe keys from
 ``trigger_id``, view ids, ``action_ts`` and ``event_id``; decisions are compare-and-set).
 
 Acks make no Web API call: the UI language there is whatever is already known
-(:meth:`bot.i18n.LanguageResolver.known`); the ``users.info`` lookup happens in the lazy
+(:meth:`bot.slack.i18n.LanguageResolver.known`); the ``users.info`` lookup happens in the lazy
 listener and is cached. ``/recommend`` is parsed once, in its ack; the lazy listener
 picks that result up by ``trigger_id`` (:class:`Screenings`). Lazy listeners marked
-:func:`bot.executor.interactive` run on their own pool, never behind drafting.
+:func:`bot.slack.executor.interactive` run on their own pool, never behind drafting.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import blocks, flows
-from bot.blocks import command_error_text
-from bot.command_text import MAX_TEXT_CHARS, CommandError, CommandRequest, is_help, parse_command
-from bot.executor import interactive
-from bot.i18n import t
-from bot.mrkdwn import clip, escape
-from bot.services import BotDeps, ProfileError
+from bot.slack import blocks, flows
+from bot.slack.blocks import command_error_text
+from bot.slack.command_text import MAX_TEXT_CHARS, CommandError, CommandRequest, is_help, parse_command
+from bot.slack.executor import interactive
+from bot.slack.i18n import t
+from bot.slack.mrkdwn import clip, escape
+from bot.slack.services import BotDeps, ProfileError
 
 
 def _noop_ack(ack: Ack) -> None:

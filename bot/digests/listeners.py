@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.digest_store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
-from bot.digests import PersonaInfo, UnknownPersona, compose_digest, digest_messages, period_label
-from bot.i18n import t
-from bot.mrkdwn import escape
-from bot.scheduler import Digests, build_digests, local_label, next_fire, one_line
+from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
+from recsys.personas import UnknownPersonaError
+from bot.digests.compose import PersonaInfo, compose_digest, digest_messages, period_label
+from bot.slack.i18n import t
+from bot.slack.mrkdwn import escape
+from bot.digests.scheduler import Digests, local_label, next_fire, one_line
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +262,7 @@ class DigestListeners:
             elif cmd.action == "preview":
                 for message in self.handlers.preview(cmd, user_id):
                     respond(response_type="ephemeral", replace_original=False, **message)
-        except UnknownPersona as exc:
+        except UnknownPersonaError as exc:
             respond(response_type="ephemeral", text=f":warning: {exc}")
         except Exception as exc:
             log.exception("/digest %s failed", cmd.action)
@@ -270,12 +271,13 @@ class DigestListeners:
                          f"{escape(str(exc))[:300]}. Nothing was changed; try again or check the bot logs.")
 
 
-def register(app: Any, deps: Any) -> None:
-    """Attach ``/digest``; the process's :class:`Digests` is kept in ``deps.extras["digests"]``
-    (``personabot serve`` starts and stops its scheduler)."""
-    digests = deps.extras.get("digests")
-    if digests is None:
-        digests = build_digests(deps.extras["settings"], app.client, deps.store)
-        deps.extras["digests"] = digests
-    listeners = DigestListeners(DigestHandlers(digests))
-    app.command(COMMAND)(ack=listeners.ack, lazy=[listeners.work])
+def feature(digests: Digests) -> Callable[[Any, Any], None]:
+    """``/digest`` over the process's one :class:`Digests`, as a feature for
+    :func:`bot.slack.app.build_app` (``personabot serve`` builds the digests, passes this,
+    then starts and stops their scheduler)."""
+
+    def register(app: Any, deps: Any) -> None:
+        listeners = DigestListeners(DigestHandlers(digests))
+        app.command(COMMAND)(ack=listeners.ack, lazy=[listeners.work])
+
+    return register

@@ -11,7 +11,7 @@ rebuilt from ``digest_subscriptions`` at start-up; ``digest_runs`` has a UNIQUE
 
 lets a restart or a second process tell "done", "in progress", "crashed mid-way" and
 "failed, retry later" apart. A claim names its holder (``host:pid:token``, see
-:mod:`bot.holders`) and expires ``CLAIM_TTL`` after its last heartbeat; a holder known to be
+:mod:`bot.digests.holders`) and expires ``CLAIM_TTL`` after its last heartbeat; a holder known to be
 dead loses it at once, and a stopping process hands it back (``holder`` NULL, expired now).
 :meth:`Run.status` is the name ``digest status`` shows for each state. ``scheduler_lease`` holds one row naming the only process
 allowed to run jobs, until ``expires_at``.
@@ -32,8 +32,8 @@ from typing import Any, Callable, ContextManager
 
 import sqlite_utils
 
-from bot import holders
-from bot.db import connect, immediate, migrate
+from bot.digests import holders
+from bot.store.db import connect, immediate, migrate
 
 HolderCheck = Callable[[str | None], bool]
 
@@ -506,7 +506,7 @@ class DigestStore:
     def acquire_lease(self, holder: str, now: datetime, ttl: timedelta, name: str = "digests",
                       is_dead: HolderCheck = holders.is_dead) -> bool:
         """Take or renew the scheduler lease; False while another live holder has it (a
-        holder known to be dead — see :mod:`bot.holders` — loses it at once)."""
+        holder known to be dead — see :mod:`bot.digests.holders` — loses it at once)."""
         stamp = iso(now)
         with self._tx() as conn:
             row = conn.execute(

@@ -1,6 +1,6 @@
 """Block Kit builders: pure functions from stored records to Slack JSON.
 
-Every piece of user or LLM text is escaped (:mod:`bot.mrkdwn`) or sent as ``plain_text``,
+Every piece of user or LLM text is escaped (:mod:`bot.slack.mrkdwn`) or sent as ``plain_text``,
 then clipped to Slack's limits (section text 3,000, header 150, context element 2,000,
 modal title 24, button text 75). Button values hold only opaque draft ids (Approve adds
 the version number shown, ``d_…:3``, so an approval is pinned to the text the approver
@@ -16,9 +16,9 @@ from typing import Any
 
 from urllib.parse import urlsplit
 
-from bot import mrkdwn
-from bot.i18n import STRINGS, t
-from bot.store import DraftRecord, RequestRecord
+from bot.slack import mrkdwn
+from bot.slack.i18n import STRINGS, t
+from bot.store.approvals import DraftRecord, RequestRecord
 from recsys import labels
 
 SECTION_MAX = 3000

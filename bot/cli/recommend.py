@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from bot.commands.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.settings import CHANNELS, LLM_PROVIDERS
 from recsys import labels
 
 if TYPE_CHECKING:
@@ -22,17 +23,9 @@ if TYPE_CHECKING:
     from crm.pipeline import RecommendResult
 
 
-class LLMChoice(str, Enum):
-    offline = "offline"
-    openai = "openai"
-    gemini = "gemini"
-    ollama = "ollama"
-
-
-class ChannelChoice(str, Enum):
-    kakao = "kakao"
-    sms = "sms"
-    lms = "lms"
+# Typer's choices, from the one table in bot.settings.
+LLMChoice = Enum("LLMChoice", {name: name for name in LLM_PROVIDERS}, type=str)
+ChannelChoice = Enum("ChannelChoice", {name: name for name in CHANNELS}, type=str)
 
 
 TONE_TITLES = {"friendly": "친근한 · friendly", "professional": "전문적 · professional", "trendy": "트렌디 · trendy"}
@@ -123,8 +116,8 @@ def catalog_note(recommender: Any) -> None:
 
 
 def _open_store(path: Any) -> Any:
-    from bot.db import DatabaseFileError
-    from bot.store import Store
+    from bot.store.db import DatabaseFileError
+    from bot.store.approvals import Store
 
     try:
         return Store.open(path)
@@ -138,20 +131,10 @@ def _build(settings: Any, llm: str | None, store: Any = None) -> tuple[Any, Any]
     With a store, approved drafts of the same persona and brand are the style examples
     (the crm examples file otherwise), exactly as in Slack.
     """
-    from bot.components import ComponentError, build_components
-
-    style_source = None
-    if store is not None:
-        from crm.drafting import examples_style_source
-        from recsys import paths
-
-        examples = examples_style_source(paths.CRM_EXAMPLES)
-
-        def style_source(persona: str | None, brand_id: str) -> list[str]:
-            return store.style_examples(persona or "", brand_id) or list(examples(persona, brand_id))
+    from bot.components import ComponentError, build_components, store_style_source
 
     try:
-        parts = build_components(settings, llm=llm, style_source=style_source)
+        parts = build_components(settings, llm=llm, style_source=store_style_source(store))
     except ComponentError as exc:
         fail(str(exc), exc.exit_code)
     return parts.recommender, parts.drafter
@@ -173,17 +156,14 @@ def _save(store: Any, result: RecommendResult, text: str, channel: str) -> str |
         options={"channel": channel}, title=f"personabot recommend · {result.profile.persona}",
     )
     data = result.to_dict()
-    store.set_result(
+    from bot.store.approvals import NewDraft
+
+    store.record_outcome(
         request.id, profile=data["profile"], persona=result.profile.persona or "",
         product_id=result.product.product_id, brand_id=getattr(result.product, "brand_id", ""),
         recommendations=data["recommendations"],
+        drafts=[NewDraft.from_dict(d) for d in data["drafts"]],
     )
-    for draft in data["drafts"]:
-        store.add_draft(
-            request.id, tone=draft["tone"], text=draft["text"], provider=draft["provider"],
-            model=draft["model"], fallback_reason=draft["fallback_reason"],
-            findings=draft["findings"], approvable=draft["approvable"],
-        )
     return request.id
 
 

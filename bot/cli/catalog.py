@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from bot.commands.common import COLUMNS_HELP, console, fail, require_file, settings_or_exit
+from bot.cli.common import COLUMNS_HELP, console, fail, require_file, settings_or_exit
 
 catalog_app = typer.Typer(
     help=(

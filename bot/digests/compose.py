@@ -22,13 +22,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.i18n import t
-from bot.mrkdwn import clip, escape
+from bot.components import SharedComponents
+from bot.slack.blocks import SECTION_MAX
+from bot.store.approvals import NewDraft
+from bot.slack.i18n import t
+from bot.slack.mrkdwn import clip, escape
+from recsys.personas import UnknownPersonaError
 from recsys.profile import Profile
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
-MAX_SECTION = 3000
 MAX_CONTEXT_TEXT = 2000
 MAX_FALLBACK_TEXT = 3000
 TOP_K = 5
@@ -269,20 +272,9 @@ def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
     wanted = persona.strip().casefold()
     chosen = [p for p in personas if p.name.casefold() == wanted or p.name_ko == persona.strip()]
     if not chosen:
-        raise UnknownPersona(persona, [p.name for p in personas])
+        valid = ", ".join(p.name for p in personas)
+        raise UnknownPersonaError(f"Unknown persona {persona!r}; choose one of: {valid} or all")
     return chosen
-
-
-class UnknownPersona(KeyError):
-    """A persona name that is not configured; the message lists the valid ones."""
-
-    def __init__(self, name: str, valid: Sequence[str]) -> None:
-        super().__init__(name)
-        self.name = name
-        self.valid = list(valid)
-
-    def __str__(self) -> str:
-        return f"Unknown persona {self.name!r}; choose one of: {', '.join(self.valid)} or all"
 
 
 def compose_digest(
@@ -339,7 +331,7 @@ def products_text(section: PersonaDigest, lang: str = "en") -> str:
         rows.append(t("digest.left", lang, names=", ".join(clip(escape(n), 60) for n in section.dropped)))
     elif section.first and section.lines:
         rows.append(t("digest.first", lang))
-    return clip("\n".join(rows), MAX_SECTION)
+    return clip("\n".join(rows), SECTION_MAX)
 
 
 def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None,
@@ -377,7 +369,7 @@ def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, A
     heading = t("digest.draft", lang, tone=escape(draft.tone))
     return [
         {"type": "section",
-         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", MAX_SECTION)}},
+         "text": {"type": "mrkdwn", "text": clip(f"{heading}\n{escape(draft.text)}", SECTION_MAX)}},
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": clip(escape(f"{draft.provider} · {status}"), MAX_CONTEXT_TEXT)}]},
     ]
@@ -471,10 +463,10 @@ def period_label(period: datetime, tz: str, lang: str = "en") -> str:
 
 
 class DigestComposer:
-    """Builds what :class:`bot.scheduler.DigestRunner` posts for a (subscription, period).
+    """Builds what :class:`bot.digests.scheduler.DigestRunner` posts for a (subscription, period).
 
     Without an approvals store the draft is shown inline (no buttons). With one, each
-    persona's draft becomes a ``digest`` request in ``bot.store`` (deduplicated per
+    persona's draft becomes a ``digest`` request in ``bot.store.approvals`` (deduplicated per
     subscription, period and persona, so a retried run reuses it) and is posted in the
     digest's thread as the same approvable card ``/recommend`` uses, rendered by
     ``render_request(request_id)``; ``on_posted`` then ties each card to its Slack ``ts``.
@@ -530,7 +522,7 @@ class DigestComposer:
                              name=persona.name), MAX_HEADER),
             )
             if created:
-                self.approvals.set_result(
+                self.approvals.record_outcome(
                     request.id,
                     profile=persona.profile.to_dict(),
                     persona=persona.name,
@@ -542,16 +534,11 @@ class DigestComposer:
                                              "price": ln.product.price, "score": ln.product.score}
                         for ln in section.lines
                     ],
-                )
-                self.approvals.add_draft(
-                    request.id,
-                    tone=draft.tone,
-                    text=draft.text,
-                    provider=draft.provider,
-                    model=draft.record.get("model"),
-                    fallback_reason=draft.record.get("fallback_reason"),
-                    findings=list(draft.record.get("findings", [])),
-                    approvable=draft.approvable,
+                    drafts=[NewDraft(tone=draft.tone, text=draft.text, provider=draft.provider,
+                                     model=draft.record.get("model"),
+                                     fallback_reason=draft.record.get("fallback_reason"),
+                                     findings=list(draft.record.get("findings", [])),
+                                     approvable=draft.approvable)],
                 )
             card = dict(self.render_request(request.id))
             cards.append({**card, "thread": True, "request_id": request.id})
@@ -582,16 +569,16 @@ class LiveSources:
     and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
 
     Drafts come from ``LLM_PROVIDER`` (the offline drafter unless one is configured), with
-    approved drafts from ``style_source`` as style examples when given.
+    the style examples of ``components`` (:func:`bot.components.store_style_source`).
     """
 
-    def __init__(self, settings: Any, style_source: Callable[[str | None, str], Sequence[str]] | None = None) -> None:
+    def __init__(self, settings: Any, components: SharedComponents | None = None) -> None:
         import threading
 
         self.settings = settings
-        self.style_source = style_source
+        # The process's one model (``personabot serve`` shares the Slack services' one).
+        self.components = components or SharedComponents(settings)
         self._lock = threading.Lock()
-        self._parts: tuple[Any, Any] | None = None
         self._rating_cache: dict[str, tuple[float, int]] | None = None
 
     def personas(self) -> list[PersonaInfo]:
@@ -601,13 +588,8 @@ class LiveSources:
                 for p in load_personas(self.settings.personas_path)]
 
     def _load(self) -> tuple[Any, Any]:
-        with self._lock:
-            if self._parts is None:
-                from bot.components import build_components
-
-                parts = build_components(self.settings, style_source=self.style_source)
-                self._parts = (parts.recommender, parts.drafter)
-            return self._parts
+        parts = self.components.get()
+        return parts.recommender, parts.drafter
 
     def catalog_note(self, lang: str = "en") -> str | None:
         """Said once per digest (in its language) when the model serves a catalog it was not

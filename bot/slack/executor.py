@@ -15,7 +15,7 @@ Threads do not make Python's drafting faster (the recommender, offline drafter a
 compliance checks hold the GIL), but they do slow every ack running next to them. So a
 drafting task that is about to start first waits — at most ``defer_s`` — until no ack and
 no interactive task is in flight and no request is being dispatched
-(:meth:`ListenerExecutor.urgent`, entered by ``bot.server``): a burst of ``/recommend`` is acked first and drafted
+(:meth:`ListenerExecutor.urgent`, entered by ``bot.slack.server``): a burst of ``/recommend`` is acked first and drafted
 right after, instead of both sharing the CPU. (A draft already running is not paused.)
 
 Bolt wraps each lazy listener with ``functools.wraps`` before submitting it, so the

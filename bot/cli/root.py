@@ -1,6 +1,6 @@
 """The ``personabot`` console script.
 
-Each area registers its own subcommands from ``bot/commands/``; heavy imports (torch,
+Each area registers its own subcommands from ``bot/cli/``; heavy imports (torch,
 the LLM SDKs, Bolt) happen inside the commands so ``--help`` stays instant.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands import catalog, digest, model, parse, recommend, serve
+from bot.cli import catalog, digest, model, parse, recommend, serve
 
 app = typer.Typer(
     name="personabot",

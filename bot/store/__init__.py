@@ -1,0 +1,1 @@
+"""SQLite state: connection and migrations (``db``) and the approvals store (``approvals``)."""
