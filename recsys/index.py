@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ MAX_FETCH = 4_096
 
 
 _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
+_NO_ROWS = np.empty(0, dtype=np.int64)
 
 
 class SearchIndexError(RuntimeError):
@@ -66,6 +68,8 @@ class Filter:
     price_min: int | None = None
     price_max: int | None = None
     exclude: tuple[int, ...] = ()
+    #: Names of boolean product flags (``ExactIndex(flags=...)``) every admitted row must have.
+    flags: frozenset[str] = frozenset()
 
     @property
     def has_budget(self) -> bool:
@@ -99,7 +103,8 @@ class ExactIndex:
 
     kind = "exact"
 
-    def __init__(self, vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray):
+    def __init__(self, vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray,
+                 *, flags: dict[str, np.ndarray] | None = None):
         n = len(vectors)
         # Sort once: partition, then price, then original position (a stable, total order).
         self.order = np.lexsort((np.arange(n), price, partition)).astype(np.int64)
@@ -126,6 +131,10 @@ class ExactIndex:
             edges = np.flatnonzero(np.diff(brand_sorted)) + 1
             for lo, hi in zip(np.concatenate([[0], edges]).tolist(), np.concatenate([edges, [n]]).tolist()):
                 self.brand_rows[int(brand_sorted[lo])] = np.sort(by_brand[lo:hi])
+        #: rows (in sorted order) having each boolean flag, e.g. ``"set"`` for sets/kits
+        self.flag_rows: dict[str, np.ndarray] = {
+            name: np.flatnonzero(np.asarray(flag, dtype=bool)[self.order]).astype(np.int64)
+            for name, flag in (flags or {}).items()}
         self.position_of_row = self.order  # sorted row → original product position
         self.row_of_position = np.empty(n, dtype=np.int64)
         self.row_of_position[self.order] = np.arange(n)
@@ -169,16 +178,24 @@ class ExactIndex:
                 out.append((lo, hi))
         return out
 
-    def brand_candidates(self, flt: Filter) -> np.ndarray:
-        """Sorted rows of the filter's brands that also pass partitions and budget."""
-        rows = np.concatenate([self.brand_rows.get(b, np.empty(0, np.int64)) for b in flt.brands or ()] or
-                              [np.empty(0, np.int64)])
-        if not len(rows):
-            return rows
-        keep = np.zeros(len(rows), dtype=bool)
-        for lo, hi in self.ranges(flt):
-            keep |= (rows >= lo) & (rows < hi)
-        return np.sort(rows[keep])
+    def candidates(self, flt: Filter) -> np.ndarray | None:
+        """Sorted rows admitted by the filter's row lists (brands, flags) that also pass its
+        partitions and budget; None when the filter has no row-list restriction (scan ranges)."""
+        if flt.brands is None and not flt.flags:
+            return None
+        lists: list[np.ndarray] = []
+        if flt.brands is not None:
+            lists.append(np.sort(np.concatenate(
+                [self.brand_rows.get(b, _NO_ROWS) for b in flt.brands] or [_NO_ROWS])))
+        lists += [self.flag_rows.get(name, _NO_ROWS) for name in sorted(flt.flags)]
+        lists.sort(key=len)
+        rows = lists[0]
+        for other in lists[1:]:
+            rows = np.intersect1d(rows, other, assume_unique=True)
+        if len(rows) and (flt.partitions is not None or flt.has_budget):
+            ranges = self.ranges(flt)
+            rows = rows[_in_ranges(rows, ranges)] if ranges else _NO_ROWS
+        return rows
 
     def _excluded_rows(self, flt: Filter) -> np.ndarray:
         ex = np.asarray([p for p in flt.exclude if 0 <= p < len(self)], dtype=np.int64)
@@ -195,8 +212,8 @@ class ExactIndex:
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = self._excluded_rows(flt)
         fetch = k + len(excluded)
-        if flt.brands is not None:
-            rows = self.brand_candidates(flt)
+        rows = self.candidates(flt)
+        if rows is not None:
             scores, rows = _top_of_rows(self.vectors, rows, q, fetch)
         else:
             scores, rows = self._scan(self.ranges(flt), q, fetch)
@@ -273,8 +290,8 @@ class HnswIndex:
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = exact._excluded_rows(flt)
         fetch = k + len(excluded)
-        if flt.brands is not None:
-            rows = exact.brand_candidates(flt)
+        rows = exact.candidates(flt)
+        if rows is not None:
             if len(rows) < self.exact_below or not len(rows):
                 return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
             admitted_rows = rows
@@ -335,9 +352,13 @@ def fingerprint(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray) -
 
 
 def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray, *,
-          kind: str = "exact", cache_dir: Path | None = None) -> ExactIndex | HnswIndex:
-    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given."""
-    exact = ExactIndex(vectors, partition, price, brand)
+          kind: str = "exact", cache_dir: Path | None = None, flags: dict[str, np.ndarray] | None = None,
+          **hnsw_options) -> ExactIndex | HnswIndex:
+    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given.
+
+    ``hnsw_options`` (``ef_search``, ``exact_below``) tune the HNSW search, not the graph.
+    """
+    exact = ExactIndex(vectors, partition, price, brand, flags=flags)
     if kind == "exact":
         return exact
     if kind != "hnsw":
@@ -352,10 +373,10 @@ def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: 
                 if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1]:
                     raise ValueError(f"holds {graph.ntotal} × {graph.d}, expected {len(exact)} × "
                                      f"{exact.vectors.shape[1]}")
-                return HnswIndex(exact, graph)
+                return HnswIndex(exact, graph, **hnsw_options)
             except Exception as exc:  # a damaged or stale cache is rebuilt, never trusted
                 log.warning("index cache %s is unusable (%s); rebuilding it", path, exc)
-    index = HnswIndex(exact)
+    index = HnswIndex(exact, **hnsw_options)
     if path is not None:
         _write_atomically(faiss, index.graph, path)
     return index
@@ -385,11 +406,20 @@ class Partitions:
 
     def __init__(self, kinds: Sequence[str], sub_types: Sequence[str], genders: Sequence[str]):
         rank = {g: i for i, g in enumerate(GENDER_ORDER)}
-        keys = list(zip(kinds, sub_types, (rank.get(g, 1) for g in genders)))
-        ordered = sorted(set(keys))
-        self.key_of: dict[int, tuple[str, str, int]] = dict(enumerate(ordered))
-        code = {key: i for i, key in enumerate(ordered)}
-        self.codes = np.fromiter((code[key] for key in keys), dtype=np.int64, count=len(keys))
+        # vectorised over the catalog: sorted codes per column, one combined key, its unique values
+        kind_code, kind_names = pd.factorize(pd.Series(list(kinds), dtype=object), sort=True)
+        sub_code, sub_names = pd.factorize(pd.Series(list(sub_types), dtype=object), sort=True)
+        gender_code, gender_names = pd.factorize(pd.Series(list(genders), dtype=object), sort=True)
+        ranks = np.array([rank.get(g, len(GENDER_ORDER)) for g in gender_names] or [0], dtype=np.int64)
+        n_sub, n_rank = max(len(sub_names), 1), len(GENDER_ORDER) + 1
+        key = (kind_code.astype(np.int64) * n_sub + sub_code) * n_rank + ranks[gender_code]
+        unique, self.codes = np.unique(key, return_inverse=True)
+        self.codes = self.codes.astype(np.int64).reshape(-1)
+        # a gender outside GENDER_ORDER gets a rank of its own: no gender filter admits it,
+        # exactly as Recommender.allowed() compares the strings
+        self.key_of: dict[int, tuple[str, str, int]] = {
+            i: (str(kind_names[k // (n_sub * n_rank)]), str(sub_names[(k // n_rank) % n_sub]), int(k % n_rank))
+            for i, k in enumerate(unique.tolist())}
 
     def select(self, *, kinds: Iterable[str] | None = None, sub_types: Iterable[str] | None = None,
                genders: Iterable[str] | None = None) -> frozenset[int] | None:
