@@ -249,23 +249,31 @@ def _per_value(values: Any, fn: Any, dtype: Any = object) -> np.ndarray:
 
 def _lookup(values: Any, names: list[str]) -> torch.Tensor:
     """1-based index of each value in ``names`` (0: not there), as a long tensor."""
+    table = pd.Index(names, dtype=object)
+    array = np.asarray(values, dtype=object)
+    if table.is_unique and pd.api.types.infer_dtype(array, skipna=False) == "string":
+        return torch.from_numpy(table.get_indexer(array).astype(np.int64) + 1)  # one hash probe per row, in C
     index = {v: i + 1 for i, v in enumerate(names)}
-    return torch.from_numpy(_per_value(values, lambda v: index.get(v, 0), np.int64))
+    return torch.from_numpy(_per_value(array, lambda v: index.get(v, 0), np.int64))
 
 
 def _multi_hot(column: pd.Series, index: dict[str, int], prefix: str, out: np.ndarray) -> None:
     """Set ``out[row, index[prefix + str(item)]]`` for each item of each row's list."""
     array = column.to_numpy(dtype=object)
     # lists are not hashable, so type and length are read per row by pandas' C loops
-    kinds = pd.Series(array).map(type, na_action=None).to_numpy()
-    is_list = np.isin(kinds, [list, tuple, np.ndarray])
+    is_list = np.isin(pd.Series(array).map(type).to_numpy(), [list, tuple, np.ndarray])
     if not is_list.any():
         return
     lists = pd.Series(array[is_list])
     lengths = lists.map(len).to_numpy(dtype=np.int64)
     rows = np.repeat(np.flatnonzero(is_list), lengths)
     items = lists[lengths > 0].explode().to_numpy(dtype=object)
-    cols = _per_value(items, lambda v: index.get(prefix + str(v), -1), np.int64)
+    if pd.api.types.infer_dtype(items, skipna=False) == "string":
+        bare = {name[len(prefix):]: col for name, col in index.items() if name.startswith(prefix)}
+        cols = pd.Index(list(bare), dtype=object).get_indexer(items)
+        cols = np.asarray(list(bare.values()) + [-1], dtype=np.int64)[cols]
+    else:
+        cols = _per_value(items, lambda v: index.get(prefix + str(v), -1), np.int64)
     hit = cols >= 0
     out[rows[hit], cols[hit]] = 1.0
 
@@ -306,10 +314,21 @@ def _name_ids(products: pd.DataFrame, buckets: int) -> tuple[np.ndarray, np.ndar
     lengths = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
     flat = np.fromiter((i for g in grams for i in g), dtype=np.int64, count=int(lengths.sum()))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    row_len = lengths[pair_code] if len(pair_code) else np.zeros(0, np.int64)
-    offsets = np.concatenate([[0], np.cumsum(row_len)[:-1]]).astype(np.int64) if len(row_len) else row_len
+    row_len = lengths[pair_code]
+    offsets = np.zeros(len(row_len), dtype=np.int64)
+    np.cumsum(row_len[:-1], out=offsets[1:])
     total = int(row_len.sum())
-    ids = flat[np.repeat(starts[pair_code] - offsets, row_len) + np.arange(total)] if total else flat[:0]
+    if not total:
+        return flat[:0], offsets
+    # position in ``flat`` of every output id: +1 inside a row, a jump to the next row's
+    # unique name at each row start (rows without grams are skipped) — one cumsum
+    filled = row_len > 0
+    first = starts[pair_code[filled]]
+    step = np.ones(total, dtype=np.int64)
+    lasts = first + row_len[filled] - 1
+    step[0] = first[0]
+    step[offsets[filled][1:]] = first[1:] - lasts[:-1]
+    ids = flat[np.cumsum(step, out=step)]
     return ids, offsets
 
 
