@@ -316,15 +316,15 @@ def main() -> None:
 
     scale_profiles = query_profiles(N_QUERIES, seed=1)
     sizes = [100_000] if args.quick else [100_000, 1_000_000] + ([10_000_000] if args.large else [])
-    scale = {}
+    points: dict[str, object] = {}
     for n in sizes:
         point = scale_point(rec, n, scale_profiles)
         point.pop("_recommender")
-        scale[f"{n:,}"] = point
+        points[f"{n:,}"] = point
         print(json.dumps({n: point["filters"]["none"]}, indent=None), flush=True)
-    if "10,000,000" not in scale and "1,000,000" in scale:
-        one = scale["1,000,000"]
-        scale["10,000,000_projected"] = {
+    if "10,000,000" not in points and "1,000,000" in points:
+        one = points["1,000,000"]
+        points["10,000,000_projected"] = {
             "note": "projected linearly from the 1M point (not measured; run with --large)",
             "exact_p50_ms_unfiltered": round(one["filters"]["none"]["exact"]["p50_ms"] * 10, 1),
             "exact_float32_gb": round(one["memory_bytes_per_product"]["exact_float32"] * 1e7 / 2**30, 2),
@@ -360,8 +360,8 @@ def main() -> None:
                                                   "note": f"timed on {LOOP_SUBSAMPLE:,} products, x{scale:g}"},
                   "speedup_p50": round(large_loop["p50_ms"] / large_fast["p50_ms"], 1)},
         "targets": TARGETS,
-        "scale": scale,
-        "targets_met": targets_met(scale),
+        "scale": points,
+        "targets_met": targets_met(points),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -5,7 +5,7 @@ vectors — ``f = [e, w·b]``, ``q = [u/T, 1]`` — makes every score a plain in
 ``f · q``, so one kernel ranks and no per-query bias add is needed.
 
 **Exact** (:class:`ExactIndex`, the default and the reference for tests). Products are
-stored once, sorted by (partition, price), where a partition is one (kind, sub-type, target
+stored once, sorted by (partition, price), where a partition is one (target gender, kind, sub-type
 gender). A hard filter then selects contiguous row ranges — the partitions it admits, cut
 to the budget by binary search on the sorted prices — and only those rows are scanned, with
 faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
@@ -262,9 +262,9 @@ class HnswIndex:
         faiss = _faiss()
         self.exact = exact
         if graph is None:
-            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1] + 1, HNSW_M, faiss.METRIC_L2)
             graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            graph.add(exact.vectors)
+            graph.add(_to_l2(exact.vectors))
         self.graph = graph
         self.ef_search = ef_search
         self.exact_below = exact_below
@@ -276,7 +276,7 @@ class HnswIndex:
     def nbytes(self) -> int:
         """Graph links plus the vectors it stores (faiss keeps its own copy)."""
         links = self.graph.hnsw.neighbors.size() * 4 + self.graph.hnsw.offsets.size() * 8
-        return int(links + len(self.exact) * self.exact.vectors.shape[1] * 4)
+        return int(links + len(self.exact) * (self.exact.vectors.shape[1] + 1) * 4)
 
     def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
         """Like :meth:`ExactIndex.search`; approximate when the filter admits many rows.
@@ -302,13 +302,14 @@ class HnswIndex:
             admitted = sum(hi - lo for lo, hi in ranges)
             if admitted < self.exact_below or admitted == 0:
                 return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        q_l2 = np.hstack([q, np.zeros((1, 1), np.float32)])
         want = fetch if admitted == len(exact) else int(np.ceil(fetch * len(exact) / admitted * 1.5))
         while want <= MAX_FETCH:
             params = _faiss().SearchParametersHNSW()
             params.efSearch = max(self.ef_search, want)
-            scores, idx = self.graph.search(q, want, params=params)
+            _, idx = self.graph.search(q_l2, want, params=params)
             rows = idx[0][idx[0] >= 0].astype(np.int64)
-            scores = scores[0][: len(rows)]
+            scores = exact.vectors[rows] @ q[0]  # the exact inner products of the candidates
             inside = (np.isin(rows, admitted_rows) if ranges is None else _in_ranges(rows, ranges))
             if len(excluded):
                 inside &= ~np.isin(rows, excluded)
@@ -318,6 +319,16 @@ class HnswIndex:
         if ranges is None:
             return exact._finish(*_top_of_rows(exact.vectors, admitted_rows, q, fetch), excluded, k)
         return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+
+
+def _to_l2(vectors: np.ndarray) -> np.ndarray:
+    """``[f, √(R² − |f|²)]`` rows (R the largest norm): the nearest of these in L2 to
+    ``[q, 0]`` is the largest ``f · q`` — maximum inner product search as a metric search,
+    which HNSW navigates far better than raw inner products (recall 0.5 → ≥ 0.95 at the same
+    ``efSearch`` on the benchmark's 100k catalog)."""
+    norms = np.einsum("ij,ij->i", vectors, vectors)
+    extra = np.sqrt(np.maximum(norms.max(initial=0.0) - norms, 0.0)).astype(np.float32)
+    return np.ascontiguousarray(np.hstack([vectors, extra[:, None]]))
 
 
 def _in_ranges(rows: np.ndarray, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -370,9 +381,9 @@ def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: 
         if path.is_file():
             try:
                 graph = faiss.read_index(str(path))
-                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1]:
+                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1] + 1:
                     raise ValueError(f"holds {graph.ntotal} × {graph.d}, expected {len(exact)} × "
-                                     f"{exact.vectors.shape[1]}")
+                                     f"{exact.vectors.shape[1] + 1}")
                 return HnswIndex(exact, graph, **hnsw_options)
             except Exception as exc:  # a damaged or stale cache is rebuilt, never trusted
                 log.warning("index cache %s is unusable (%s); rebuilding it", path, exc)
@@ -396,29 +407,29 @@ def _write_atomically(faiss, graph, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-#: Target genders in partition order, so "women or unisex" and "men or unisex" are each one
-#: contiguous block inside a sub-type.
+#: Target genders in partition order (gender is the first sort key), so "women or unisex" and
+#: "men or unisex" are each one contiguous block of rows.
 GENDER_ORDER = ("men", "unisex", "women")
 
 
 class Partitions:
-    """Partition codes for (kind, sub-type, target gender), numbered in that sort order."""
+    """Partition codes for (kind, sub-type, target gender) products, numbered gender first."""
 
     def __init__(self, kinds: Sequence[str], sub_types: Sequence[str], genders: Sequence[str]):
-        rank = {g: i for i, g in enumerate(GENDER_ORDER)}
-        # vectorised over the catalog: sorted codes per column, one combined key, its unique values
+        # numbered by (gender, kind, sub-type): a gender filter ("women or unisex") is then one
+        # contiguous block, a kind one block per gender; a gender outside GENDER_ORDER gets
+        # rank 0, which no gender filter admits (as Recommender.allowed() compares strings)
+        rank = {g: i + 1 for i, g in enumerate(GENDER_ORDER)}
         kind_code, kind_names = pd.factorize(pd.Series(list(kinds), dtype=object), sort=True)
         sub_code, sub_names = pd.factorize(pd.Series(list(sub_types), dtype=object), sort=True)
         gender_code, gender_names = pd.factorize(pd.Series(list(genders), dtype=object), sort=True)
-        ranks = np.array([rank.get(g, len(GENDER_ORDER)) for g in gender_names] or [0], dtype=np.int64)
-        n_sub, n_rank = max(len(sub_names), 1), len(GENDER_ORDER) + 1
-        key = (kind_code.astype(np.int64) * n_sub + sub_code) * n_rank + ranks[gender_code]
-        unique, self.codes = np.unique(key, return_inverse=True)
-        self.codes = self.codes.astype(np.int64).reshape(-1)
-        # a gender outside GENDER_ORDER gets a rank of its own: no gender filter admits it,
-        # exactly as Recommender.allowed() compares the strings
+        ranks = np.array([rank.get(g, 0) for g in gender_names] or [0], dtype=np.int64)
+        n_kind, n_sub = max(len(kind_names), 1), max(len(sub_names), 1)
+        key = (ranks[gender_code] * n_kind + kind_code) * n_sub + sub_code
+        unique, inverse = np.unique(key, return_inverse=True)
+        self.codes = inverse.astype(np.int64).reshape(-1)
         self.key_of: dict[int, tuple[str, str, int]] = {
-            i: (str(kind_names[k // (n_sub * n_rank)]), str(sub_names[(k // n_rank) % n_sub]), int(k % n_rank))
+            i: (str(kind_names[(k // n_sub) % n_kind]), str(sub_names[k % n_sub]), int(k // (n_sub * n_kind)))
             for i, k in enumerate(unique.tolist())}
 
     def select(self, *, kinds: Iterable[str] | None = None, sub_types: Iterable[str] | None = None,
@@ -428,7 +439,7 @@ class Partitions:
             return None
         kinds = None if kinds is None else set(kinds)
         sub_types = None if sub_types is None else set(sub_types)
-        ranks = None if genders is None else {GENDER_ORDER.index(g) for g in genders if g in GENDER_ORDER}
+        ranks = None if genders is None else {GENDER_ORDER.index(g) + 1 for g in genders if g in GENDER_ORDER}
         return frozenset(
             code for code, (kind, sub_type, rank) in self.key_of.items()
             if (kinds is None or kind in kinds) and (sub_types is None or sub_type in sub_types)
