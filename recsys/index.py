@@ -5,8 +5,8 @@ vectors — ``f = [e, w·b]``, ``q = [u/T, 1]`` — makes every score a plain in
 ``f · q``, so one kernel ranks and no per-query bias add is needed.
 
 **Exact** (:class:`ExactIndex`, the default and the reference for tests). Products are
-stored once, sorted by (partition, price), where a partition is one (target gender, kind, sub-type
-gender). A hard filter then selects contiguous row ranges — the partitions it admits, cut
+stored once, sorted by (partition, price), where a partition is one (target gender, kind,
+sub-type). A hard filter then selects contiguous row ranges — the partitions it admits, cut
 to the budget by binary search on the sorted prices — and only those rows are scanned, with
 faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
 brand use a precomputed list of each brand's rows. No per-query mask over the whole
@@ -42,7 +42,7 @@ AUTO_HNSW_MIN_PRODUCTS = 500_000
 EXACT_BELOW = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
 #: The most candidates an HNSW query over-fetches before the exact scan answers instead.
 MAX_FETCH = 4_096
 
