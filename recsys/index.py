@@ -13,8 +13,9 @@ brand use a precomputed list of each brand's rows. No per-query mask over the wh
 catalog is ever allocated; exclusions are handled by fetching ``k + len(exclude)``.
 
 **HNSW** (:class:`HnswIndex`, ``RECSYS_INDEX=hnsw``, or ``auto`` past
-:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors, searched
-over-fetching and dropping the rows a filter does not admit. When a filter admits few rows
+:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors (mapped to an
+L2 search, :func:`_to_l2`), searched with the filter as a faiss ID selector (a bitmap per
+distinct filter, remembered) and the candidates re-scored exactly. When a filter admits few rows
 (under :data:`EXACT_BELOW`), scanning them exactly is cheaper than walking the graph, so
 the index does that. Built once per (model, catalog) fingerprint and cached next to the
 model (``index-<fingerprint>.faiss``); a corrupt cache file is rebuilt with a warning.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -42,9 +43,9 @@ AUTO_HNSW_MIN_PRODUCTS = 500_000
 EXACT_BELOW = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256
-#: The most candidates an HNSW query over-fetches before the exact scan answers instead.
-MAX_FETCH = 4_096
+HNSW_EF_SEARCH = 384
+#: Distinct filters whose HNSW selector bitmap (1 bit per product) is remembered.
+MAX_SELECTORS = 64
 
 
 _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
@@ -243,13 +244,13 @@ class ExactIndex:
 
 
 def _top_of_rows(vectors: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top ``k`` of the given sorted rows: one gather (``np.take``) and faiss' kernel."""
     if not len(rows) or k <= 0:
         return np.empty(0, np.float32), np.empty(0, np.int64)
-    scores = vectors[rows] @ q[0]
-    if len(rows) > k:
-        top = np.argpartition(-scores, k - 1)[:k]
-        return scores[top], rows[top]
-    return scores, rows
+    faiss = _faiss()
+    block = np.take(vectors, rows, axis=0)
+    scores, idx = faiss.knn(q, block, min(k, len(rows)), metric=faiss.METRIC_INNER_PRODUCT)
+    return scores[0], rows[idx[0].astype(np.int64)]
 
 
 class HnswIndex:
@@ -268,6 +269,7 @@ class HnswIndex:
         self.graph = graph
         self.ef_search = ef_search
         self.exact_below = exact_below
+        self._selectors: dict[Filter, tuple[object, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -281,44 +283,56 @@ class HnswIndex:
     def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
         """Like :meth:`ExactIndex.search`; approximate when the filter admits many rows.
 
-        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise
-        the graph is searched for ``k × (catalog / admitted)`` candidates (over-fetch), those
-        outside the filter are dropped, and the fetch doubles until ``k`` remain — past
-        :data:`MAX_FETCH` the exact scan answers instead, so a result is never short.
+        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise the
+        graph is searched with the filter as a faiss ID selector (a bitmap over the sorted
+        rows, built once per distinct filter and remembered), so only admitted rows enter the
+        result; exclusions are over-fetched. Candidates are re-scored exactly, and a search
+        that finds fewer than ``k`` admitted rows falls back to the exact scan.
         """
         exact = self.exact
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = exact._excluded_rows(flt)
         fetch = k + len(excluded)
         rows = exact.candidates(flt)
-        if rows is not None:
-            if len(rows) < self.exact_below or not len(rows):
+        ranges = exact.ranges(flt) if rows is None else None
+        admitted = len(rows) if rows is not None else sum(hi - lo for lo, hi in ranges)
+        if admitted < self.exact_below or admitted == 0:
+            if rows is not None:
                 return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
-            admitted_rows = rows
-            ranges = None
-            admitted = len(rows)
-        else:
-            ranges = exact.ranges(flt)
-            admitted = sum(hi - lo for lo, hi in ranges)
-            if admitted < self.exact_below or admitted == 0:
-                return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        faiss = _faiss()
+        params = faiss.SearchParametersHNSW()
+        params.efSearch = max(self.ef_search, fetch)
+        if admitted < len(exact):
+            params.sel = self._selector(flt, rows, ranges)
         q_l2 = np.hstack([q, np.zeros((1, 1), np.float32)])
-        want = fetch if admitted == len(exact) else int(np.ceil(fetch * len(exact) / admitted * 1.5))
-        while want <= MAX_FETCH:
-            params = _faiss().SearchParametersHNSW()
-            params.efSearch = max(self.ef_search, want)
-            _, idx = self.graph.search(q_l2, want, params=params)
-            rows = idx[0][idx[0] >= 0].astype(np.int64)
-            scores = exact.vectors[rows] @ q[0]  # the exact inner products of the candidates
-            inside = (np.isin(rows, admitted_rows) if ranges is None else _in_ranges(rows, ranges))
-            if len(excluded):
-                inside &= ~np.isin(rows, excluded)
-            if int(inside.sum()) >= k or want >= len(exact):
-                return exact._finish(scores[inside], rows[inside], excluded, k)
-            want *= 2
-        if ranges is None:
-            return exact._finish(*_top_of_rows(exact.vectors, admitted_rows, q, fetch), excluded, k)
-        return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        _, idx = self.graph.search(q_l2, fetch, params=params)
+        found = idx[0][idx[0] >= 0].astype(np.int64)
+        if len(found) < min(fetch, admitted):  # the graph could not reach enough admitted rows
+            if rows is not None:
+                return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
+            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        scores = np.take(exact.vectors, found, axis=0) @ q[0]  # exact inner products of the candidates
+        return exact._finish(scores, found, excluded, k)
+
+    def _selector(self, flt: Filter, rows: np.ndarray | None, ranges) -> object:
+        """A faiss bitmap selector of the rows ``flt`` admits, remembered per distinct filter
+        (requests repeat the same kinds, genders and budgets; 1 bit per product each)."""
+        key = replace(flt, exclude=())
+        hit = self._selectors.get(key)
+        if hit is None:
+            bits = np.zeros(len(self.exact), dtype=bool)
+            if rows is not None:
+                bits[rows] = True
+            else:
+                for lo, hi in ranges:
+                    bits[lo:hi] = True
+            packed = np.packbits(bits, bitorder="little")
+            hit = (_faiss().IDSelectorBitmap(packed), packed)  # the selector reads ``packed``: keep it
+            if len(self._selectors) >= MAX_SELECTORS:
+                self._selectors.pop(next(iter(self._selectors)))
+            self._selectors[key] = hit
+        return hit[0]
 
 
 def _to_l2(vectors: np.ndarray) -> np.ndarray:

@@ -33,8 +33,10 @@ def tiled_products(seed: int = 0) -> pd.DataFrame:
     base = _products()
     frame = base.loc[np.tile(np.arange(len(base)), REPS)].reset_index(drop=True)
     frame["product_id"] = [f"Q{i:04d}" for i in range(len(frame))]
-    frame["price"] = np.where(frame["price"] > 0, (frame["price"] * rng.uniform(0.5, 1.5, len(frame))).round(-2), 0
-                              ).astype(int)
+    # every price distinct (and one unknown), so no two products score alike: with ties the
+    # top-k boundary is any of the tied products, on either path
+    frame["price"] = 5_000 + 100 * rng.permutation(len(frame))
+    frame.loc[frame["product_id"] == frame["product_id"].iloc[7], "price"] = 0
     frame["target_gender"] = rng.choice(["women", "men", "unisex"], len(frame))
     frame["brand"] = rng.choice(list(BRANDS), len(frame))
     return frame
