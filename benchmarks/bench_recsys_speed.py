@@ -307,7 +307,7 @@ def main() -> None:
     demo_fast = time_recommend(rec, profiles)
     demo_loop = time_loop(rec, profiles[:10], catalog.products)
     # no hard filter applies: no category, gender, skin type or skin concern (see hard_filters)
-    unfiltered = [replace(p, category=None, gender=None, skin_type=None, concerns=("gift",))
+    unfiltered = [replace(p, category=None, kind=None, gender=None, skin_type=None, concerns=("gift",))
                   for p in profiles[:3]]
     demo_batch = encode_products(catalog.products, rec.vocab)
     demo_ids = catalog.products["product_id"].tolist()
