@@ -59,7 +59,8 @@ def build_components(settings: Any, *, llm: str | None = None,
         raise ComponentError(f"catalog path {catalog} (CATALOG_PATH) is not a file — point CATALOG_PATH at a "
                              "products.json")
     try:
-        recommender = Recommender.load(settings.model_dir, catalog, columns=settings.catalog_columns)
+        recommender = Recommender.load(settings.model_dir, catalog, columns=settings.catalog_columns,
+                                          index=settings.recsys_index)
     except CatalogError as exc:
         raise ComponentError(f"CATALOG_PATH: {exc}") from None
     except ModelLoadError as exc:

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     catalog_path: Path | None = None  # None: the catalog recorded in MODEL_DIR/model.json
     catalog_columns: str | None = None  # review tables: "review=내용,name=상품명" (recsys.review_tables)
     model_dir: Path = paths.DEMO_MODEL_DIR
+    # exact (default: scan the rows the filters admit) | hnsw (faiss graph, cached in MODEL_DIR)
+    # | auto (hnsw from recsys.index.AUTO_HNSW_MIN_PRODUCTS products on)
+    recsys_index: Literal["exact", "hnsw", "auto"] = "exact"
     brands_path: Path = paths.BRANDS
     default_tone_path: Path = paths.DEFAULT_TONE
     personas_path: Path = paths.PERSONAS

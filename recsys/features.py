@@ -226,6 +226,58 @@ def _column(products: pd.DataFrame, name: str) -> pd.Series:
     return products[name] if name in products.columns else pd.Series([None] * len(products), index=products.index)
 
 
+# --------------------------------------------------------------------------------------
+# Vectorised per-column helpers: catalogs repeat values (a million products have a few
+# thousand names, brands, types), so each rule runs once per distinct value and the result
+# is gathered by integer code. Missing values keep their own identity (None vs NaN), so the
+# encoding is exactly the per-row one.
+# --------------------------------------------------------------------------------------
+
+
+def _per_value(values: Any, fn: Any, dtype: Any = object) -> np.ndarray:
+    """``fn(v)`` for each value, computed once per distinct value."""
+    array = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    codes, uniques = pd.factorize(array)
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    out = mapped[codes]  # code -1 (missing) → None, fixed below
+    missing = codes < 0
+    if missing.any():
+        is_none = np.equal(array[missing], None)
+        out[missing] = np.where(is_none, fn(None), fn(float("nan")))  # type: ignore[call-overload]
+    return out.astype(dtype) if dtype is not object else out
+
+
+def _lookup(values: Any, names: list[str]) -> torch.Tensor:
+    """1-based index of each value in ``names`` (0: not there), as a long tensor."""
+    table = pd.Index(names, dtype=object)
+    array = np.asarray(values, dtype=object)
+    if table.is_unique and pd.api.types.infer_dtype(array, skipna=False) == "string":
+        return torch.from_numpy(table.get_indexer(array).astype(np.int64) + 1)  # one hash probe per row, in C
+    index = {v: i + 1 for i, v in enumerate(names)}
+    return torch.from_numpy(_per_value(array, lambda v: index.get(v, 0), np.int64))
+
+
+def _multi_hot(column: pd.Series, index: dict[str, int], prefix: str, out: np.ndarray) -> None:
+    """Set ``out[row, index[prefix + str(item)]]`` for each item of each row's list."""
+    array = column.to_numpy(dtype=object)
+    # lists are not hashable, so type and length are read per row by pandas' C loops
+    is_list = np.isin(pd.Series(array).map(type).to_numpy(), [list, tuple, np.ndarray])
+    if not is_list.any():
+        return
+    lists = pd.Series(array[is_list])
+    lengths = lists.map(len).to_numpy(dtype=np.int64)
+    rows = np.repeat(np.flatnonzero(is_list), lengths)
+    items = lists[lengths > 0].explode().to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(items, skipna=False) == "string":
+        bare = {name[len(prefix):]: col for name, col in index.items() if name.startswith(prefix)}
+        cols = pd.Index(list(bare), dtype=object).get_indexer(items)
+        cols = np.asarray(list(bare.values()) + [-1], dtype=np.int64)[cols]
+    else:
+        cols = _per_value(items, lambda v: index.get(prefix + str(v), -1), np.int64)
+    hit = cols >= 0
+    out[rows[hit], cols[hit]] = 1.0
+
+
 def shared_attributes(products: pd.DataFrame) -> pd.DataFrame:
     """The shared attributes of each product: canonical sub-type, family, kind, gender, set.
 
@@ -233,15 +285,51 @@ def shared_attributes(products: pd.DataFrame) -> pd.DataFrame:
     understanding) win; a frame without them falls back to what the canonical sub-type says
     (its kind) and leaves gender and set unknown.
     """
-    sub_types = [canonical(str(v)) if isinstance(v, str) else "" for v in products["sub_type"]]
-    kinds = [k if isinstance(k, str) and k in KINDS else (BY_NAME[s].kind if s else "")
-             for k, s in zip(_column(products, "kind"), sub_types)]
-    genders = [g if isinstance(g, str) and g in TARGET_GENDERS else "" for g in _column(products, "target_gender")]
-    sets = [None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v) for v in _column(products, "is_set")]
+    sub_types = _per_value(products["sub_type"].to_numpy(dtype=object),
+                           lambda v: canonical(str(v)) if isinstance(v, str) else "")
+    given = _per_value(_column(products, "kind").to_numpy(dtype=object),
+                       lambda k: k if isinstance(k, str) and k in KINDS else "")
+    own_kind = _per_value(sub_types, lambda s: BY_NAME[s].kind if s else "")
+    kinds = np.where(given != "", given, own_kind)
+    genders = _per_value(_column(products, "target_gender").to_numpy(dtype=object),
+                         lambda g: g if isinstance(g, str) and g in TARGET_GENDERS else "")
+    sets = _per_value(_column(products, "is_set").to_numpy(dtype=object),
+                      lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v))
     return pd.DataFrame({
-        "sub_type": sub_types, "family": [BY_NAME[s].family if s else "" for s in sub_types],
-        "kind": kinds, "target_gender": genders, "is_set": sets,
+        "sub_type": sub_types, "family": _per_value(sub_types, lambda s: BY_NAME[s].family if s else ""),
+        "kind": kinds, "target_gender": genders, "is_set": sets.tolist(),  # dtype inferred as before
     }, index=products.index)
+
+
+def _name_ids(products: pd.DataFrame, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat hashed n-gram ids and per-row offsets, hashing each distinct (name, name_en) once."""
+    names = _per_value(products["name"].to_numpy(dtype=object), lambda v: str(v or ""))
+    names_en = _per_value(products["name_en"].to_numpy(dtype=object), lambda v: str(v or ""))
+    name_code, name_uniques = pd.factorize(names)
+    en_code, en_uniques = pd.factorize(names_en)
+    pair_code, pairs = pd.factorize(name_code.astype(np.int64) * max(len(en_uniques), 1) + en_code)
+    width = max(len(en_uniques), 1)
+    grams = [hash_grams(name_grams(str(name_uniques[p // width]), str(en_uniques[p % width])), buckets)
+             for p in pairs.tolist()]
+    lengths = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
+    flat = np.fromiter((i for g in grams for i in g), dtype=np.int64, count=int(lengths.sum()))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    row_len = lengths[pair_code]
+    offsets = np.zeros(len(row_len), dtype=np.int64)
+    np.cumsum(row_len[:-1], out=offsets[1:])
+    total = int(row_len.sum())
+    if not total:
+        return flat[:0], offsets
+    # position in ``flat`` of every output id: +1 inside a row, a jump to the next row's
+    # unique name at each row start (rows without grams are skipped) — one cumsum
+    filled = row_len > 0
+    first = starts[pair_code[filled]]
+    step = np.ones(total, dtype=np.int64)
+    lasts = first + row_len[filled] - 1
+    step[0] = first[0]
+    step[offsets[filled][1:]] = first[1:] - lasts[:-1]
+    ids = flat[np.cumsum(step, out=step)]
+    return ids, offsets
 
 
 def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool | None = None) -> ProductBatch:
@@ -253,41 +341,27 @@ def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool |
     no brand it was trained on): a new mall's export, whose brands,
     category codes and naming conventions the model has never seen, is ranked by its shared
     attributes only — the zero-shot path.
-    """
-    def lookup(values: Iterable[Any], names: list[str]) -> torch.Tensor:
-        index = {v: i + 1 for i, v in enumerate(names)}
-        return torch.tensor([index.get(v, 0) for v in values], dtype=torch.long)
 
+    Vectorised over the frame (one rule per distinct value, gathered by code): a million
+    products encode in a few seconds (benchmarks/bench_recsys_speed.py).
+    """
     tag_names = [f"skin:{s}" for s in SKIN_TYPES] + [f"concern:{c}" for c in CONCERNS] + [f"fn:{f}" for f in FUNCTIONS]
     tag_index = {t: i for i, t in enumerate(tag_names)}
     tags = np.zeros((len(products), len(tag_names)), dtype=np.float32)
-    for row, (skins, concerns, functions) in enumerate(zip(products["skin_types"], products["concerns"],
-                                                            products["functions"])):
-        keys = ([f"skin:{s}" for s in _as_list(skins)] + [f"concern:{c}" for c in _as_list(concerns)]
-                + [f"fn:{f}" for f in _as_list(functions)])
-        for key in keys:
-            if key in tag_index:
-                tags[row, tag_index[key]] = 1.0
-    ingredient_index = {name: i for i, name in enumerate(vocab.ingredients)}
+    _multi_hot(products["skin_types"], tag_index, "skin:", tags)
+    _multi_hot(products["concerns"], tag_index, "concern:", tags)
+    _multi_hot(products["functions"], tag_index, "fn:", tags)
     ingredients = np.zeros((len(products), len(vocab.ingredients)), dtype=np.float32)
-    for row, items in enumerate(products["ingredients"]):
-        for item in _as_list(items):
-            if item in ingredient_index:
-                ingredients[row, ingredient_index[item]] = 1.0
+    _multi_hot(products["ingredients"], {name: i for i, name in enumerate(vocab.ingredients)}, "", ingredients)
+    name_ids, offsets = _name_ids(products, vocab.name_buckets)
 
-    name_ids: list[int] = []
-    offsets: list[int] = []
-    cache: dict[tuple[str, str], list[int]] = {}
-    for name, name_en in zip(products["name"], products["name_en"]):
-        key = (str(name or ""), str(name_en or ""))
-        if key not in cache:
-            cache[key] = hash_grams(name_grams(*key), vocab.name_buckets)
-        offsets.append(len(name_ids))
-        name_ids.extend(cache[key])
-
-    item = lookup(products["product_id"], vocab.product_ids)
-    category = lookup(products["category"], vocab.categories)
-    brand = lookup((_brand_key(b, i) for b, i in zip(products["brand"], products["brand_id"])), vocab.brands)
+    item = _lookup(products["product_id"].to_numpy(dtype=object), vocab.product_ids)
+    category = _lookup(products["category"].to_numpy(dtype=object), vocab.categories)
+    brand_id = products["brand_id"].to_numpy(dtype=object)
+    use_id = _per_value(brand_id, lambda i: isinstance(i, str) and bool(i), bool)
+    keys = np.where(use_id, _per_value(brand_id, str),
+                    _per_value(products["brand"].to_numpy(dtype=object), lambda b: str(b or "")))
+    brand = _lookup(keys, vocab.brands)
     if shared_only is None:
         # a model trained on features only (no item ids) knows its catalog by its brands
         known = item if vocab.product_ids else brand
@@ -296,21 +370,23 @@ def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool |
         category, brand = torch.zeros_like(category), torch.zeros_like(brand)
     shared = shared_attributes(products)
     prices = products["price"].fillna(0).to_numpy(dtype=np.int64)
+    is_set = shared["is_set"].to_numpy(dtype=object)
     return ProductBatch(
         item=item,
         category=category,
-        sub_type=lookup(shared["sub_type"], vocab.sub_types),
+        sub_type=_lookup(shared["sub_type"].to_numpy(dtype=object), vocab.sub_types),
         brand=brand,
         price=torch.from_numpy(price_band(prices)),
         log_price=torch.from_numpy(np.where(prices > 0, np.log(np.maximum(prices, 1) / 25_000.0), 0.0)
                                    .astype(np.float32)),
         tags=torch.from_numpy(tags),
-        name_ids=torch.tensor(name_ids, dtype=torch.long),
-        name_offsets=torch.tensor(offsets, dtype=torch.long),
+        name_ids=torch.from_numpy(name_ids),
+        name_offsets=torch.from_numpy(offsets),
         ingredients=torch.from_numpy(ingredients),
-        kind=lookup(shared["kind"], vocab.kinds),
-        family=lookup(shared["family"], vocab.families),
-        gender=lookup(shared["target_gender"], list(TARGET_GENDERS)),
-        is_set=torch.tensor([0 if v is None else 1 + int(v) for v in shared["is_set"]], dtype=torch.long),
+        kind=_lookup(shared["kind"].to_numpy(dtype=object), vocab.kinds),
+        family=_lookup(shared["family"].to_numpy(dtype=object), vocab.families),
+        gender=_lookup(shared["target_gender"].to_numpy(dtype=object), list(TARGET_GENDERS)),
+        is_set=torch.from_numpy(np.where(np.equal(is_set, None), 0,
+                                         1 + np.equal(is_set, True).astype(np.int64)).astype(np.int64)),
         name_weight=torch.full((len(products),), 0.0 if shared_only else 1.0),
     )

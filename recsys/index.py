@@ -5,16 +5,17 @@ vectors — ``f = [e, w·b]``, ``q = [u/T, 1]`` — makes every score a plain in
 ``f · q``, so one kernel ranks and no per-query bias add is needed.
 
 **Exact** (:class:`ExactIndex`, the default and the reference for tests). Products are
-stored once, sorted by (partition, price), where a partition is one (kind, sub-type, target
-gender). A hard filter then selects contiguous row ranges — the partitions it admits, cut
+stored once, sorted by (partition, price), where a partition is one (target gender, kind,
+sub-type). A hard filter then selects contiguous row ranges — the partitions it admits, cut
 to the budget by binary search on the sorted prices — and only those rows are scanned, with
 faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
 brand use a precomputed list of each brand's rows. No per-query mask over the whole
 catalog is ever allocated; exclusions are handled by fetching ``k + len(exclude)``.
 
 **HNSW** (:class:`HnswIndex`, ``RECSYS_INDEX=hnsw``, or ``auto`` past
-:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors, searched
-over-fetching and dropping the rows a filter does not admit. When a filter admits few rows
+:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors (mapped to an
+L2 search, :func:`_to_l2`), searched with the filter as a faiss ID selector (a bitmap per
+distinct filter, remembered) and the candidates re-scored exactly. When a filter admits few rows
 (under :data:`EXACT_BELOW`), scanning them exactly is cheaper than walking the graph, so
 the index does that. Built once per (model, catalog) fingerprint and cached next to the
 model (``index-<fingerprint>.faiss``); a corrupt cache file is rebuilt with a warning.
@@ -25,11 +26,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +39,21 @@ INDEX_KINDS = ("exact", "hnsw", "auto")
 #: ``RECSYS_INDEX=auto`` uses HNSW from this many products on (below it the exact scan is
 #: already under a few milliseconds on one core, see benchmarks/results/recsys_speed.json).
 AUTO_HNSW_MIN_PRODUCTS = 500_000
-#: A filter admitting fewer rows than this is scanned exactly even with HNSW.
-EXACT_BELOW = 50_000
+#: A filter admitting fewer rows than this is scanned exactly even with HNSW (at 1M products,
+#: a kind + budget admitting 80k rows scans in 0.6 ms; a selector search on it had recall 0.79).
+EXACT_BELOW = 100_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
-#: The most candidates an HNSW query over-fetches before the exact scan answers instead.
-MAX_FETCH = 4_096
+HNSW_EF_SEARCH = 384
+#: How much more than ``k × catalog / admitted`` a filtered HNSW query fetches before
+#: post-filtering (broad filters); narrower ones are searched with a selector.
+OVER_FETCH = 2.0
+#: Distinct filters whose HNSW selector bitmap (1 bit per product) is remembered.
+MAX_SELECTORS = 64
 
 
 _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
+_NO_ROWS = np.empty(0, dtype=np.int64)
 
 
 class SearchIndexError(RuntimeError):
@@ -66,6 +73,8 @@ class Filter:
     price_min: int | None = None
     price_max: int | None = None
     exclude: tuple[int, ...] = ()
+    #: Names of boolean product flags (``ExactIndex(flags=...)``) every admitted row must have.
+    flags: frozenset[str] = frozenset()
 
     @property
     def has_budget(self) -> bool:
@@ -99,7 +108,8 @@ class ExactIndex:
 
     kind = "exact"
 
-    def __init__(self, vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray):
+    def __init__(self, vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray,
+                 *, flags: dict[str, np.ndarray] | None = None):
         n = len(vectors)
         # Sort once: partition, then price, then original position (a stable, total order).
         self.order = np.lexsort((np.arange(n), price, partition)).astype(np.int64)
@@ -126,6 +136,10 @@ class ExactIndex:
             edges = np.flatnonzero(np.diff(brand_sorted)) + 1
             for lo, hi in zip(np.concatenate([[0], edges]).tolist(), np.concatenate([edges, [n]]).tolist()):
                 self.brand_rows[int(brand_sorted[lo])] = np.sort(by_brand[lo:hi])
+        #: rows (in sorted order) having each boolean flag, e.g. ``"set"`` for sets/kits
+        self.flag_rows: dict[str, np.ndarray] = {
+            name: np.flatnonzero(np.asarray(flag, dtype=bool)[self.order]).astype(np.int64)
+            for name, flag in (flags or {}).items()}
         self.position_of_row = self.order  # sorted row → original product position
         self.row_of_position = np.empty(n, dtype=np.int64)
         self.row_of_position[self.order] = np.arange(n)
@@ -169,16 +183,24 @@ class ExactIndex:
                 out.append((lo, hi))
         return out
 
-    def brand_candidates(self, flt: Filter) -> np.ndarray:
-        """Sorted rows of the filter's brands that also pass partitions and budget."""
-        rows = np.concatenate([self.brand_rows.get(b, np.empty(0, np.int64)) for b in flt.brands or ()] or
-                              [np.empty(0, np.int64)])
-        if not len(rows):
-            return rows
-        keep = np.zeros(len(rows), dtype=bool)
-        for lo, hi in self.ranges(flt):
-            keep |= (rows >= lo) & (rows < hi)
-        return np.sort(rows[keep])
+    def candidates(self, flt: Filter) -> np.ndarray | None:
+        """Sorted rows admitted by the filter's row lists (brands, flags) that also pass its
+        partitions and budget; None when the filter has no row-list restriction (scan ranges)."""
+        if flt.brands is None and not flt.flags:
+            return None
+        lists: list[np.ndarray] = []
+        if flt.brands is not None:
+            lists.append(np.sort(np.concatenate(
+                [self.brand_rows.get(b, _NO_ROWS) for b in flt.brands] or [_NO_ROWS])))
+        lists += [self.flag_rows.get(name, _NO_ROWS) for name in sorted(flt.flags)]
+        lists.sort(key=len)
+        rows = lists[0]
+        for other in lists[1:]:
+            rows = np.intersect1d(rows, other, assume_unique=True)
+        if len(rows) and (flt.partitions is not None or flt.has_budget):
+            ranges = self.ranges(flt)
+            rows = rows[_in_ranges(rows, ranges)] if ranges else _NO_ROWS
+        return rows
 
     def _excluded_rows(self, flt: Filter) -> np.ndarray:
         ex = np.asarray([p for p in flt.exclude if 0 <= p < len(self)], dtype=np.int64)
@@ -195,8 +217,8 @@ class ExactIndex:
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = self._excluded_rows(flt)
         fetch = k + len(excluded)
-        if flt.brands is not None:
-            rows = self.brand_candidates(flt)
+        rows = self.candidates(flt)
+        if rows is not None:
             scores, rows = _top_of_rows(self.vectors, rows, q, fetch)
         else:
             scores, rows = self._scan(self.ranges(flt), q, fetch)
@@ -226,13 +248,13 @@ class ExactIndex:
 
 
 def _top_of_rows(vectors: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top ``k`` of the given sorted rows: one gather (``np.take``) and faiss' kernel."""
     if not len(rows) or k <= 0:
         return np.empty(0, np.float32), np.empty(0, np.int64)
-    scores = vectors[rows] @ q[0]
-    if len(rows) > k:
-        top = np.argpartition(-scores, k - 1)[:k]
-        return scores[top], rows[top]
-    return scores, rows
+    faiss = _faiss()
+    block = np.take(vectors, rows, axis=0)
+    scores, idx = faiss.knn(q, block, min(k, len(rows)), metric=faiss.METRIC_INNER_PRODUCT)
+    return scores[0], rows[idx[0].astype(np.int64)]
 
 
 class HnswIndex:
@@ -245,12 +267,13 @@ class HnswIndex:
         faiss = _faiss()
         self.exact = exact
         if graph is None:
-            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1] + 1, HNSW_M, faiss.METRIC_L2)
             graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            graph.add(exact.vectors)
+            graph.add(_to_l2(exact.vectors))
         self.graph = graph
         self.ef_search = ef_search
         self.exact_below = exact_below
+        self._selectors: dict[Filter, tuple[object, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -259,48 +282,86 @@ class HnswIndex:
     def nbytes(self) -> int:
         """Graph links plus the vectors it stores (faiss keeps its own copy)."""
         links = self.graph.hnsw.neighbors.size() * 4 + self.graph.hnsw.offsets.size() * 8
-        return int(links + len(self.exact) * self.exact.vectors.shape[1] * 4)
+        return int(links + len(self.exact) * (self.exact.vectors.shape[1] + 1) * 4)
 
     def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
         """Like :meth:`ExactIndex.search`; approximate when the filter admits many rows.
 
-        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise
-        the graph is searched for ``k × (catalog / admitted)`` candidates (over-fetch), those
-        outside the filter are dropped, and the fetch doubles until ``k`` remain — past
-        :data:`MAX_FETCH` the exact scan answers instead, so a result is never short.
+        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise the
+        graph is searched for ``OVER_FETCH × k × catalog / admitted`` candidates and those
+        outside the filter dropped, when that fits in ``efSearch`` (broad filters: a kind, a
+        gender); else, or when too few survive, with the filter as a faiss ID selector (a
+        bitmap over the sorted rows, built once per distinct filter and remembered).
+        Exclusions are over-fetched. Candidates are re-scored exactly, and a search
+        that finds fewer than ``k`` admitted rows falls back to the exact scan.
         """
         exact = self.exact
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = exact._excluded_rows(flt)
         fetch = k + len(excluded)
-        if flt.brands is not None:
-            rows = exact.brand_candidates(flt)
-            if len(rows) < self.exact_below or not len(rows):
+        rows = exact.candidates(flt)
+        ranges = exact.ranges(flt) if rows is None else None
+        admitted = len(rows) if rows is not None else sum(hi - lo for lo, hi in ranges)
+        if admitted < self.exact_below or admitted == 0:
+            if rows is not None:
                 return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
-            admitted_rows = rows
-            ranges = None
-            admitted = len(rows)
-        else:
-            ranges = exact.ranges(flt)
-            admitted = sum(hi - lo for lo, hi in ranges)
-            if admitted < self.exact_below or admitted == 0:
-                return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
-        want = fetch if admitted == len(exact) else int(np.ceil(fetch * len(exact) / admitted * 1.5))
-        while want <= MAX_FETCH:
-            params = _faiss().SearchParametersHNSW()
-            params.efSearch = max(self.ef_search, want)
-            scores, idx = self.graph.search(q, want, params=params)
-            rows = idx[0][idx[0] >= 0].astype(np.int64)
-            scores = scores[0][: len(rows)]
-            inside = (np.isin(rows, admitted_rows) if ranges is None else _in_ranges(rows, ranges))
-            if len(excluded):
-                inside &= ~np.isin(rows, excluded)
-            if int(inside.sum()) >= k or want >= len(exact):
-                return exact._finish(scores[inside], rows[inside], excluded, k)
-            want *= 2
-        if ranges is None:
-            return exact._finish(*_top_of_rows(exact.vectors, admitted_rows, q, fetch), excluded, k)
-        return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        faiss = _faiss()
+        q_l2 = np.hstack([q, np.zeros((1, 1), np.float32)])
+        if admitted < len(exact):
+            # a broad filter: over-fetch once and keep the admitted candidates (recall as
+            # unfiltered); too few left: search again with the filter as a selector
+            want = int(np.ceil(fetch * len(exact) / admitted * OVER_FETCH))
+            if want <= self.ef_search:
+                params = faiss.SearchParametersHNSW()
+                params.efSearch = self.ef_search
+                _, idx = self.graph.search(q_l2, want, params=params)
+                found = idx[0][idx[0] >= 0].astype(np.int64)
+                found = found[_in_ranges(found, ranges) if rows is None else np.isin(found, rows)]
+                if len(found) >= fetch:
+                    scores = np.take(exact.vectors, found, axis=0) @ q[0]
+                    return exact._finish(scores, found, excluded, k)
+        params = faiss.SearchParametersHNSW()
+        params.efSearch = max(self.ef_search, fetch)
+        if admitted < len(exact):
+            params.sel = self._selector(flt, rows, ranges)
+        _, idx = self.graph.search(q_l2, fetch, params=params)
+        found = idx[0][idx[0] >= 0].astype(np.int64)
+        if len(found) < min(fetch, admitted):  # the graph could not reach enough admitted rows
+            if rows is not None:
+                return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
+            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
+        scores = np.take(exact.vectors, found, axis=0) @ q[0]  # exact inner products of the candidates
+        return exact._finish(scores, found, excluded, k)
+
+    def _selector(self, flt: Filter, rows: np.ndarray | None, ranges) -> object:
+        """A faiss bitmap selector of the rows ``flt`` admits, remembered per distinct filter
+        (requests repeat the same kinds, genders and budgets; 1 bit per product each)."""
+        key = replace(flt, exclude=())
+        hit = self._selectors.get(key)
+        if hit is None:
+            bits = np.zeros(len(self.exact), dtype=bool)
+            if rows is not None:
+                bits[rows] = True
+            else:
+                for lo, hi in ranges:
+                    bits[lo:hi] = True
+            packed = np.packbits(bits, bitorder="little")
+            hit = (_faiss().IDSelectorBitmap(packed), packed)  # the selector reads ``packed``: keep it
+            if len(self._selectors) >= MAX_SELECTORS:
+                self._selectors.pop(next(iter(self._selectors)))
+            self._selectors[key] = hit
+        return hit[0]
+
+
+def _to_l2(vectors: np.ndarray) -> np.ndarray:
+    """``[f, √(R² − |f|²)]`` rows (R the largest norm): the nearest of these in L2 to
+    ``[q, 0]`` is the largest ``f · q`` — maximum inner product search as a metric search,
+    which HNSW navigates far better than raw inner products (recall 0.5 → ≥ 0.95 at the same
+    ``efSearch`` on the benchmark's 100k catalog)."""
+    norms = np.einsum("ij,ij->i", vectors, vectors)
+    extra = np.sqrt(np.maximum(norms.max(initial=0.0) - norms, 0.0)).astype(np.float32)
+    return np.ascontiguousarray(np.hstack([vectors, extra[:, None]]))
 
 
 def _in_ranges(rows: np.ndarray, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -335,9 +396,13 @@ def fingerprint(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray) -
 
 
 def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray, *,
-          kind: str = "exact", cache_dir: Path | None = None) -> ExactIndex | HnswIndex:
-    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given."""
-    exact = ExactIndex(vectors, partition, price, brand)
+          kind: str = "exact", cache_dir: Path | None = None, flags: dict[str, np.ndarray] | None = None,
+          **hnsw_options) -> ExactIndex | HnswIndex:
+    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given.
+
+    ``hnsw_options`` (``ef_search``, ``exact_below``) tune the HNSW search, not the graph.
+    """
+    exact = ExactIndex(vectors, partition, price, brand, flags=flags)
     if kind == "exact":
         return exact
     if kind != "hnsw":
@@ -349,13 +414,13 @@ def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: 
         if path.is_file():
             try:
                 graph = faiss.read_index(str(path))
-                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1]:
+                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1] + 1:
                     raise ValueError(f"holds {graph.ntotal} × {graph.d}, expected {len(exact)} × "
-                                     f"{exact.vectors.shape[1]}")
-                return HnswIndex(exact, graph)
+                                     f"{exact.vectors.shape[1] + 1}")
+                return HnswIndex(exact, graph, **hnsw_options)
             except Exception as exc:  # a damaged or stale cache is rebuilt, never trusted
                 log.warning("index cache %s is unusable (%s); rebuilding it", path, exc)
-    index = HnswIndex(exact)
+    index = HnswIndex(exact, **hnsw_options)
     if path is not None:
         _write_atomically(faiss, index.graph, path)
     return index
@@ -375,21 +440,30 @@ def _write_atomically(faiss, graph, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-#: Target genders in partition order, so "women or unisex" and "men or unisex" are each one
-#: contiguous block inside a sub-type.
+#: Target genders in partition order (gender is the first sort key), so "women or unisex" and
+#: "men or unisex" are each one contiguous block of rows.
 GENDER_ORDER = ("men", "unisex", "women")
 
 
 class Partitions:
-    """Partition codes for (kind, sub-type, target gender), numbered in that sort order."""
+    """Partition codes for (kind, sub-type, target gender) products, numbered gender first."""
 
     def __init__(self, kinds: Sequence[str], sub_types: Sequence[str], genders: Sequence[str]):
-        rank = {g: i for i, g in enumerate(GENDER_ORDER)}
-        keys = list(zip(kinds, sub_types, (rank.get(g, 1) for g in genders)))
-        ordered = sorted(set(keys))
-        self.key_of: dict[int, tuple[str, str, int]] = dict(enumerate(ordered))
-        code = {key: i for i, key in enumerate(ordered)}
-        self.codes = np.fromiter((code[key] for key in keys), dtype=np.int64, count=len(keys))
+        # numbered by (gender, kind, sub-type): a gender filter ("women or unisex") is then one
+        # contiguous block, a kind one block per gender; a gender outside GENDER_ORDER gets
+        # rank 0, which no gender filter admits (as Recommender.allowed() compares strings)
+        rank = {g: i + 1 for i, g in enumerate(GENDER_ORDER)}
+        kind_code, kind_names = pd.factorize(pd.Series(list(kinds), dtype=object), sort=True)
+        sub_code, sub_names = pd.factorize(pd.Series(list(sub_types), dtype=object), sort=True)
+        gender_code, gender_names = pd.factorize(pd.Series(list(genders), dtype=object), sort=True)
+        ranks = np.array([rank.get(g, 0) for g in gender_names] or [0], dtype=np.int64)
+        n_kind, n_sub = max(len(kind_names), 1), max(len(sub_names), 1)
+        key = (ranks[gender_code] * n_kind + kind_code) * n_sub + sub_code
+        unique, inverse = np.unique(key, return_inverse=True)
+        self.codes = inverse.astype(np.int64).reshape(-1)
+        self.key_of: dict[int, tuple[str, str, int]] = {
+            i: (str(kind_names[(k // n_sub) % n_kind]), str(sub_names[k % n_sub]), int(k // (n_sub * n_kind)))
+            for i, k in enumerate(unique.tolist())}
 
     def select(self, *, kinds: Iterable[str] | None = None, sub_types: Iterable[str] | None = None,
                genders: Iterable[str] | None = None) -> frozenset[int] | None:
@@ -398,7 +472,7 @@ class Partitions:
             return None
         kinds = None if kinds is None else set(kinds)
         sub_types = None if sub_types is None else set(sub_types)
-        ranks = None if genders is None else {GENDER_ORDER.index(g) for g in genders if g in GENDER_ORDER}
+        ranks = None if genders is None else {GENDER_ORDER.index(g) + 1 for g in genders if g in GENDER_ORDER}
         return frozenset(
             code for code, (kind, sub_type, rank) in self.key_of.items()
             if (kinds is None or kind in kinds) and (sub_types is None or sub_type in sub_types)

@@ -1,9 +1,9 @@
-"""Serve recommendations: one matrix-vector product and a top-k over the whole catalog.
+"""Serve recommendations: one customer-tower pass and a top-k search of the product index.
 
-Product embeddings and popularity biases are computed once at load into a dense matrix, so
-a query costs one pass of the customer tower, ``E @ (u / T) + b`` and ``torch.topk`` — no
-Python loop over products (1M products answer in ~17 ms on 2 CPU cores; past that,
-put ``E`` in an inner-product ANN index such as faiss, see docs/recsys.md).
+Product embeddings and popularity biases are computed once at load and folded into one
+matrix (``[e, w·b]``, :mod:`recsys.index`), so a query is one inner-product top-k: an exact
+scan of only the rows the hard filters admit (the default), or an HNSW graph past a
+million products (``RECSYS_INDEX``, docs/recsys.md "Serving at scale").
 
 The profile's hard filters are not features: the model ranks, the filters decide what may
 be shown (:meth:`Recommender.allowed`, rules in docs/requests.md):
@@ -22,7 +22,7 @@ When the filters leave fewer than ``k`` products the answer is shorter and says 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -34,6 +34,8 @@ import torch
 from recsys.catalog import Catalog
 from recsys.features import Vocab, encode_products, encode_profiles, interaction_profiles
 from recsys.labels import CONCERN_EN, CONCERN_KO, SKIN_EN, SKIN_KO, product_kind_label
+from recsys.index import Filter, Partitions, choose_kind, fold, fold_query
+from recsys.index import build as build_index
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
 from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
@@ -359,7 +361,11 @@ class Recommender:
     """A trained model bound to a catalog, ready to answer queries."""
 
     def __init__(self, model: TwoTower, vocab: Vocab, catalog: Catalog, *, meta: dict[str, Any] | None = None,
-                 pop_weight: float | None = None, persona_of: Callable[[Profile], str] | None = None):
+                 pop_weight: float | None = None, persona_of: Callable[[Profile], str] | None = None,
+                 index: str = "exact", index_dir: Path | None = None, index_options: dict[str, Any] | None = None):
+        """``index`` is a ``RECSYS_INDEX`` setting (exact | hnsw | auto, see :mod:`recsys.index`);
+        an HNSW graph is cached in ``index_dir`` (the model folder when loaded) when given;
+        ``index_options`` tune its search (``ef_search``, ``exact_below``)."""
         self.model = model.eval()
         self.vocab = vocab
         self.catalog = catalog
@@ -391,6 +397,16 @@ class Recommender:
         self._matrix = torch.from_numpy(self.product_embeddings)
         self._bias_term = torch.from_numpy((self.pop_weight * self.product_bias).astype(np.float32))
         self._price = products["price"].fillna(0).to_numpy(dtype=np.int64)
+        # the search index: rows grouped by (kind, sub-type, gender) partition and price, so a
+        # request's filters select row ranges (recsys.index); sets are a precomputed row list
+        self._partitions = Partitions(np.asarray(self._kind_names + [""], dtype=object)[self._kind],
+                                      np.asarray(list(self._sub_type_code) + [""], dtype=object)[self._sub_type],
+                                      np.asarray(list(self._gender_code) + [""], dtype=object)[self._gender])
+        self.index_kind = choose_kind(index, len(products))
+        self.index = build_index(fold(self.product_embeddings, self.product_bias, self.pop_weight),
+                                 self._partitions.codes, self._price, self._brand.astype(np.int64),
+                                 kind=self.index_kind, cache_dir=index_dir, flags={"set": self._is_set},
+                                 **(index_options or {}))
         self._evidence = ReviewEvidence(catalog)
         self._match: Any = None
 
@@ -405,11 +421,13 @@ class Recommender:
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, catalog: Catalog | str | Path | None = None,
-             *, pop_weight: float | None = None, columns: dict[str, str] | str | None = None) -> "Recommender":
+             *, pop_weight: float | None = None, columns: dict[str, str] | str | None = None,
+             index: str = "exact") -> "Recommender":
         """Load a checkpoint; ``catalog`` None means the catalog recorded at training time.
 
         ``columns`` names a review table's columns (recsys.review_tables); the recorded catalog
-        is read with the mapping recorded at training time.
+        is read with the mapping recorded at training time. ``index`` is the ``RECSYS_INDEX``
+        setting; an HNSW graph is cached in ``model_dir`` (read-only: rebuilt each load).
         """
         from recsys.catalog import load_catalog
 
@@ -424,7 +442,7 @@ class Recommender:
             if columns is None and catalog is None:
                 columns = meta.get("columns") or None
             catalog = load_catalog(path, interactions, columns=columns)
-        return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight)
+        return cls(model, vocab, catalog, meta=meta, pop_weight=pop_weight, index=index, index_dir=model_dir)
 
     @property
     def brands(self) -> tuple[str, ...]:
@@ -509,6 +527,25 @@ class Recommender:
             self._masks[key] = mask
         return mask
 
+    def index_filter(self, profile: Profile, exclude: Iterable[str] = ()) -> Filter:
+        """:func:`hard_filters` as an index :class:`~recsys.index.Filter` (same rules as :meth:`allowed`).
+
+        Sub-types, kinds and genders select partitions, brands the brand row lists, sets the
+        ``set`` row list, the budget a price range inside each partition; exclusions are
+        product positions. Nothing catalog-sized is allocated per query.
+        """
+        spec = hard_filters(profile)
+        partitions = None
+        if spec.sub_types is not None or spec.kinds is not None or spec.genders is not None:
+            partitions = self._partitions.select(kinds=spec.kinds, sub_types=spec.sub_types, genders=spec.genders)
+        brands = None
+        if spec.brands is not None:
+            brands = frozenset(self._brand_code[b] for b in spec.brands if b in self._brand_code)
+        return Filter(partitions=partitions, brands=brands, price_min=profile.price_min,
+                      price_max=profile.price_max,
+                      exclude=tuple(self._position[pid] for pid in exclude if pid in self._position),
+                      flags=frozenset({"set"}) if spec.sets_only else frozenset())
+
     def recommend(self, profile: Profile, k: int = 3, exclude: Iterable[str] = (), *, lang: str = "en"
                   ) -> Recommendations:
         """The top-``k`` products for ``profile`` that pass its hard filters.
@@ -519,25 +556,18 @@ class Recommender:
         """
         profile = self._with_persona(profile)
         requested = k
-        scores = self._scores([profile])[0]
-        mask = self.allowed(profile, exclude)
-        if mask is not None:
-            scores = scores.masked_fill(torch.from_numpy(~mask), -torch.inf)
-        available = int(mask.sum()) if mask is not None else len(scores)
-        k = min(k, available)
+        query = fold_query(self._users([profile]).numpy(), self.temperature)[0]
+        flt = self.index_filter(profile, exclude)
         picked: list[tuple[int, float]] = []
         named = set(profile.named_types)
-        if k > 0 and named and named != set(profile.sub_types):
-            first = self._among("sub_type", named)
-            first = first & mask if mask is not None else first.copy()
-            n_first = min(k, int(first.sum()))
-            if n_first:
-                values, top = torch.topk(scores.masked_fill(torch.from_numpy(~first), -torch.inf), n_first)
-                picked = list(zip(top.tolist(), values.tolist()))
-                scores = scores.masked_fill(torch.from_numpy(first), -torch.inf)
+        if k > 0 and named and named != set(profile.sub_types) and flt.partitions is not None:
+            first = self._partitions.select(sub_types=named)
+            scores, positions = self.index.search(query, k, replace(flt, partitions=flt.partitions & first))
+            picked = list(zip(positions.tolist(), scores.tolist()))
+            flt = replace(flt, partitions=flt.partitions - first)
         if k - len(picked) > 0:
-            values, top = torch.topk(scores, k - len(picked))
-            picked += list(zip(top.tolist(), values.tolist()))
+            scores, positions = self.index.search(query, k - len(picked), flt)
+            picked += list(zip(positions.tolist(), scores.tolist()))
         return Recommendations(
             (self._recommendation(rank, pos, score, profile, lang)
              for rank, (pos, score) in enumerate(picked, start=1)),
