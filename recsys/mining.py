@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from recsys.product_types import BY_NAME, SET_WORDS, SKIN_KINDS, ProductType, compact, spellings
+from recsys.reviewers import SKIN_CONCERNS
 from recsys.reviewers import review_benefits as _read_benefits
 
 #: A concern or skin type counts as a product property when at least this many of its
@@ -302,8 +303,6 @@ def review_skin_types(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-_CONCERN_ORDER = ("moisture", "anti_aging", "calming", "brightening", "pores", "acne")
-
 
 def _enough(count: int, total: int) -> bool:
     return count >= MIN_SUPPORTING_REVIEWS and count >= REVIEW_SHARE * total
@@ -449,7 +448,7 @@ def _from_reviews(texts: Sequence[str], concerns: list[str], skins: list[str], s
             support[concern] = support.get(concern, 0) + 1
         for skin in review_skin_types(text):
             support[skin] = support.get(skin, 0) + 1
-    for concern in _CONCERN_ORDER:
+    for concern in SKIN_CONCERNS:
         count = support.get(concern, 0)
         if _enough(count, total) and concern not in concerns:
             concerns.append(concern)
