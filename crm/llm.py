@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from crm.errors import CRMError
 from crm.offline import MODEL_NAME as OFFLINE_MODEL
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ ERROR_KINDS = (
 RETRYABLE = ("rate_limit", "server")
 
 
-class LLMError(RuntimeError):
+class LLMError(CRMError, RuntimeError):
     """A provider call that produced no usable JSON; ``kind`` is one of ``ERROR_KINDS``."""
 
     def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
