@@ -204,13 +204,21 @@ class _Retrying:
 
 
 class _BaseProvider:
+    """What every SDK-backed provider shares: its model (``LLMConfig.<name>_model``), the
+    retry policy with its ``sleep``/``clock`` hooks, secret redaction and error mapping.
+    Subclasses build their client in :meth:`_connect` and make one call in :meth:`_call`."""
+
     name = "base"
 
-    def __init__(self, config: LLMConfig, model: str, *, sleep: Sleep = time.sleep,
+    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
                  clock: Clock = time.monotonic) -> None:
         self.config = config
-        self.model = model
+        self.model = getattr(config, f"{self.name}_model")
         self._retrying = _Retrying(config, sleep, clock)
+        self._connect(config)
+
+    def _connect(self, config: LLMConfig) -> None:
+        raise NotImplementedError
 
     def _redact(self, message: str) -> str:
         for secret in self.config.secrets():
@@ -261,9 +269,7 @@ class OpenAIProvider(_BaseProvider):
 
     name = "openai"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.openai_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         if not config.openai_api_key and not config.openai_base_url:
             raise LLMError("config", "OPENAI_API_KEY is not set (or use --llm offline)")
         import openai
@@ -311,9 +317,7 @@ class GeminiProvider(_BaseProvider):
 
     name = "gemini"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.gemini_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         if not config.gemini_api_key:
             raise LLMError("config", "GEMINI_API_KEY is not set (or use --llm offline)")
         from google import genai
@@ -367,9 +371,7 @@ class OllamaProvider(_BaseProvider):
 
     name = "ollama"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.ollama_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         import ollama
 
         self._ollama = ollama
