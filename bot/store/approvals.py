@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -49,9 +50,7 @@ from pathlib import Path
 from collections.abc import Iterable, Sequence
 from typing import Any, ContextManager
 
-import sqlite_utils
-
-from bot.store.db import connect, immediate, migrate
+from bot.store.db import connect, fetch_dicts, immediate, migrate
 
 COMPONENT = "approvals"
 
@@ -240,7 +239,7 @@ class NewDraft:
 class Store:
     """Thread-safe facade over one SQLite connection (writes serialise in SQLite anyway)."""
 
-    db: sqlite_utils.Database
+    db: sqlite3.Connection
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
@@ -250,7 +249,7 @@ class Store:
         return cls(db)
 
     def _tx(self) -> ContextManager[Any]:
-        return immediate(self.db.conn, self._lock)
+        return immediate(self.db, self._lock)
 
     # --- requests -------------------------------------------------------------------
     def create_request(
@@ -574,16 +573,16 @@ class Store:
     def claim(self, key: str) -> bool:
         """True the first time ``key`` is seen: makes retried deliveries idempotent."""
         with self._lock:
-            cur = self.db.conn.execute(
+            cur = self.db.execute(
                 "INSERT OR IGNORE INTO deliveries (key, at) VALUES (?, ?)", (key, now_iso())
             )
             return cur.rowcount == 1
 
     # --- internals ------------------------------------------------------------------
     def _rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
-        """Run a query under the lock: sqlite-utils wraps it in a savepoint per call."""
+        """Run a query under the lock (the connection is shared between threads)."""
         with self._lock:
-            return list(self.db.query(sql, params or []))
+            return fetch_dicts(self.db, sql, params or [])
 
     @staticmethod
     def _audit(conn: Any, actor: str, action: str, request_id: str | None,
