@@ -41,8 +41,9 @@ import torch  # noqa: E402
 
 from recsys.catalog import Catalog, load_catalog  # noqa: E402
 from recsys.demo_data import Oracle  # noqa: E402
-from recsys.evaluate import METRICS, ModelScorer, evaluate, make_split, train_and_evaluate  # noqa: E402
+from recsys.evaluate import METRICS, ModelScorer, evaluate, train_and_evaluate  # noqa: E402
 from recsys.paths import DEMO_CATALOG, DEMO_ORACLE  # noqa: E402
+from recsys.splits import make_split  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recsys_quality.json"
 RUNS = [("random", 0), ("random", 1), ("random", 2), ("time", 0), ("cold", 0), ("cold", 1), ("cold", 2)]

@@ -291,8 +291,8 @@ def train_to_dir(
     the interactions the model never saw.
     """
     from recsys.catalog import catalog_fingerprint, fingerprint, load_catalog
-    from recsys.evaluate import make_split
-    from recsys.recommender import record_catalog_path
+    from recsys.splits import make_split
+    from recsys.paths import record_catalog_path
 
     config = config or TrainConfig()
     catalog = load_catalog(catalog_path, interactions_path, columns=columns)

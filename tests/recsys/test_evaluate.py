@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from recsys.baselines import NaiveBayesScorer, PersonaPopularityScorer, PopularityScorer, RandomScorer
 from recsys.catalog import Catalog
-from recsys.evaluate import Split, evaluate, make_split, metrics, ranks_and_tops
+from recsys.evaluate import evaluate, metrics, ranks_and_tops
 from recsys.profile import Profile
+from recsys.splits import Split, make_split
 from recsys.train import usable_interactions
 from tests.recsys._model_helpers import make_catalog, persona_of
 
@@ -251,7 +252,7 @@ def test_random_split_is_stratified_by_persona_and_keeps_singletons_in_training(
 
 
 def test_time_split_on_undated_interactions_is_a_clear_error() -> None:
-    from recsys.evaluate import EvaluationError
+    from recsys.splits import EvaluationError
 
     catalog = make_catalog(20, 100)
     catalog.interactions["date"] = pd.NaT
