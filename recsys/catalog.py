@@ -39,7 +39,7 @@ Formats, detected from the records' keys:
   skin_types, functions, image_url, description``. ``category`` is a Korean name
   (``스킨케어``), an English name or a code; ``price`` a number or a string like ``"12,000원"``.
   Reviews become interactions: ``profile_info`` is read with
-  :func:`recsys.profile.parse_profile_info` and the persona assigned from it; a review without
+  :func:`recsys.parsing.parse_profile_info` and the persona assigned from it; a review without
   one gets what its text says about the writer (:func:`recsys.reviewers.reviewer_profile`,
   ``profile_source = "mined"``).
 * ``legacy`` — the mall's older ``amoremall_reviews.json``: ``product_id, product_name, price,
@@ -92,9 +92,10 @@ from typing import Any, Callable
 import pandas as pd
 
 from recsys.mining import product_attributes
+from recsys.parsing import parse_profile_info
 from recsys.paths import DEMO_CATALOG
 from recsys.product_types import canonical, kind_of
-from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
+from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 from recsys.reviewers import reviewer_profile
 
 PRODUCT_COLUMNS = (

@@ -6,7 +6,7 @@ nearly always says it, though — 토너, 선크림 SPF50+, EDP, 쿠션 퍼프, 
 English, with free spacing. This table is that knowledge, written once: each canonical
 sub-type with the *kind* a merchandiser files it under, the *family* a shopper means when
 asking for it ("세럼" also finds 에센스 and 앰플), its English label and the spellings it goes
-by. :mod:`recsys.mining` reads product names with it, :mod:`recsys.profile` reads requests with
+by. :mod:`recsys.mining` reads product names with it, :mod:`recsys.parsing` reads requests with
 it, and the drafter picks its copy by kind.
 
 The demo catalog's own ``sub_type`` values are canonical names here, so its products keep

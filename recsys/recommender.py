@@ -429,7 +429,7 @@ class Recommender:
 
     @property
     def brands(self) -> tuple[str, ...]:
-        """The catalog's brand names, for :func:`recsys.profile.parse_profile`'s ``brands``."""
+        """The catalog's brand names, for :func:`recsys.parsing.parse_profile`'s ``brands``."""
         return tuple(name for name in self._brand_code if name.strip())
 
     def _with_persona(self, profile: Profile) -> Profile:

@@ -14,7 +14,7 @@ prices, ratings of 0 as missing, mined attributes) is the one rule of the catalo
   export always yields the same ids.
 * A product's price, brand and category are the first non-empty value among its rows.
 * Reviewer tags (age, gender, skin type, concerns) become the review's ``profile_info``
-  (``30대/여성/건성``), read by :func:`recsys.profile.parse_profile_info`; an export's own tags
+  (``30대/여성/건성``), read by :func:`recsys.parsing.parse_profile_info`; an export's own tags
   win over anything mined from the review text.
 * Encodings tried for CSV/TSV: utf-8 (with or without BOM), then cp949 (Excel's Korean default).
 """

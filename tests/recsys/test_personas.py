@@ -17,8 +17,9 @@ from recsys.personas import (
     load_personas,
     persona_names,
 )
+from recsys.parsing import parse_profile, parse_profile_info
 from recsys.paths import PERSONAS
-from recsys.profile import Profile, parse_profile, parse_profile_info
+from recsys.profile import Profile
 
 NAMES = ["Dry_Winter", "Anti_Aging", "Gift_Buyer", "Loyal_Repurchase", "Sensitive_Calming",
          "Detail_Reviewer"]
