@@ -257,7 +257,7 @@ def evaluate_model_dir(
     if oracle_path is None and Path(catalog_path).resolve() == DEMO_CATALOG.resolve() and DEMO_ORACLE.is_file():
         oracle_path = DEMO_ORACLE
     if oracle_path is not None:
-        from recsys.demo_data import Oracle
+        from recsys.demo.oracle import Oracle
         oracle = Oracle.load(oracle_path)
 
     recommender = Recommender(model, vocab, catalog, meta=meta)
