@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,19 @@ from recsys.splits import EvaluationError, Split, make_split
 
 METRICS = ("hit", "category_hit", "ndcg", "mrr", "coverage")
 CHUNK = 512
+
+
+class TrueScores(Protocol):
+    """A ground truth to rank with, such as the demo generator's :class:`recsys.demo.oracle.Oracle`."""
+
+    def scores(self, profile: Profile) -> np.ndarray:
+        """The true purchase probability of every catalog product for ``profile``, shape (P,)."""
+        ...
+
+
+#: Given the catalog being evaluated, its ground truth (None when it has none). The caller
+#: that knows the data passes it in: only the demo catalog has an oracle.
+OracleFor = Callable[[Path], "TrueScores | None"]
 
 
 def ranks_and_tops(scores: np.ndarray, targets: np.ndarray, k: int, rng: np.random.Generator
@@ -90,7 +103,7 @@ def evaluate(
     *,
     k: int = 3,
     seed: int = 0,
-    oracle: Any = None,
+    oracle: TrueScores | None = None,
 ) -> dict[str, Any]:
     """Metrics of ``model``, the baselines (fitted on ``train``) and the oracle on ``test``.
 
@@ -132,7 +145,7 @@ def train_and_evaluate(
     holdout: float = 0.2,
     ks: Sequence[int] = (10,),
     config: Any = None,
-    oracle: Any = None,
+    oracle: TrueScores | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
     """One protocol end to end: split, train on the rest, evaluate against the baselines.
@@ -193,7 +206,7 @@ def evaluate_model_dir(
     interactions_path: Path | None = None,
     k: int = 3,
     in_sample: bool = False,
-    oracle_path: Path | None = None,
+    oracle_for: OracleFor | None = None,
     seed: int = 0,
     columns: dict[str, str] | str | None = None,
 ) -> tuple[dict[str, Any], Any]:
@@ -204,10 +217,12 @@ def evaluate_model_dir(
       catalog is the one the model was trained on).
     * otherwise: the split recorded at training time (``in_sample``: the training rows,
       only to compare with the prototype's way of measuring).
+
+    ``oracle_for(catalog_path)`` gives the ground truth reported as the ``oracle`` ceiling
+    (``personabot evaluate`` passes the demo generator's for the demo catalog).
     """
     from recsys.catalog import load_catalog
     from recsys.model import load_checkpoint
-    from recsys.paths import DEMO_CATALOG, DEMO_ORACLE
     from recsys.paths import resolve_catalog_path
     from recsys.recommender import Recommender
     from recsys.train import usable_interactions
@@ -253,13 +268,7 @@ def evaluate_model_dir(
     if len(test_part[1]) == 0:
         raise EvaluationError("no interactions with a known product and a customer profile to evaluate on")
 
-    oracle = None
-    if oracle_path is None and Path(catalog_path).resolve() == DEMO_CATALOG.resolve() and DEMO_ORACLE.is_file():
-        oracle_path = DEMO_ORACLE
-    if oracle_path is not None:
-        from recsys.demo.oracle import Oracle
-        oracle = Oracle.load(oracle_path)
-
+    oracle = oracle_for(Path(catalog_path)) if oracle_for is not None else None
     recommender = Recommender(model, vocab, catalog, meta=meta)
     report = evaluate(catalog.products["category"].to_numpy(), ModelScorer(recommender), train_part, test_part,
                       k=k, seed=seed, oracle=oracle)

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from recsys.demo.tables import AGE_BANDS, CATEGORIES, GENDERS
+from recsys.paths import DEMO_CATALOG, DEMO_ORACLE
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 
 
@@ -336,6 +337,17 @@ class Oracle:
             return probs
         out = np.where(keep, probs, 0.0)
         return out / out.sum()
+
+
+def demo_oracle_for(catalog_path: Path) -> Oracle | None:
+    """The shipped oracle when ``catalog_path`` is the shipped demo catalog, else None.
+
+    The ``oracle_for`` that ``personabot evaluate`` passes to
+    :func:`recsys.evaluate.evaluate_model_dir`: only the demo has a ground truth.
+    """
+    if Path(catalog_path).resolve() == DEMO_CATALOG.resolve() and DEMO_ORACLE.is_file():
+        return Oracle.load(DEMO_ORACLE)
+    return None
 
 
 def _bands_for(age_min: int | None, age_max: int | None) -> list[int]:

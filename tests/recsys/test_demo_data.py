@@ -222,3 +222,14 @@ def test_crm_examples_are_compliant_kakao_ads():
         assert "#{이름}" in e["text"] and re.search(r"무료수신거부 080-\d{3}-\d{4}$", e["text"])
         findings = check_message(e["text"], channel=e["channel"], sender=sender)
         assert is_approvable(findings), (e["brand_id"], findings)
+
+
+def test_demo_oracle_is_only_for_the_demo_catalog(tmp_path: Path, products):
+    from recsys.demo.oracle import demo_oracle_for
+
+    oracle = demo_oracle_for(DEMO_CATALOG)
+    assert isinstance(oracle, Oracle) and oracle.product_ids == [p["product_id"] for p in products]
+    assert oracle.scores(Profile(skin_type="dry")).sum() == pytest.approx(1.0)
+    other = tmp_path / "products.json"
+    other.write_text(DEMO_CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
+    assert demo_oracle_for(other) is None
