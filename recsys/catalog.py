@@ -91,6 +91,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from recsys.errors import RecsysError
 from recsys.mining import product_attributes
 from recsys.parsing import parse_profile_info
 from recsys.paths import DEMO_CATALOG
@@ -145,7 +146,7 @@ GENDER_WORDS = {"f": "F", "female": "F", "woman": "F", "women": "F", "여성": "
 _PRICE_TEXT = re.compile(r"^\s*(?:₩|krw)?\s*([0-9][0-9,]*)(?:\.0+)?\s*(?:원|won|krw)?\s*$", re.IGNORECASE)
 
 
-class CatalogError(ValueError):
+class CatalogError(RecsysError, ValueError):
     """A catalog file that cannot be used; the message names file, record and field."""
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
+from recsys.errors import RecsysError
 from recsys.personas import Persona, assign_persona, load_personas
 from recsys.product_types import BY_NAME, FAMILIES, PRODUCT_TYPES, SET_WORDS
 from recsys.profile import Profile
@@ -25,7 +26,7 @@ from recsys.profile import Profile
 Personas = tuple[Persona, ...]
 
 
-class ProfileParseError(ValueError):
+class ProfileParseError(RecsysError, ValueError):
     """Raised when text holds nothing recognisable; the message says what was understood."""
 
 

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from recsys.errors import RecsysError
 from recsys.paths import PERSONAS
 from recsys.profile import CONCERNS, GENDERS, SKIN_TYPES, Profile
 
@@ -37,14 +38,14 @@ AGE_POINTS = 1
 GENDER_POINTS = 1
 
 
-class UnknownPersonaError(KeyError):
+class UnknownPersonaError(RecsysError, KeyError):
     """A persona name that is not in ``data/personas.json``; the message lists valid names."""
 
     def __str__(self) -> str:  # KeyError would wrap the message in quotes
         return str(self.args[0]) if self.args else ""
 
 
-class PersonaFileError(ValueError):
+class PersonaFileError(RecsysError, ValueError):
     """``personas.json`` is missing, not JSON, or a record lacks a required field."""
 
 

@@ -30,6 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from recsys.errors import RecsysError
+
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
 ENCODINGS = ("utf-8-sig", "cp949")
 
@@ -59,7 +61,7 @@ PROFILE_FIELDS = ("age", "gender", "skin_type", "concerns")
 COLUMNS_SYNTAX = "--columns review=내용,name=상품명"
 
 
-class TableError(ValueError):
+class TableError(RecsysError, ValueError):
     """A review table that cannot be used; :mod:`recsys.catalog` reports it as a CatalogError."""
 
 

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from recsys.catalog import Catalog, fingerprint
+from recsys.errors import RecsysError
 
 PROTOCOLS = ("random", "time", "cold")
 
@@ -40,7 +41,7 @@ class Split:
                    np.asarray(data["test_rows"], dtype=np.int64), data["fingerprint"])
 
 
-class EvaluationError(ValueError):
+class EvaluationError(RecsysError, ValueError):
     """An evaluation that cannot be run as asked; the message says what to pass instead."""
 
 
