@@ -95,7 +95,7 @@ from recsys.errors import RecsysError
 from recsys.mining import product_attributes
 from recsys.parsing import parse_profile_info
 from recsys.paths import DEMO_CATALOG
-from recsys.product_types import canonical, kind_of
+from recsys.product_types import canonical, category_of, kind_of
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 from recsys.reviewers import reviewer_profile
 
@@ -110,16 +110,6 @@ INTERACTION_COLUMNS = (
     "rating", "date", "text", "source", "profile_source",
 )
 
-CATEGORY_CODES = {97: "skincare", 98: "makeup", 99: "fragrance", 100: "body", 101: "tools", 103: "men"}
-CATEGORY_NAMES = {
-    "스킨케어": "skincare", "skincare": "skincare", "skin care": "skincare", "기초": "skincare",
-    "메이크업": "makeup", "makeup": "makeup", "make-up": "makeup", "색조": "makeup",
-    "향수": "fragrance", "fragrance": "fragrance", "perfume": "fragrance", "프래그런스": "fragrance",
-    "바디": "body", "body": "body", "헤어바디": "body", "헤어/바디": "body", "바디케어": "body",
-    "헤어": "body", "hair": "body", "hair & body": "body", "hair&body": "body",
-    "뷰티툴": "tools", "tools": "tools", "tool": "tools", "뷰티소품": "tools", "도구": "tools",
-    "맨즈": "men", "men": "men", "남성": "men", "mens": "men", "homme": "men",
-}
 _CONCERN_WORDS = {c: c for c in CONCERNS} | {
     "보습": "moisture", "수분": "moisture", "hydration": "moisture",
     "주름": "anti_aging", "탄력": "anti_aging", "wrinkle": "anti_aging", "anti-aging": "anti_aging",
@@ -507,13 +497,7 @@ def _understood(row: dict[str, Any], reviews: Any) -> dict[str, Any]:
 def _category(value: Any) -> tuple[str, str]:
     if value is None or value == "":
         return "other", ""
-    label = str(value).strip()
-    if isinstance(value, (int, float)) or label.isdigit():
-        try:
-            return CATEGORY_CODES.get(int(float(label)), "other"), label
-        except ValueError:
-            return "other", label
-    return CATEGORY_NAMES.get(label.casefold(), "other"), label
+    return category_of(value), str(value).strip()
 
 
 def _price(value: Any) -> int:

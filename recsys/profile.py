@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from recsys.product_types import CATEGORY_KIND
+
 GENDERS = ("F", "M")
 SKIN_TYPES = ("dry", "oily", "combination", "sensitive", "normal")
 CONCERNS = (
@@ -28,9 +30,6 @@ CONCERNS = (
 SKIN_CONCERNS = ("moisture", "anti_aging", "calming", "brightening", "pores", "acne")
 CATEGORIES = ("skincare", "makeup", "fragrance", "body", "tools")
 CATALOG_CATEGORIES = CATEGORIES + ("men", "other")
-#: The product kind (recsys.product_types.KINDS) each request category means.
-CATEGORY_KIND = {"skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance",
-                 "body": "body", "tools": "tool"}
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,9 @@ class Profile:
 
     def __post_init__(self) -> None:
         # A legacy category names a kind; a profile built from one (a stored request, a
-        # persona's representative profile) means the same as the parsed text would.
-        if self.kind is None and self.category in CATEGORY_KIND:
+        # persona's representative profile) means the same as the parsed text would. "men"
+        # is a catalog category, not a request one: it asks for men's products of any kind.
+        if self.kind is None and self.category in CATEGORIES:
             object.__setattr__(self, "kind", CATEGORY_KIND[self.category])
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,8 +38,8 @@ from recsys.index import Filter, Partitions, choose_kind, fold, fold_query
 from recsys.index import build as build_index
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
 from recsys.paths import DEMO_MODEL_DIR, resolve_catalog_path
-from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
-from recsys.profile import CATEGORY_KIND, SKIN_CONCERNS, Profile
+from recsys.product_types import BY_NAME, CATEGORY_KIND, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
+from recsys.profile import SKIN_CONCERNS, Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
