@@ -277,7 +277,6 @@ def _and_particle(word: str) -> str:
 
 def generate_model(rng: np.random.Generator, products: list[dict[str, Any]]) -> dict[str, Any]:
     """Draw the latents, round them as they will be stored, and build the model from them."""
-    n = len(products)
     brand_quality = {b.brand_id: round(float(rng.normal(0.0, 0.3)), 4) for b in BRANDS}
     sub_latent = {key: rng.normal(0.0, 1.0, LATENT_DIM) for key in sorted(SUB_TYPE_INDEX)}
     quality = np.array([round(float(brand_quality[p["brand_id"]] + rng.normal(0.0, 0.6)), 4) for p in products])
@@ -304,7 +303,7 @@ def generate_model(rng: np.random.Generator, products: list[dict[str, Any]]) -> 
     oracle_dict = {
         "description": (
             "Ground truth of the demo catalog: P(product | profile) = softmax(utility / temperature). "
-            "See recsys.demo_data.PreferenceModel for the utility and Oracle.scores to evaluate it."
+            "See recsys.demo.oracle.PreferenceModel for the utility and Oracle.scores to evaluate it."
         ),
         "seed": SEED,
         "parameters": {
