@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from recsys.errors import RecsysError
-from recsys.personas import Persona, assign_persona, load_personas
+from recsys.personas import Persona, assign_persona, find_persona, load_personas
 from recsys.product_types import BY_NAME, FAMILIES, PRODUCT_TYPES, SET_WORDS
 from recsys.profile import Profile
 
@@ -1010,10 +1010,9 @@ def _scan_persona(s: str, personas: Personas | None) -> tuple[str, str | None]:
 def _resolve_persona(raw: str, text: str, understood: Profile, personas: Personas | None) -> str:
     """The persona file's spelling of an explicit persona name; unknown names raise."""
     personas = personas if personas is not None else load_personas()
-    wanted = raw.casefold().replace("-", "_")
-    for persona in personas:
-        if wanted in (persona.name.casefold(), persona.name_ko.casefold()):
-            return persona.name
+    persona = find_persona(raw, personas)
+    if persona is not None:
+        return persona.name
     original = re.search(re.escape(raw), text, re.IGNORECASE)
     shown = original.group() if original else raw
     raise ProfileParseError(
