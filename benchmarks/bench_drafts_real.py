@@ -39,7 +39,8 @@ from crm.drafting import Drafter  # noqa: E402
 from crm.korean import particle_errors  # noqa: E402
 from crm.llm import LLMConfig, make_provider  # noqa: E402
 from recsys.catalog import load_catalog  # noqa: E402
-from recsys.profile import Profile, ProfileParseError, parse_profile  # noqa: E402
+from recsys.parsing import ProfileParseError, parse_profile  # noqa: E402
+from recsys.profile import Profile  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "real" / "amoremall"
 if not REAL.exists():

@@ -29,8 +29,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recsys import personas, profile  # noqa: E402
-from recsys.profile import ProfileParseError, parse_profile, parse_profile_info  # noqa: E402
+from recsys import parsing, personas  # noqa: E402
+from recsys.parsing import ProfileParseError, parse_profile, parse_profile_info  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "parse.json"
 TARGET_PER_S = 20_000
@@ -70,7 +70,7 @@ CORPUS = [
 PROFILE_INFOS = ["30대/여성/건성/보습", "여성/지성", "40대/남성/복합성/주름", "수분부족지성",
                  "20대/여성/민감성/진정", "50대/여성/중성/미백", "", "10대/남성/지성/트러블"]
 
-_VOCAB = sorted({w for phrase in profile._MEANING for w in phrase.split()})
+_VOCAB = sorted({w for phrase in parsing._MEANING for w in phrase.split()})
 _WORDS = re.compile(r"[a-z]+|[가-힣]+")
 
 
@@ -82,7 +82,7 @@ def parse_any(text: str) -> None:
 
 
 def parse_cold(text: str) -> None:
-    profile._correct.cache_clear()
+    parsing._correct.cache_clear()
     personas._MEMO.clear()
     parse_any(text)
 

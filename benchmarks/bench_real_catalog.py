@@ -62,9 +62,10 @@ import torch  # noqa: E402
 from recsys.baselines import fit_baselines  # noqa: E402
 from recsys.catalog import Catalog, load_catalog  # noqa: E402
 from recsys.evaluate import ModelScorer, metrics, ranks_and_tops  # noqa: E402
+from recsys.parsing import ProfileParseError, parse_profile  # noqa: E402
 from recsys.paths import DEMO_MODEL_DIR  # noqa: E402
 from recsys.product_types import BY_NAME, family_members  # noqa: E402
-from recsys.profile import Profile, ProfileParseError, parse_profile  # noqa: E402
+from recsys.profile import Profile  # noqa: E402
 from recsys.recommender import Recommender  # noqa: E402
 from recsys.train import TrainConfig, TrainingDataError, train, usable_interactions  # noqa: E402
 

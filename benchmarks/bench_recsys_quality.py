@@ -40,9 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from recsys.catalog import Catalog, load_catalog  # noqa: E402
-from recsys.demo_data import Oracle  # noqa: E402
-from recsys.evaluate import METRICS, ModelScorer, evaluate, make_split, train_and_evaluate  # noqa: E402
+from recsys.demo.oracle import Oracle  # noqa: E402
+from recsys.evaluate import METRICS, ModelScorer, evaluate, train_and_evaluate  # noqa: E402
 from recsys.paths import DEMO_CATALOG, DEMO_ORACLE  # noqa: E402
+from recsys.splits import make_split  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recsys_quality.json"
 RUNS = [("random", 0), ("random", 1), ("random", 2), ("time", 0), ("cold", 0), ("cold", 1), ("cold", 2)]
@@ -94,7 +95,7 @@ def oracle_samples(catalog: Catalog, oracle: Oracle, n: int, seed: int) -> Catal
     """``n`` reviews drawn from the generator's own preference model (full profiles)."""
     import pandas as pd
 
-    from recsys.demo_data import AGE_BANDS, GENDERS
+    from recsys.demo.tables import AGE_BANDS, GENDERS
     from recsys.profile import CONCERNS, SKIN_TYPES
 
     rng = np.random.default_rng(seed)

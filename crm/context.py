@@ -472,23 +472,19 @@ def _clause_end(sentence: str, limit: int) -> int:
     return ends[-1] if ends else -1
 
 
-# The kind a coarse catalog category implies, for a catalog loaded without recsys.mining.
-_CATEGORY_KINDS = {"fragrance": "fragrance", "tools": "tool", "body": "body", "makeup": "makeup"}
-
-
 def _understood(row: Mapping[str, Any]) -> dict[str, Any]:
     """The product-understanding columns of a catalog row (recsys.mining), when it has them.
 
     A catalog without a ``kind`` column (a hand-built frame) gets the kind of its sub-type,
     else of its category.
     """
-    from recsys.product_types import kind_of
+    from recsys.product_types import CATEGORY_KIND, kind_of
 
     support = row.get("support")
     gender = row.get("target_gender")
     return {
         "kind": (str(row.get("kind") or "") or kind_of(str(row.get("sub_type") or ""))
-                 or _CATEGORY_KINDS.get(str(row.get("category") or ""), "")),
+                 or CATEGORY_KIND.get(str(row.get("category") or ""), "")),
         "is_set": bool(row.get("is_set")) if not _is_na(row.get("is_set")) else False,
         "volume": "" if _is_na(row.get("volume")) else str(row.get("volume") or ""),
         "target_gender": "" if _is_na(gender) else str(gender or ""),

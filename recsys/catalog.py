@@ -39,7 +39,7 @@ Formats, detected from the records' keys:
   skin_types, functions, image_url, description``. ``category`` is a Korean name
   (``스킨케어``), an English name or a code; ``price`` a number or a string like ``"12,000원"``.
   Reviews become interactions: ``profile_info`` is read with
-  :func:`recsys.profile.parse_profile_info` and the persona assigned from it; a review without
+  :func:`recsys.parsing.parse_profile_info` and the persona assigned from it; a review without
   one gets what its text says about the writer (:func:`recsys.reviewers.reviewer_profile`,
   ``profile_source = "mined"``).
 * ``legacy`` — the mall's older ``amoremall_reviews.json``: ``product_id, product_name, price,
@@ -91,10 +91,12 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from recsys.errors import RecsysError
 from recsys.mining import product_attributes
+from recsys.parsing import parse_profile_info
 from recsys.paths import DEMO_CATALOG
-from recsys.product_types import canonical, kind_of
-from recsys.profile import CONCERNS, SKIN_TYPES, Profile, parse_profile_info
+from recsys.product_types import canonical, category_of, kind_of
+from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 from recsys.reviewers import reviewer_profile
 
 PRODUCT_COLUMNS = (
@@ -108,16 +110,6 @@ INTERACTION_COLUMNS = (
     "rating", "date", "text", "source", "profile_source",
 )
 
-CATEGORY_CODES = {97: "skincare", 98: "makeup", 99: "fragrance", 100: "body", 101: "tools", 103: "men"}
-CATEGORY_NAMES = {
-    "스킨케어": "skincare", "skincare": "skincare", "skin care": "skincare", "기초": "skincare",
-    "메이크업": "makeup", "makeup": "makeup", "make-up": "makeup", "색조": "makeup",
-    "향수": "fragrance", "fragrance": "fragrance", "perfume": "fragrance", "프래그런스": "fragrance",
-    "바디": "body", "body": "body", "헤어바디": "body", "헤어/바디": "body", "바디케어": "body",
-    "헤어": "body", "hair": "body", "hair & body": "body", "hair&body": "body",
-    "뷰티툴": "tools", "tools": "tools", "tool": "tools", "뷰티소품": "tools", "도구": "tools",
-    "맨즈": "men", "men": "men", "남성": "men", "mens": "men", "homme": "men",
-}
 _CONCERN_WORDS = {c: c for c in CONCERNS} | {
     "보습": "moisture", "수분": "moisture", "hydration": "moisture",
     "주름": "anti_aging", "탄력": "anti_aging", "wrinkle": "anti_aging", "anti-aging": "anti_aging",
@@ -144,7 +136,7 @@ GENDER_WORDS = {"f": "F", "female": "F", "woman": "F", "women": "F", "여성": "
 _PRICE_TEXT = re.compile(r"^\s*(?:₩|krw)?\s*([0-9][0-9,]*)(?:\.0+)?\s*(?:원|won|krw)?\s*$", re.IGNORECASE)
 
 
-class CatalogError(ValueError):
+class CatalogError(RecsysError, ValueError):
     """A catalog file that cannot be used; the message names file, record and field."""
 
 
@@ -505,13 +497,7 @@ def _understood(row: dict[str, Any], reviews: Any) -> dict[str, Any]:
 def _category(value: Any) -> tuple[str, str]:
     if value is None or value == "":
         return "other", ""
-    label = str(value).strip()
-    if isinstance(value, (int, float)) or label.isdigit():
-        try:
-            return CATEGORY_CODES.get(int(float(label)), "other"), label
-        except ValueError:
-            return "other", label
-    return CATEGORY_NAMES.get(label.casefold(), "other"), label
+    return category_of(value), str(value).strip()
 
 
 def _price(value: Any) -> int:

@@ -11,11 +11,8 @@ Metrics at ``k`` (one relevant product per interaction):
     mrr           mean of 1 / rank over the full ranking (not truncated)
     coverage      share of the catalog that appears in at least one top-k list
 
-Protocols (``make_split``): ``random`` (seeded share of interactions, stratified by persona so
-every persona is held out in proportion and a persona with one interaction is never held out
-whole), ``time`` (the latest share by date; an error on undated data rather than a silent
-split in file order) and ``cold`` (all interactions of a seeded set of products, which the
-model never sees, so only product features can rank them).
+The held-out splits (protocols ``random``, ``time``, ``cold``) are made by
+:mod:`recsys.splits`.
 
 Evaluating on a file whose interactions the model was trained on is allowed but never
 silent: the report carries ``overlap`` (how many evaluated interactions are training rows) and
@@ -26,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,92 +31,23 @@ import pandas as pd
 from recsys.baselines import OracleScorer, Scorer, fit_baselines
 from recsys.catalog import Catalog, fingerprint
 from recsys.profile import Profile
+from recsys.splits import EvaluationError, Split, make_split
 
-PROTOCOLS = ("random", "time", "cold")
 METRICS = ("hit", "category_hit", "ndcg", "mrr", "coverage")
 CHUNK = 512
 
 
-@dataclass
-class Split:
-    protocol: str
-    seed: int
-    holdout: float
-    test_rows: np.ndarray  # row indices into catalog.interactions
-    fingerprint: str
+class TrueScores(Protocol):
+    """A ground truth to rank with, such as the demo generator's :class:`recsys.demo.oracle.Oracle`."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"protocol": self.protocol, "seed": self.seed, "holdout": self.holdout,
-                "fingerprint": self.fingerprint, "test_rows": [int(r) for r in self.test_rows]}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Split":
-        return cls(data["protocol"], int(data["seed"]), float(data["holdout"]),
-                   np.asarray(data["test_rows"], dtype=np.int64), data["fingerprint"])
+    def scores(self, profile: Profile) -> np.ndarray:
+        """The true purchase probability of every catalog product for ``profile``, shape (P,)."""
+        ...
 
 
-class EvaluationError(ValueError):
-    """An evaluation that cannot be run as asked; the message says what to pass instead."""
-
-
-def _stratified(rows: np.ndarray, strata: Sequence[str], holdout: float, rng: np.random.Generator) -> np.ndarray:
-    """``round(holdout * len(rows))`` rows, each stratum held out in proportion.
-
-    Every stratum gets the floor of its share; the rows left over go to the strata with the
-    largest remainders, but never the last row of a stratum, so a persona with a single
-    interaction always stays in training.
-    """
-    labels = np.asarray([s or "" for s in strata])
-    names = sorted(set(labels.tolist()))
-    sizes = np.array([(labels == name).sum() for name in names])
-    quota = holdout * sizes
-    n = np.floor(quota).astype(int)
-    room = (n < sizes - 1) & (sizes > 1)
-    for i in sorted(np.flatnonzero(room), key=lambda i: (-(quota[i] - n[i]), names[i])):
-        if n.sum() >= int(round(holdout * len(rows))):
-            break
-        n[i] += 1
-    chosen = [rng.choice(rows[labels == name], size=k, replace=False) for name, k in zip(names, n) if k]
-    return np.concatenate(chosen) if chosen else rows[:0]
-
-
-def make_split(catalog: Catalog, rows: np.ndarray, targets: np.ndarray, protocol: str = "random",
-               holdout: float = 0.2, seed: int = 0, strata: Sequence[str] | None = None) -> Split:
-    """Hold out ``holdout`` of the usable ``rows`` (positions ``targets``) by ``protocol``.
-
-    ``strata`` (one label per row, e.g. each profile's persona) makes the random split
-    stratified. The time split raises :class:`EvaluationError` when too few rows are dated.
-    """
-    if protocol not in PROTOCOLS:
-        raise ValueError(f"unknown protocol {protocol!r}; use one of {', '.join(PROTOCOLS)}")
-    rng = np.random.default_rng(seed)
-    n_test = int(round(holdout * len(rows)))
-    if protocol == "random":
-        if strata is not None:
-            test = _stratified(rows, strata, holdout, rng)
-        else:
-            test = rng.choice(rows, size=n_test, replace=False) if n_test else rows[:0]
-    elif protocol == "time":
-        dates = catalog.interactions["date"].to_numpy()[rows].astype("datetime64[ns]")
-        n_dated = int((~np.isnat(dates)).sum())
-        if n_test and n_dated < n_test:
-            raise EvaluationError(
-                f"the time protocol needs dated interactions: only {n_dated:,} of {len(rows):,} have a date "
-                f"(at least {n_test:,} needed to hold out {holdout:.0%}); use --protocol random "
-                "(stratified by persona) or --protocol cold")
-        order = np.argsort(dates.astype(np.int64), kind="stable")  # NaT sorts first, so undated rows train
-        test = rows[order[len(rows) - n_test:]] if n_test else rows[:0]
-    else:
-        chosen: list[int] = []
-        total = 0
-        counts = np.bincount(targets)
-        for product in rng.permutation(np.unique(targets)):
-            if total >= n_test:
-                break
-            chosen.append(product)
-            total += counts[product]
-        test = rows[np.isin(targets, chosen)]
-    return Split(protocol, seed, holdout, np.sort(test), fingerprint(catalog))
+#: Given the catalog being evaluated, its ground truth (None when it has none). The caller
+#: that knows the data passes it in: only the demo catalog has an oracle.
+OracleFor = Callable[[Path], "TrueScores | None"]
 
 
 def ranks_and_tops(scores: np.ndarray, targets: np.ndarray, k: int, rng: np.random.Generator
@@ -175,7 +103,7 @@ def evaluate(
     *,
     k: int = 3,
     seed: int = 0,
-    oracle: Any = None,
+    oracle: TrueScores | None = None,
 ) -> dict[str, Any]:
     """Metrics of ``model``, the baselines (fitted on ``train``) and the oracle on ``test``.
 
@@ -217,7 +145,7 @@ def train_and_evaluate(
     holdout: float = 0.2,
     ks: Sequence[int] = (10,),
     config: Any = None,
-    oracle: Any = None,
+    oracle: TrueScores | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
     """One protocol end to end: split, train on the rest, evaluate against the baselines.
@@ -278,7 +206,7 @@ def evaluate_model_dir(
     interactions_path: Path | None = None,
     k: int = 3,
     in_sample: bool = False,
-    oracle_path: Path | None = None,
+    oracle_for: OracleFor | None = None,
     seed: int = 0,
     columns: dict[str, str] | str | None = None,
 ) -> tuple[dict[str, Any], Any]:
@@ -289,11 +217,14 @@ def evaluate_model_dir(
       catalog is the one the model was trained on).
     * otherwise: the split recorded at training time (``in_sample``: the training rows,
       only to compare with the prototype's way of measuring).
+
+    ``oracle_for(catalog_path)`` gives the ground truth reported as the ``oracle`` ceiling
+    (``personabot evaluate`` passes the demo generator's for the demo catalog).
     """
     from recsys.catalog import load_catalog
     from recsys.model import load_checkpoint
-    from recsys.paths import DEMO_CATALOG, DEMO_ORACLE
-    from recsys.recommender import Recommender, resolve_catalog_path
+    from recsys.paths import resolve_catalog_path
+    from recsys.recommender import Recommender
     from recsys.train import usable_interactions
 
     model, vocab, meta = load_checkpoint(model_dir)
@@ -337,13 +268,7 @@ def evaluate_model_dir(
     if len(test_part[1]) == 0:
         raise EvaluationError("no interactions with a known product and a customer profile to evaluate on")
 
-    oracle = None
-    if oracle_path is None and Path(catalog_path).resolve() == DEMO_CATALOG.resolve() and DEMO_ORACLE.is_file():
-        oracle_path = DEMO_ORACLE
-    if oracle_path is not None:
-        from recsys.demo_data import Oracle
-        oracle = Oracle.load(oracle_path)
-
+    oracle = oracle_for(Path(catalog_path)) if oracle_for is not None else None
     recommender = Recommender(model, vocab, catalog, meta=meta)
     report = evaluate(catalog.products["category"].to_numpy(), ModelScorer(recommender), train_part, test_part,
                       k=k, seed=seed, oracle=oracle)

@@ -33,6 +33,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from recsys.errors import RecsysError
+
 log = logging.getLogger(__name__)
 
 INDEX_KINDS = ("exact", "hnsw", "auto")
@@ -56,7 +58,7 @@ _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
 _NO_ROWS = np.empty(0, dtype=np.int64)
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(RecsysError, RuntimeError):
     """An index that cannot be used (bad setting); the message says what to do."""
 
 

@@ -4,7 +4,7 @@ The codes (``dry``, ``anti_aging``, ``skincare``) are what records store; people
 Korean screens (Slack messages for a Korean user, the Korean explanation, the CLI) show the
 Korean label, English screens the English one, and a value no table knows is shown as it
 is rather than dropped. Product kinds come from :mod:`recsys.product_types` (``KIND_KO``);
-catalog categories that are not kinds (``tools``, ``men``, ``other``) map onto it here.
+catalog categories map onto kinds by ``product_types.CATEGORY_KIND``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from recsys.product_types import BY_NAME, KIND_KO, canonical
+from recsys.product_types import BY_NAME, CATEGORY_KIND, KIND_KO, canonical
 
 SKIN_KO = {"dry": "건성", "oily": "지성", "combination": "복합성", "sensitive": "민감성", "normal": "중성"}
 SKIN_EN = {"dry": "dry skin", "oily": "oily skin", "combination": "combination skin",
@@ -26,8 +26,8 @@ GENDER_KO = {"F": "여성", "M": "남성"}
 GENDER_EN = {"F": "female", "M": "male"}
 KIND_EN = {"skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance", "body": "body",
            "hair": "hair", "home": "home fragrance", "tool": "beauty tools", "lifestyle": "lifestyle"}
-#: Catalog categories (``recsys.profile.CATALOG_CATEGORIES``) that are not kinds, as kinds.
-_CATEGORY_AS_KIND = {"tools": "tool"}
+#: Catalog categories (``recsys.profile.CATALOG_CATEGORIES``) shown by their own name rather
+#: than their kind's (``product_types.CATEGORY_KIND``): a men's line reads 맨즈, not 스킨케어.
 _CATEGORY_KO = {"men": "맨즈", "other": "기타"}
 _CATEGORY_EN = {"men": "men's", "other": "other"}
 
@@ -56,10 +56,10 @@ def labels(field: str, values: Iterable[Any], lang: str = "ko") -> list[str]:
 def category_label(value: Any, lang: str = "ko") -> str:
     """A product kind or catalog category (``fragrance``, ``tools``, ``men``) as a label."""
     code = _text(value)
-    kind = _CATEGORY_AS_KIND.get(code, code)
-    if lang == "ko":
-        return KIND_KO.get(kind) or _CATEGORY_KO.get(code, code)
-    return KIND_EN.get(kind) or _CATEGORY_EN.get(code, code)
+    if code in _CATEGORY_KO:
+        return (_CATEGORY_KO if lang == "ko" else _CATEGORY_EN)[code]
+    kind = CATEGORY_KIND.get(code, code)
+    return (KIND_KO if lang == "ko" else KIND_EN).get(kind) or code
 
 
 def product_kind_label(sub_type: Any, category: Any, lang: str = "ko") -> str:

@@ -28,7 +28,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from recsys.product_types import BY_NAME, SET_WORDS, SKIN_KINDS, ProductType, compact, spellings
+from recsys.product_types import (
+    BY_NAME,
+    CATEGORY_KIND,
+    SET_WORDS,
+    SKIN_KINDS,
+    ProductType,
+    category_of,
+    compact,
+    spellings,
+)
 from recsys.reviewers import SKIN_CONCERNS
 from recsys.reviewers import review_benefits as _read_benefits
 
@@ -37,15 +46,10 @@ from recsys.reviewers import review_benefits as _read_benefits
 MIN_SUPPORTING_REVIEWS = 2
 REVIEW_SHARE = 0.25
 
-# The export's category codes/labels, read only as a hint for the kind.
-_CATEGORY_KIND = {
-    "97": "skincare", "98": "makeup", "99": "fragrance", "100": "body", "103": "skincare",
-    "skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance", "body": "body",
-    "men": "skincare", "tools": "tool", "hair": "hair",
-    "스킨케어": "skincare", "메이크업": "makeup", "향수": "fragrance", "바디": "body", "맨즈": "skincare",
-    "뷰티툴": "tool", "헤어": "hair",
-}
-_MEN_CATEGORIES = {"103", "men", "맨즈", "남성"}
+# The export's category code/label is read only as a hint for the kind
+# (product_types.CATEGORY_KIND). A label that says hair names the hair kind, though the
+# catalog files hair under the body category.
+_HAIR_LABELS = frozenset({"hair", "헤어"})
 
 _MEN = re.compile(
     r"옴므|homme|포\s?맨|for\s?men|men'?s|\bmen\b|남성|(?<![가-힣])맨(?![가-힣])|(?<=[가-힣]{2})맨(?=[\d\s(\[]|$)",
@@ -325,7 +329,8 @@ def product_attributes(
     evidence: list[Evidence] = []
     display = clean_name(name)
     category_key = _category_key(category)
-    hint_kind = _CATEGORY_KIND.get(category_key, "")
+    category_name = category_of(category_key)
+    hint_kind = "hair" if category_key in _HAIR_LABELS else CATEGORY_KIND.get(category_name, "")
     texts = [t for t in reviews if isinstance(t, str) and t.strip()]
 
     # sub-type and kind: the name, then the description, then most reviews, then the category
@@ -360,7 +365,7 @@ def product_attributes(
     if men:
         gender = "men"
         evidence.append(Evidence("target_gender", gender, "name", men.group(0)))
-    elif category_key in _MEN_CATEGORIES:
+    elif category_name == "men":
         gender = "men"
         evidence.append(Evidence("target_gender", gender, "category", category_key))
     elif women:

@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from recsys.errors import RecsysError
 from recsys.features import ProductBatch, ProfileBatch, Vocab
 from recsys.profile import CONCERNS
 
@@ -36,7 +37,7 @@ META_FILE = "model.json"
 FORMAT_VERSION = 2  # 2: shared attributes (kind, family, target gender, set) in the product tower
 
 
-class ModelLoadError(RuntimeError):
+class ModelLoadError(RecsysError, RuntimeError):
     """A checkpoint folder that is missing or unreadable; the message says what to run."""
 
 

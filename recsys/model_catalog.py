@@ -17,6 +17,7 @@ from typing import Any
 
 from recsys.catalog import Catalog, catalog_fingerprint
 from recsys.features import Vocab, _brand_key
+from recsys.paths import resolve_catalog_path
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,6 @@ def catalog_match(meta: dict[str, Any], vocab: Vocab, catalog: Catalog) -> Catal
     if recorded:
         same = recorded == catalog_fingerprint(catalog)
     else:
-        from recsys.recommender import resolve_catalog_path
-
         trained = resolve_catalog_path(meta.get("catalog")).resolve()
         same = catalog.source is not None and Path(catalog.source).resolve() == trained
     ids = set(vocab.product_ids)

@@ -20,3 +20,20 @@ BRANDS = DATA_DIR / "brands.json"
 PERSONAS = DATA_DIR / "personas.json"
 CRM_EXAMPLES = DATA_DIR / "crm_examples.json"
 DEFAULT_TONE = DATA_DIR / "default_tone.json"
+
+
+def resolve_catalog_path(recorded: str | None) -> Path:
+    """A path as written in model.json back to a file path (the demo catalog when absent)."""
+    if not recorded:
+        return DEMO_CATALOG
+    path = Path(recorded)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def record_catalog_path(path: Path) -> str:
+    """How a catalog path is written into model.json: repo-relative when inside the repo."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(resolved)

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from recsys.errors import RecsysError
 from recsys.paths import PERSONAS
 from recsys.profile import CONCERNS, GENDERS, SKIN_TYPES, Profile
 
@@ -37,14 +38,14 @@ AGE_POINTS = 1
 GENDER_POINTS = 1
 
 
-class UnknownPersonaError(KeyError):
+class UnknownPersonaError(RecsysError, KeyError):
     """A persona name that is not in ``data/personas.json``; the message lists valid names."""
 
     def __str__(self) -> str:  # KeyError would wrap the message in quotes
         return str(self.args[0]) if self.args else ""
 
 
-class PersonaFileError(ValueError):
+class PersonaFileError(RecsysError, ValueError):
     """``personas.json`` is missing, not JSON, or a record lacks a required field."""
 
 
@@ -214,13 +215,25 @@ def _assign(profile: Profile, personas: tuple[Persona, ...]) -> str:
     return (best or default_persona(personas)).name
 
 
-def get_persona(name: str, personas: tuple[Persona, ...] | None = None) -> Persona:
-    """Look a persona up by name (case-insensitive, Korean name accepted)."""
+def find_persona(name: str, personas: tuple[Persona, ...] | None = None) -> Persona | None:
+    """The persona ``name`` means, or None: the one rule for reading a persona name.
+
+    Any case, ``-`` for ``_`` (``dry-winter``), or the Korean name; surrounding spaces ignored.
+    """
     personas = personas if personas is not None else load_personas()
     wanted = name.strip().casefold()
     for persona in personas:
-        if persona.name.casefold() == wanted or persona.name_ko == name.strip():
+        if wanted.replace("-", "_") == persona.name.casefold() or wanted == persona.name_ko.casefold():
             return persona
+    return None
+
+
+def get_persona(name: str, personas: tuple[Persona, ...] | None = None) -> Persona:
+    """Look a persona up by name (:func:`find_persona`); unknown names raise with the valid ones."""
+    personas = personas if personas is not None else load_personas()
+    persona = find_persona(name, personas)
+    if persona is not None:
+        return persona
     raise UnknownPersonaError(
         f"Unknown persona {name!r}; valid personas: {', '.join(p.name for p in personas)}"
     )

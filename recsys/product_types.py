@@ -6,7 +6,7 @@ nearly always says it, though — 토너, 선크림 SPF50+, EDP, 쿠션 퍼프, 
 English, with free spacing. This table is that knowledge, written once: each canonical
 sub-type with the *kind* a merchandiser files it under, the *family* a shopper means when
 asking for it ("세럼" also finds 에센스 and 앰플), its English label and the spellings it goes
-by. :mod:`recsys.mining` reads product names with it, :mod:`recsys.profile` reads requests with
+by. :mod:`recsys.mining` reads product names with it, :mod:`recsys.parsing` reads requests with
 it, and the drafter picks its copy by kind.
 
 The demo catalog's own ``sub_type`` values are canonical names here, so its products keep
@@ -25,6 +25,39 @@ KIND_KO = {"skincare": "스킨케어", "makeup": "메이크업", "fragrance": "�
            "hair": "헤어", "home": "홈프래그런스", "tool": "뷰티툴", "lifestyle": "라이프스타일"}
 #: Kinds whose products act on the skin; only these may carry skin concerns or skin types.
 SKIN_KINDS = frozenset({"skincare", "makeup", "body", "hair"})
+
+# --------------------------------------------------------------------------------------
+# Catalog categories: the coarse codes and names an export files products under
+# (recsys.profile.CATALOG_CATEGORIES; anything unknown is "other"), and the one table of
+# the kind each category implies when nothing more specific (a sub-type) is known.
+# --------------------------------------------------------------------------------------
+
+CATEGORY_CODES = {97: "skincare", 98: "makeup", 99: "fragrance", 100: "body", 101: "tools", 103: "men"}
+CATEGORY_NAMES = {
+    "스킨케어": "skincare", "skincare": "skincare", "skin care": "skincare", "기초": "skincare",
+    "메이크업": "makeup", "makeup": "makeup", "make-up": "makeup", "색조": "makeup",
+    "향수": "fragrance", "fragrance": "fragrance", "perfume": "fragrance", "프래그런스": "fragrance",
+    "바디": "body", "body": "body", "헤어바디": "body", "헤어/바디": "body", "바디케어": "body",
+    "헤어": "body", "hair": "body", "hair & body": "body", "hair&body": "body",
+    "뷰티툴": "tools", "tools": "tools", "tool": "tools", "뷰티소품": "tools", "도구": "tools",
+    "맨즈": "men", "men": "men", "남성": "men", "mens": "men", "homme": "men",
+}
+#: A men's line is skincare by kind; who a product is for is its ``target_gender``.
+CATEGORY_KIND = {"skincare": "skincare", "makeup": "makeup", "fragrance": "fragrance", "body": "body",
+                 "tools": "tool", "men": "skincare"}
+
+
+def category_of(label: str | int | float | None) -> str:
+    """The catalog category an export's category code (``97``) or name (``맨즈``) means."""
+    if label is None or label == "":
+        return "other"
+    text = str(label).strip()
+    if isinstance(label, (int, float)) or text.isdigit():
+        try:
+            return CATEGORY_CODES.get(int(float(text)), "other")
+        except ValueError:  # NaN
+            return "other"
+    return CATEGORY_NAMES.get(text.casefold(), "other")
 
 
 @dataclass(frozen=True)

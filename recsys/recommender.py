@@ -37,9 +37,9 @@ from recsys.labels import CONCERN_EN, CONCERN_KO, SKIN_EN, SKIN_KO, product_kind
 from recsys.index import Filter, Partitions, choose_kind, fold, fold_query
 from recsys.index import build as build_index
 from recsys.model import ModelLoadError, TwoTower, load_checkpoint
-from recsys.paths import DEMO_CATALOG, DEMO_MODEL_DIR, REPO_ROOT
-from recsys.product_types import BY_NAME, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
-from recsys.profile import CATEGORY_KIND, SKIN_CONCERNS, Profile
+from recsys.paths import DEMO_MODEL_DIR, resolve_catalog_path
+from recsys.product_types import BY_NAME, CATEGORY_KIND, KIND_KO, SET_WORDS, SKIN_KINDS, canonical, compact, kind_of
+from recsys.profile import SKIN_CONCERNS, Profile
 
 MAX_EXPLANATION = 150
 ENCODE_CHUNK = 65_536
@@ -340,23 +340,6 @@ def explain(profile: Profile, product: dict[str, Any], evidence: ReviewEvidence 
     return text if len(text) <= MAX_EXPLANATION else text[: MAX_EXPLANATION - 1] + "…"
 
 
-def resolve_catalog_path(recorded: str | None) -> Path:
-    """A path as written in model.json back to a file path (the demo catalog when absent)."""
-    if not recorded:
-        return DEMO_CATALOG
-    path = Path(recorded)
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
-def record_catalog_path(path: Path) -> str:
-    """How a catalog path is written into model.json: repo-relative when inside the repo."""
-    resolved = path.resolve()
-    try:
-        return str(resolved.relative_to(REPO_ROOT))
-    except ValueError:
-        return str(resolved)
-
-
 class Recommender:
     """A trained model bound to a catalog, ready to answer queries."""
 
@@ -446,7 +429,7 @@ class Recommender:
 
     @property
     def brands(self) -> tuple[str, ...]:
-        """The catalog's brand names, for :func:`recsys.profile.parse_profile`'s ``brands``."""
+        """The catalog's brand names, for :func:`recsys.parsing.parse_profile`'s ``brands``."""
         return tuple(name for name in self._brand_code if name.strip())
 
     def _with_persona(self, profile: Profile) -> Profile:

@@ -14,7 +14,7 @@ prices, ratings of 0 as missing, mined attributes) is the one rule of the catalo
   export always yields the same ids.
 * A product's price, brand and category are the first non-empty value among its rows.
 * Reviewer tags (age, gender, skin type, concerns) become the review's ``profile_info``
-  (``30대/여성/건성``), read by :func:`recsys.profile.parse_profile_info`; an export's own tags
+  (``30대/여성/건성``), read by :func:`recsys.parsing.parse_profile_info`; an export's own tags
   win over anything mined from the review text.
 * Encodings tried for CSV/TSV: utf-8 (with or without BOM), then cp949 (Excel's Korean default).
 """
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from recsys.errors import RecsysError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
 ENCODINGS = ("utf-8-sig", "cp949")
@@ -59,7 +61,7 @@ PROFILE_FIELDS = ("age", "gender", "skin_type", "concerns")
 COLUMNS_SYNTAX = "--columns review=내용,name=상품명"
 
 
-class TableError(ValueError):
+class TableError(RecsysError, ValueError):
     """A review table that cannot be used; :mod:`recsys.catalog` reports it as a CatalogError."""
 
 

@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from recsys.profile import CONCERNS, Profile, parse_profile_info
+from recsys.parsing import parse_profile_info
+from recsys.profile import CONCERNS, Profile
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi

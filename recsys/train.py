@@ -43,6 +43,7 @@ import torch
 import torch.nn.functional as F
 
 from recsys.catalog import Catalog
+from recsys.errors import RecsysError
 from recsys.features import (
     ProductBatch, ProfileBatch, Vocab, encode_products, encode_profiles, has_profile, interaction_profiles,
 )
@@ -122,7 +123,7 @@ def schedule(n_fit: int, config: "TrainConfig") -> dict[str, int]:
     return {"batch_size": batch, "steps_per_epoch": steps, "max_epochs": epochs, "patience_epochs": patience}
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(RecsysError, ValueError):
     """No usable interactions; the message says which file to pass."""
 
 
@@ -291,8 +292,8 @@ def train_to_dir(
     the interactions the model never saw.
     """
     from recsys.catalog import catalog_fingerprint, fingerprint, load_catalog
-    from recsys.evaluate import make_split
-    from recsys.recommender import record_catalog_path
+    from recsys.splits import make_split
+    from recsys.paths import record_catalog_path
 
     config = config or TrainConfig()
     catalog = load_catalog(catalog_path, interactions_path, columns=columns)

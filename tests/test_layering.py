@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,23 +51,29 @@ def _bot_room(module: str) -> str:
     return "core"
 
 
-def _bot_imports(path: Path) -> set[str]:
-    """Every ``bot.*`` module ``path`` imports, lazy imports included."""
+def _package_imports(path: Path, package: str) -> set[str]:
+    """Every ``package.*`` module ``path`` imports, lazy (function-level) imports included."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    prefix = f"{package}."
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("bot."))
+            found.update(a.name for a in node.names if a.name.startswith(prefix))
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "bot":
-                found.update(f"bot.{a.name}" for a in node.names)
-            elif node.module.startswith("bot."):
+            if node.module == package:
+                found.update(f"{prefix}{a.name}" for a in node.names)
+            elif node.module.startswith(prefix):
                 found.add(node.module)
                 # ``from bot.slack import blocks`` imports the module bot.slack.blocks.
                 base = REPO_ROOT.joinpath(*node.module.split("."))
                 found.update(f"{node.module}.{a.name}" for a in node.names
                              if (base / f"{a.name}.py").is_file())
     return found
+
+
+def _bot_imports(path: Path) -> set[str]:
+    """Every ``bot.*`` module ``path`` imports, lazy imports included."""
+    return _package_imports(path, "bot")
 
 
 def _module_name(path: Path) -> str:
@@ -92,8 +99,10 @@ def test_bot_rooms_import_only_downwards() -> None:
     assert offenders == {}
 
 
-def test_bot_modules_import_without_circles() -> None:
-    graph = {_module_name(p): _bot_imports(p) for p in sorted(BOT_ROOT.rglob("*.py"))}
+def _circles(package: str) -> list[list[str]]:
+    """Each import circle among ``package``'s modules (as a path round it), found depth first."""
+    root = REPO_ROOT / package
+    graph = {_module_name(p): _package_imports(p, package) for p in sorted(root.rglob("*.py"))}
     graph = {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
     # A package's __init__ re-exporting its own modules is not a circle.
     graph = {m: {d for d in deps if not m == d.rpartition(".")[0]} for m, deps in graph.items()}
@@ -112,4 +121,33 @@ def test_bot_modules_import_without_circles() -> None:
     for module in sorted(graph):
         if module not in state:
             visit(module, [module])
-    assert cycles == []
+    return cycles
+
+
+def test_bot_modules_import_without_circles() -> None:
+    assert _circles("bot") == []
+
+
+def test_recsys_modules_import_without_circles() -> None:
+    assert _circles("recsys") == []
+
+
+def test_circle_finder_sees_lazy_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above would pass vacuously if a function-level import went unseen."""
+    pkg = tmp_path / "loop"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from loop.b import g\n")
+    (pkg / "b.py").write_text("def g():\n    from loop import a\n    return a\n")
+    monkeypatch.setattr(sys.modules[__name__], "REPO_ROOT", tmp_path)
+    assert _circles("loop") == [["loop.a", "loop.b", "loop.a"]]
+
+
+def test_recsys_serving_code_never_imports_the_demo_generator() -> None:
+    """Only ``recsys.demo`` itself knows the demo's tables and oracle; callers pass the oracle in."""
+    offenders = {
+        _module_name(path): sorted(m for m in _package_imports(path, "recsys") if m.startswith("recsys.demo"))
+        for path in sorted((REPO_ROOT / "recsys").rglob("*.py"))
+        if "demo" not in path.relative_to(REPO_ROOT / "recsys").parts
+    }
+    assert {m: bad for m, bad in offenders.items() if bad} == {}

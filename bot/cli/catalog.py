@@ -36,12 +36,12 @@ def generate(
 
       personabot catalog generate --out /tmp/demo --seed 7
     """
-    from recsys import demo_data
+    from recsys.demo.generate import SEED, write
     from recsys.paths import DATA_DIR
 
     target = out if out is not None else DATA_DIR
     try:
-        written = demo_data.write(target, demo_data.SEED if seed is None else seed)
+        written = write(target, SEED if seed is None else seed)
     except OSError as exc:
         fail(f"cannot write to {target}: {exc.strerror or exc}; choose another --out folder")
     for path in written:

@@ -92,7 +92,7 @@ def request_brands(settings: Settings) -> tuple[str, ...]:
 
     from recsys.catalog import CatalogError, load_catalog
     from recsys.model import META_FILE
-    from recsys.recommender import resolve_catalog_path
+    from recsys.paths import resolve_catalog_path
 
     path, columns = settings.catalog_path, None
     if path is None:

@@ -153,12 +153,15 @@ def evaluate(
     require_file(oracle, "--oracle")
     require_output_folder(plots, "--plots")
     from recsys.catalog import CatalogError
+    from recsys.demo.oracle import Oracle, demo_oracle_for
     from recsys.evaluate import EvaluationError, evaluate_model_dir
     from recsys.model import ModelLoadError
 
+    # The ceiling: the --oracle file, else the demo generator's own when this is the demo catalog.
+    oracle_for = demo_oracle_for if oracle is None else (lambda _catalog: Oracle.load(oracle))
     try:
         report, recommender = evaluate_model_dir(model, catalog, interactions_path=interactions, k=k,
-                                                 in_sample=in_sample, oracle_path=oracle, columns=columns)
+                                                 in_sample=in_sample, oracle_for=oracle_for, columns=columns)
     except (CatalogError, EvaluationError, ModelLoadError) as exc:
         fail(str(exc))
     written: list[Path] = []

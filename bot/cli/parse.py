@@ -35,8 +35,8 @@ def parse(
     from rich.table import Table
     from rich.text import Text
 
+    from recsys.parsing import ProfileParseError, parse_profile
     from recsys.personas import get_persona
-    from recsys.profile import ProfileParseError, parse_profile
 
     settings = settings_or_exit()
     personas = personas_or_exit(settings)

@@ -64,7 +64,7 @@ def recommend(
 
     The request and its drafts are stored in DB_PATH (default personabot.db) with an audit entry, and approved drafts stored there guide the style of new ones.
     """
-    from recsys.profile import ProfileParseError, parse_profile
+    from recsys.parsing import ProfileParseError, parse_profile
 
     settings = settings_or_exit()
     personas = personas_or_exit(settings)

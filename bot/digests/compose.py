@@ -241,7 +241,7 @@ def compare_ranks(
 
 
 def profile_text(profile: Profile) -> str:
-    """Marketer-style text that ``recsys.profile.parse_profile`` reads back as ``profile``.
+    """Marketer-style text that ``recsys.parsing.parse_profile`` reads back as ``profile``.
 
     A digest card's Regenerate button redrafts from its request's text, as for ``/recommend``.
     """

@@ -250,7 +250,8 @@ def build_services(settings: Settings, store: Store,
     ``components`` — the process's one model — or a new one built from ``settings``."""
     from crm.compliance import check_message, is_approvable
     from crm.pipeline import run_recommend, with_persona
-    from recsys.profile import Profile, ProfileParseError, parse_profile
+    from recsys.parsing import ProfileParseError, parse_profile
+    from recsys.profile import Profile
 
     from recsys.personas import load_personas
 

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from bot.cli import app
-from recsys.profile import parse_profile
+from recsys.parsing import parse_profile
 
 runner = CliRunner()
 

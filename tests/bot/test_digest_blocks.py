@@ -19,9 +19,10 @@ from bot.digests.compose import (
     profile_text,
     render_chart,
 )
+from recsys.parsing import parse_profile
 from recsys.personas import load_personas
-from recsys.profile import Profile, parse_profile
 from recsys.personas import UnknownPersonaError
+from recsys.profile import Profile
 from tests.bot._digest_helpers import PERSONAS, FakeSources
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import bot.components
-from recsys.profile import parse_profile
+from recsys.parsing import parse_profile
 from tests.bot._slack_helpers import BotHarness
 
 

@@ -12,7 +12,7 @@ from crm.context import (
 )
 from recsys.paths import BRANDS, DEMO_CATALOG
 from recsys.profile import Profile
-from tests.crm._crm_helpers import REVIEWS, make_catalog, make_index, review
+from tests.crm._crm_helpers import PRODUCTS, REVIEWS, make_catalog, make_index, review
 
 DRY_30S = Profile(age_min=30, age_max=39, gender="F", skin_type="dry", concerns=("moisture",))
 
@@ -141,3 +141,12 @@ def test_concurrent_requests_share_the_index(index: ContextIndex) -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: index.context_for(DRY_30S, "P001").snippets, range(200)))
     assert all(r == expected for r in results)
+
+
+def test_a_catalog_without_mined_kinds_takes_the_kind_of_its_category() -> None:
+    """One table (recsys.product_types.CATEGORY_KIND) for the loader, the recommender and here."""
+    products = [{**PRODUCTS[0], "product_id": pid, "category": category, "sub_type": "?"}
+                for pid, category in (("S", "skincare"), ("M", "men"), ("T", "tools"), ("O", "other"))]
+    index = ContextIndex(make_catalog(products, reviews=[]))
+    kinds = {pid: index.context_for(DRY_30S, pid).product.kind for pid in "SMTO"}
+    assert kinds == {"S": "skincare", "M": "skincare", "T": "tool", "O": ""}

@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from recsys import demo_data
 from recsys.catalog import load_demo_catalog
-from recsys.demo_data import Oracle
+from recsys.demo.generate import PRODUCT_KEYS
+from recsys.demo.oracle import Oracle
+from recsys.demo.tables import BRANDS as DEMO_BRANDS
+from recsys.demo.tables import CATEGORY_KO
 from recsys.paths import BRANDS, CRM_EXAMPLES, DATA_DIR, DEMO_CATALOG, DEMO_ORACLE
 from recsys.profile import CONCERNS, SKIN_TYPES, Profile
 
@@ -51,13 +53,13 @@ def test_products_have_the_export_shape(products):
     assert 750 <= len(products) <= 850
     assert len({p["product_id"] for p in products}) == len(products)
     for p in products:
-        assert list(p) == list(demo_data.PRODUCT_KEYS)
+        assert list(p) == list(PRODUCT_KEYS)
         assert p["name"].startswith(p["brand"]) and p["name_en"]
         assert p["image_url"] == f"https://img.example.com/p/{p['product_id']}.jpg"
         assert set(p["concerns"]) <= set(CONCERNS) and set(p["skin_types"]) <= set(SKIN_TYPES)
         assert set(p["functions"]) <= {"whitening", "wrinkle", "uv"}
         assert p["description"]
-    assert Counter(p["category"] for p in products).keys() == set(demo_data.CATEGORY_KO.values())
+    assert Counter(p["category"] for p in products).keys() == set(CATEGORY_KO.values())
     assert len({p["brand_id"] for p in products}) >= 20
 
 
@@ -67,7 +69,7 @@ def test_prices_look_like_shelf_prices(products):
     assert all(p % 100 == 0 and (p < 10000 or p % 1000 == 0) for p in prices)
     assert np.percentile(prices, 10) < 12000 < np.median(prices) < 60000 < np.percentile(prices, 95)
     by_tier: dict[int, list[int]] = {}
-    tiers = {b.brand_id: b.tier for b in demo_data.BRANDS}
+    tiers = {b.brand_id: b.tier for b in DEMO_BRANDS}
     for p in products:
         if p["category"] == "스킨케어":
             by_tier.setdefault(tiers[p["brand_id"]], []).append(p["price"])
@@ -220,3 +222,14 @@ def test_crm_examples_are_compliant_kakao_ads():
         assert "#{이름}" in e["text"] and re.search(r"무료수신거부 080-\d{3}-\d{4}$", e["text"])
         findings = check_message(e["text"], channel=e["channel"], sender=sender)
         assert is_approvable(findings), (e["brand_id"], findings)
+
+
+def test_demo_oracle_is_only_for_the_demo_catalog(tmp_path: Path, products):
+    from recsys.demo.oracle import demo_oracle_for
+
+    oracle = demo_oracle_for(DEMO_CATALOG)
+    assert isinstance(oracle, Oracle) and oracle.product_ids == [p["product_id"] for p in products]
+    assert oracle.scores(Profile(skin_type="dry")).sum() == pytest.approx(1.0)
+    other = tmp_path / "products.json"
+    other.write_text(DEMO_CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
+    assert demo_oracle_for(other) is None

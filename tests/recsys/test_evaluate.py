@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from recsys.baselines import NaiveBayesScorer, PersonaPopularityScorer, PopularityScorer, RandomScorer
 from recsys.catalog import Catalog
-from recsys.evaluate import Split, evaluate, make_split, metrics, ranks_and_tops
+from recsys.evaluate import evaluate, metrics, ranks_and_tops
 from recsys.profile import Profile
+from recsys.splits import Split, make_split
 from recsys.train import usable_interactions
 from tests.recsys._model_helpers import make_catalog, persona_of
 
@@ -251,7 +252,7 @@ def test_random_split_is_stratified_by_persona_and_keeps_singletons_in_training(
 
 
 def test_time_split_on_undated_interactions_is_a_clear_error() -> None:
-    from recsys.evaluate import EvaluationError
+    from recsys.splits import EvaluationError
 
     catalog = make_catalog(20, 100)
     catalog.interactions["date"] = pd.NaT
@@ -286,3 +287,30 @@ def test_cli_time_protocol_on_undated_data_and_overlap_warning(tmp_path: Path) -
     assert held["overlap"]["n"] == 0 and held["warning"] is None
     in_sample = json.loads(runner.invoke(app, ["evaluate", "--model", str(out), "--in-sample", "--json"]).output)
     assert in_sample["overlap"]["share"] == 1.0 and in_sample["warning"]
+
+
+def test_evaluate_model_dir_reports_the_oracle_its_caller_passes(tmp_path: Path) -> None:
+    from recsys.evaluate import evaluate_model_dir
+    from recsys.train import TrainConfig, train_to_dir
+
+    catalog_path = tmp_path / "products.json"
+    catalog = make_catalog(20, 200)
+    _write_products_json(catalog_path, catalog)
+    train_to_dir(catalog_path, tmp_path / "model", TrainConfig(epochs=2), progress=False)
+    skins = catalog.products["skin_types"].str[0].to_numpy()
+    asked: list[Path] = []
+
+    class SkinTruth:  # the planted rule, as a ground truth
+        def scores(self, profile: Profile) -> np.ndarray:
+            return (skins == profile.skin_type).astype(float)
+
+    def oracle_for(path: Path) -> SkinTruth:
+        asked.append(path)
+        return SkinTruth()
+
+    report, _ = evaluate_model_dir(tmp_path / "model", k=5, oracle_for=oracle_for)
+    assert asked == [catalog_path.resolve()]
+    assert set(report["oracle"]) == {"hit", "category_hit", "ndcg", "mrr", "coverage"}
+    assert report["oracle"]["hit"] > report["baselines"]["random"]["hit"]
+    without, _ = evaluate_model_dir(tmp_path / "model", k=5)
+    assert without["oracle"] is None and without["model"] == report["model"]

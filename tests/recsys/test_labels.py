@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recsys import labels
-from recsys.product_types import KIND_KO, KINDS, PRODUCT_TYPES
+from recsys.product_types import CATEGORY_KIND, KIND_KO, KINDS, PRODUCT_TYPES
 from recsys.profile import CATALOG_CATEGORIES, CONCERNS, GENDERS, SKIN_TYPES
 
 
@@ -48,3 +48,9 @@ def test_every_canonical_sub_type_labels_itself() -> None:
     for t in PRODUCT_TYPES:
         assert labels.product_kind_label(t.name, "", "ko") == t.name
         assert labels.product_kind_label(t.name, "", "en") == t.en
+
+
+def test_a_mens_line_is_labelled_by_its_category_though_its_kind_is_skincare() -> None:
+    assert CATEGORY_KIND["men"] == "skincare"
+    assert labels.category_label("men", "ko") == "맨즈" and labels.category_label("men", "en") == "men's"
+    assert labels.category_label("skincare", "ko") == KIND_KO[CATEGORY_KIND["skincare"]]

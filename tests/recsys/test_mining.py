@@ -77,6 +77,16 @@ def test_unknown_type_falls_back_to_the_category_kind_only():
     assert product_attributes("무언가", category=None).kind == ""
 
 
+@pytest.mark.parametrize("category, kind", [
+    (97, "skincare"), (98, "makeup"), (99, "fragrance"), (100, "body"), (101, "tool"), (103, "skincare"),
+    ("스킨케어", "skincare"), ("맨즈", "skincare"), ("뷰티툴", "tool"), ("헤어", "hair"), ("hair", "hair"),
+    ("헤어바디", "body"), ("기초", "skincare"), (102, ""), ("기타", ""),
+])
+def test_every_category_the_catalog_reads_hints_its_kind(category, kind):
+    """The loader's codes and names (product_types.category_of) and one CATEGORY_KIND table."""
+    assert product_attributes("월리 에디션 3", category=category).kind == kind
+
+
 # -- sets, volume, gender ------------------------------------------------------------------
 
 

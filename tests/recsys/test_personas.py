@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from recsys.parsing import parse_profile, parse_profile_info
 from recsys.personas import (
     PersonaFileError,
     UnknownPersonaError,
     assign_persona,
     default_persona,
+    find_persona,
     get_persona,
     load_personas,
     persona_names,
 )
 from recsys.paths import PERSONAS
-from recsys.profile import Profile, parse_profile, parse_profile_info
+from recsys.profile import Profile
 
 NAMES = ["Dry_Winter", "Anti_Aging", "Gift_Buyer", "Loyal_Repurchase", "Sensitive_Calming",
          "Detail_Reviewer"]
@@ -106,6 +108,13 @@ def test_review_profiles_and_marketer_text_share_one_assignment() -> None:
 def test_get_persona_accepts_any_case_and_the_korean_name() -> None:
     assert get_persona("dry_winter").name == "Dry_Winter"
     assert get_persona(get_persona("Gift_Buyer").name_ko).name == "Gift_Buyer"
+
+
+def test_a_persona_name_reads_the_same_in_a_lookup_and_in_request_text() -> None:
+    for spelling in ("dry-winter", " DRY_WINTER ", get_persona("Dry_Winter").name_ko):
+        assert get_persona(spelling).name == "Dry_Winter"
+        assert parse_profile(f"30대 건성 persona={spelling.strip()}").persona == "Dry_Winter"
+    assert find_persona("Night_Owl") is None
 
 
 def test_unknown_persona_error_is_a_key_error_listing_valid_names() -> None:

@@ -8,17 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from recsys.parsing import ProfileParseError, _PHRASES, parse_profile, parse_profile_info
 from recsys.personas import persona_names
-from recsys.profile import (
-    CATEGORIES,
-    CONCERNS,
-    SKIN_TYPES,
-    Profile,
-    ProfileParseError,
-    _PHRASES,
-    parse_profile,
-    parse_profile_info,
-)
+from recsys.profile import CATEGORIES, CONCERNS, SKIN_TYPES, Profile
 
 F, M = "F", "M"
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from recsys.parsing import RECIPIENT_GENDER, ProfileParseError, parse_profile
 from recsys.product_types import BY_NAME, FAMILIES, KINDS, PRODUCT_TYPES
-from recsys.profile import RECIPIENT_GENDER, ProfileParseError, parse_profile
 
 F, M = "F", "M"
 BRANDS = ("설화수", "헤라", "Sulwhasoo", "아모레몰 단독", "퍼퓸샵", "포근", "려")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from recsys.catalog import Catalog
-from recsys.profile import parse_profile
+from recsys.parsing import parse_profile
 from recsys.recommender import Recommender
 from tests.recsys._model_helpers import persona_of, trained
 from tests.recsys.test_request_filters import BRANDS, _interactions, _products

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from recsys.catalog import Catalog
+from recsys.parsing import parse_profile
 from recsys.product_types import FAMILIES
-from recsys.profile import Profile, parse_profile
+from recsys.profile import Profile
 from recsys.recommender import Recommender, ReviewEvidence, explain, hard_filters
 from tests.recsys._model_helpers import persona_of, trained
 
