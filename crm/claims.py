@@ -25,12 +25,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
-from crm.compliance import RULES, Finding
-
-if TYPE_CHECKING:
-    from crm.context import DraftContext
+from crm.findings import RULES, Finding
 
 #: Benefits a draft can claim, with the Korean words that claim them. A space in a pattern
 #: is optional whitespace. Sensory words that promise no effect (산뜻한, 가벼운, 부드러운,
@@ -109,15 +105,6 @@ class ClaimFacts:
         """Whether ``quote`` is a reviewer's words: it occurs in one of the product's reviews."""
         flat = _flat(quote)
         return bool(flat) and any(flat in _flat(review) for review in self.reviews)
-
-
-def facts_for(context: DraftContext) -> ClaimFacts:
-    """The facts that decide what a draft for ``context`` may claim (drafter and checker alike)."""
-    product = context.product
-    names = (product.name, product.display_name, product.short_name, product.copy_name,
-             product.name_en, product.brand, context.brand.name)
-    return ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,
-                      support=product.support, names=tuple(n for n in names if n), reviews=context.reviews)
 
 
 def _flat(text: str) -> str:

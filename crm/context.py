@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from crm.claims import ClaimFacts
 from crm.errors import CRMError
 from recsys.catalog import Catalog
 from recsys.labels import label
@@ -223,6 +224,14 @@ class DraftContext:
     def sender(self) -> str:
         """Who sends the message: the name the ``(광고)`` line carries."""
         return self.brand.sender
+
+    def claim_facts(self) -> ClaimFacts:
+        """The facts that decide what a draft for this context may claim (drafter and checker alike)."""
+        product = self.product
+        names = (product.name, product.display_name, product.short_name, product.copy_name,
+                 product.name_en, product.brand, self.brand.name)
+        return ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,
+                          support=product.support, names=tuple(n for n in names if n), reviews=self.reviews)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -629,8 +638,6 @@ class ContextIndex:
         Skin products: the benefits the product's facts support, the customer's among them
         first. Fragrances, home scents, tools and goods: what their reviews praise instead.
         """
-        from crm.claims import ClaimFacts  # crm.claims reads ProductFacts; no cycle at import
-
         if product.kind in KIND_TERMS:
             return list(KIND_TERMS[product.kind])
         supported = ClaimFacts(kind=product.kind, concerns=product.concerns, functions=product.functions,

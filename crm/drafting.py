@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from crm import channels, offline
-from crm.claims import facts_for
-from crm.compliance import Finding, Severity, check_message, is_approvable
+from crm.compliance import check_message, is_approvable
 from crm.context import ContextIndex, DraftContext
 from crm.errors import UnknownChoiceError
+from crm.findings import Finding, Severity
 from crm.llm import LLMError, LLMProvider, OfflineProvider
 from crm.prompts import Prompts, draft_schema
 from recsys.profile import Profile
@@ -206,7 +206,7 @@ class Drafter:
             channel=channel,
             registered_functions=context.product.functions,
             sender=context.sender if self.add_label else None,
-            product=facts_for(context),
+            product=context.claim_facts(),
         )
         return findings + default_tone_notice(context)
 

@@ -31,7 +31,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from crm import channels
-from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
 from crm.errors import UnknownChoiceError
 from crm.korean import PAIRS, josa
@@ -300,7 +299,7 @@ def _claims(context: DraftContext) -> list[str]:
 
     The customer's wish only orders them; it never adds one, and nothing is a default.
     """
-    supported = facts_for(context).supported
+    supported = context.claim_facts().supported
     wanted = [c for c in context.profile.concerns if c in supported and c in BENEFITS]
     rest = sorted(c for c in supported if c in BENEFITS and c not in wanted)
     return wanted + rest

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from crm import channels
-from crm.claims import CLAIM_KO, KIND_TOPICS, SKIN_KINDS, facts_for
+from crm.claims import CLAIM_KO, KIND_TOPICS, SKIN_KINDS
 from crm.context import DraftContext
 from recsys import paths
 
@@ -90,7 +90,7 @@ def draft_schema(tones: Sequence[str]) -> dict[str, Any]:
 def prompt_data(context: DraftContext) -> dict[str, Any]:
     """The DATA block: structured profile and retrieved context, free text clipped."""
     product = context.product
-    facts = facts_for(context)
+    facts = context.claim_facts()
     supported = sorted(facts.supported)
     return {
         "customer": context.profile.to_dict(),
@@ -160,7 +160,7 @@ class Prompts:
             sender=context.sender,
             product=context.product,
             registered_claims=[CLAIM_NAMES[f] for f in context.product.functions if f in CLAIM_NAMES],
-            allowed_claims=[CLAIM_KO[c] for c in sorted(facts_for(context).supported)],
+            allowed_claims=[CLAIM_KO[c] for c in sorted(context.claim_facts().supported)],
             all_claims=list(CLAIM_KO.values()),
             kind_topic=KIND_TOPICS.get(context.product.kind, "") if context.product.kind not in SKIN_KINDS else "",
             for_men=context.product.target_gender == "men",

@@ -132,6 +132,10 @@ def test_recsys_modules_import_without_circles() -> None:
     assert _circles("recsys") == []
 
 
+def test_crm_modules_import_without_circles() -> None:
+    assert _circles("crm") == []
+
+
 def test_circle_finder_sees_lazy_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check above would pass vacuously if a function-level import went unseen."""
     pkg = tmp_path / "loop"

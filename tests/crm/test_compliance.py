@@ -10,12 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crm.findings import RULES, Finding, Severity
 from crm.compliance import (
     CHANNELS,
-    RULES,
     WORD_SPECS,
-    Finding,
-    Severity,
     check_message,
     euckr_bytes,
     is_approvable,
