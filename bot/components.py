@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from bot.errors import BotError
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from crm.context import ContextIndex
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from recsys.recommender import Recommender
 
 
-class ComponentError(RuntimeError):
+class ComponentError(BotError, RuntimeError):
     """A setting names something unusable; ``exit_code`` is 2 for a bad path, 1 for a failed load."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
@@ -35,7 +38,7 @@ class Components:
     drafter: Drafter
 
 
-def build_components(settings: Any, *, llm: str | None = None,
+def build_components(settings: Settings, *, llm: str | None = None,
                      style_source: StyleSource | None = None) -> Components:
     """Load the model over ``CATALOG_PATH`` (unset: the catalog recorded in the model), index it with ``BRANDS_PATH`` and make the drafter.
 
@@ -121,12 +124,12 @@ def store_style_source(store: ApprovedDrafts | None) -> StyleSource | None:
 class SharedComponents:
     """The process's one recommender, context index and drafter, built on first use.
 
-    ``personabot serve`` builds one and hands it to the Slack services and the digests, so
-    the process holds one model and one review index. Thread-safe; a failed load
+    The process's :class:`bot.wiring.Wiring` holds one, which the Slack services and the
+    digests share, so the process holds one model and one review index. Thread-safe; a failed load
     (:class:`ComponentError`) is not cached, so fixing the model file heals a running bot.
     """
 
-    def __init__(self, settings: Any, store: ApprovedDrafts | None = None) -> None:
+    def __init__(self, settings: Settings, store: ApprovedDrafts | None = None) -> None:
         self.settings = settings
         self.store = store
         self._lock = threading.Lock()

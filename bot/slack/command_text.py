@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.errors import BotError
 from bot.settings import CHANNELS, LLM_PROVIDERS
 
 MAX_TEXT_CHARS = 500
@@ -37,7 +38,7 @@ class CommandRequest:
 
 
 @dataclass
-class CommandError(ValueError):
+class CommandError(BotError, ValueError):
     """Bad command text; ``key``/``values`` name the i18n message, ``understood`` the rest."""
 
     key: str

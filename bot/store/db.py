@@ -17,8 +17,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.errors import BotError
 
-class DatabaseFileError(RuntimeError):
+
+class DatabaseFileError(BotError, RuntimeError):
     """``DB_PATH`` names something that cannot be opened as SQLite (message names the path)."""
 
 
