@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
 from bot.cli.common import COLUMNS_HELP, console, fail, require_file, require_output_folder
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# recsys.evaluate's report: nested JSON indexed below by its documented keys, so Any.
+Report = dict[str, Any]
 
 
 class Protocol(str, Enum):
@@ -84,7 +90,7 @@ def train(
     )
 
 
-def _table(report: dict[str, Any]) -> Any:
+def _table(report: Report) -> Table:
     from rich.table import Table
 
     k = report["k"]
@@ -102,7 +108,7 @@ def _table(report: dict[str, Any]) -> Any:
     return table
 
 
-def _persona_table(report: dict[str, Any]) -> Any:
+def _persona_table(report: Report) -> Table:
     from rich.table import Table
 
     k = report["k"]

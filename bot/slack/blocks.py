@@ -338,7 +338,7 @@ def home_view(
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def command_error_text(key: str, values: JSONObject, understood: JSONObject,
+def command_error_text(key: str, values: dict[str, object], understood: dict[str, object],
                        lang: str) -> str:
     """An ephemeral reply to a bad ``/recommend``: what failed, what was understood, examples."""
     safe = {k: mrkdwn.escape(v) for k, v in values.items()}
