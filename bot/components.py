@@ -1,7 +1,7 @@
 """Build the recommender, the context index and the drafter from settings, in one place.
 
-The CLI (``personabot recommend``) and the Slack services need the same three parts from
-the same settings; building them here keeps one rule for every setting: a file that is
+Every surface runs on the same three parts from the same settings (through
+:class:`bot.wiring.Wiring`); building them here keeps one rule for every setting: a file that is
 named but missing or broken is a :class:`ComponentError` whose one-line message names the
 setting to fix, never a silent fallback to demo data or a traceback.
 """
@@ -38,12 +38,13 @@ class Components:
     drafter: Drafter
 
 
-def build_components(settings: Settings, *, llm: str | None = None,
+def build_components(settings: Settings, *,
                      style_source: StyleSource | None = None) -> Components:
     """Load the model over ``CATALOG_PATH`` (unset: the catalog recorded in the model), index it with ``BRANDS_PATH`` and make the drafter.
 
-    ``llm`` picks the provider (default ``LLM_PROVIDER``; a misconfigured one becomes visible
-    offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
+    The drafter's provider is ``LLM_PROVIDER`` (a misconfigured one becomes visible offline
+    fallbacks via ``resolve_provider``); a request's ``--llm`` is passed per draft
+    (:meth:`bot.wiring.Wiring.provider`). ``style_source`` defaults to the example
     messages in ``data/crm_examples.json``; the Slack bot passes its approved drafts.
     """
     from crm.context import BrandsFileError, ContextIndex, load_brands, load_default_tone
@@ -85,7 +86,7 @@ def build_components(settings: Settings, *, llm: str | None = None,
     index = ContextIndex(recommender.catalog, brands, default_tone=default_tone)
     drafter = Drafter(
         index,
-        resolve_provider(llm, LLMConfig.from_settings(settings)),
+        resolve_provider(None, LLMConfig.from_settings(settings)),
         optout_number=settings.crm_optout_number,
         contact_number=settings.crm_contact_number,
         add_label=settings.crm_add_label,

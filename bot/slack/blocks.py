@@ -266,47 +266,45 @@ def request_message(
     return mrkdwn.clip(fallback, 3000), blocks[:50]
 
 
-def edit_modal(draft: DraftRecord, lang: str) -> JSONObject:
+def _modal(callback_id: str, draft: DraftRecord, title: str, submit: str, lang: str,
+           blocks: list[JSONObject]) -> JSONObject:
+    """A draft's modal: the draft id rides in ``private_metadata`` to the submission."""
     return {
         "type": "modal",
-        "callback_id": EDIT_CALLBACK,
+        "callback_id": callback_id,
         "private_metadata": draft.id,
-        "title": _plain(t("edit_title", lang), 24),
-        "submit": _plain(t("save", lang), 24),
+        "title": _plain(t(title, lang), 24),
+        "submit": _plain(t(submit, lang), 24),
         "close": _plain(t("cancel", lang), 24),
-        "blocks": [
-            _context(t("edit_hint", lang)),
-            {
-                "type": "input",
-                "block_id": TEXT_BLOCK,
-                "label": _plain(t("edit_label", lang), 2000),
-                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
-                            "multiline": True, "max_length": 3000,
-                            "initial_value": draft.text[:3000]},
-            },
-        ],
+        "blocks": blocks,
     }
+
+
+def _text_input(block_id: str, label: str, lang: str, *, max_length: int,
+                optional: bool = False, initial: str | None = None) -> JSONObject:
+    element: JSONObject = {"type": "plain_text_input", "action_id": INPUT_ACTION,
+                           "multiline": True, "max_length": max_length}
+    if initial is not None:
+        element["initial_value"] = initial
+    block: JSONObject = {"type": "input", "block_id": block_id}
+    if optional:
+        block["optional"] = True
+    block["label"] = _plain(t(label, lang), 2000)
+    block["element"] = element
+    return block
+
+
+def edit_modal(draft: DraftRecord, lang: str) -> JSONObject:
+    return _modal(EDIT_CALLBACK, draft, "edit_title", "save", lang, [
+        _context(t("edit_hint", lang)),
+        _text_input(TEXT_BLOCK, "edit_label", lang, max_length=3000, initial=draft.text[:3000]),
+    ])
 
 
 def reject_modal(draft: DraftRecord, lang: str) -> JSONObject:
-    return {
-        "type": "modal",
-        "callback_id": REJECT_CALLBACK,
-        "private_metadata": draft.id,
-        "title": _plain(t("reject_title", lang), 24),
-        "submit": _plain(t("reject_submit", lang), 24),
-        "close": _plain(t("cancel", lang), 24),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": REASON_BLOCK,
-                "optional": True,
-                "label": _plain(t("reject_label", lang), 2000),
-                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
-                            "multiline": True, "max_length": 500},
-            },
-        ],
-    }
+    return _modal(REJECT_CALLBACK, draft, "reject_title", "reject_submit", lang, [
+        _text_input(REASON_BLOCK, "reject_label", lang, max_length=500, optional=True),
+    ])
 
 
 def home_view(

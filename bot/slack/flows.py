@@ -255,48 +255,67 @@ def _may_change(deps: BotDeps, client: WebClient, user_id: str, request: Request
     return user_id == request.user_id or deps.policy.is_approver(client, user_id)
 
 
+def _changeable(deps: BotDeps, client: WebClient, draft_id: str, user_id: str,
+                lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    """For a modal's submission: the draft and its request when ``user_id`` may change it;
+    otherwise None, telling them why in the request's channel (a modal has none of its own)."""
+    draft = deps.store.get_draft(draft_id)
+    request = deps.store.get_request(draft.request_id) if draft else None
+    if draft is None or request is None:
+        return None
+    if not _may_change(deps, client, user_id, request):
+        ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
+        return None
+    return draft, request
+
+
+def _pending_for_changer(deps: BotDeps, client: WebClient, draft_id: str, user_id: str,
+                        channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    """For a button: the pending draft and its request when ``user_id`` may change it;
+    otherwise None, telling the clicker why."""
+    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is not None and not _may_change(deps, client, user_id, loaded[1]):
+        ephemeral(client, channel_id, user_id, t("not_approver", lang))
+        return None
+    return loaded
+
+
 def _open_modal(deps: BotDeps, client: WebClient, build: Callable[[DraftRecord, str], JSONObject],
                 *, draft_id: str, user_id: str, channel_id: str | None, trigger_id: str) -> None:
     """Open a draft's modal for someone who may change it, while it is still pending."""
     lang = deps.languages.for_user(client, user_id)
-    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
-    if loaded is None:
-        return
-    draft, request = loaded
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-    else:
-        client.views_open(trigger_id=trigger_id, view=build(draft, lang))
+    loaded = _pending_for_changer(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is not None:
+        client.views_open(trigger_id=trigger_id, view=build(loaded[0], lang))
 
 
-@guarded("reject")
-def open_reject(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
-                channel_id: str | None, trigger_id: str) -> None:
-    _open_modal(deps, client, blocks.reject_modal, draft_id=draft_id, user_id=user_id,
-                channel_id=channel_id, trigger_id=trigger_id)
+def _modal_opener(action: str, build: Callable[[DraftRecord, str], JSONObject]
+                  ) -> Callable[..., None]:
+    """The guarded flow that opens ``build``'s modal for a draft (Edit, Reject)."""
+
+    @guarded(action)
+    def open_modal(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
+                   channel_id: str | None, trigger_id: str) -> None:
+        _open_modal(deps, client, build, draft_id=draft_id, user_id=user_id,
+                    channel_id=channel_id, trigger_id=trigger_id)
+
+    return open_modal
+
+
+open_reject = _modal_opener("reject", blocks.reject_modal)
+open_edit = _modal_opener("edit", blocks.edit_modal)
 
 
 @guarded("reject")
 def reject(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
            reason: str | None) -> None:
     lang = deps.languages.for_user(client, user_id)
-    draft = deps.store.get_draft(draft_id)
-    request = deps.store.get_request(draft.request_id) if draft else None
-    if draft is None or request is None:
+    loaded = _changeable(deps, client, draft_id, user_id, lang)
+    if loaded is None:
         return
-    channel_id = request.message_channel
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-        return
-    _decide(deps, client, draft, "rejected", user_id, channel_id, lang,
+    draft, request = loaded
+    _decide(deps, client, draft, "rejected", user_id, request.message_channel, lang,
             reason=(reason or "").strip()[:500] or None)
-
-
-@guarded("edit")
-def open_edit(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
-              channel_id: str | None, trigger_id: str) -> None:
-    _open_modal(deps, client, blocks.edit_modal, draft_id=draft_id, user_id=user_id,
-                channel_id=channel_id, trigger_id=trigger_id)
 
 
 @guarded("edit")
@@ -306,13 +325,10 @@ def save_edit(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str, 
     if not deps.store.claim(dedupe_key):
         return
     lang = deps.languages.for_user(client, user_id)
-    draft = deps.store.get_draft(draft_id)
-    request = deps.store.get_request(draft.request_id) if draft else None
-    if draft is None or request is None:
+    loaded = _changeable(deps, client, draft_id, user_id, lang)
+    if loaded is None:
         return
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
-        return
+    _, request = loaded
     checked = deps.services.check(text, request.options.get("channel"),
                                   request.product_id or "")
     try:
@@ -331,13 +347,10 @@ def regenerate(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
     if not deps.store.claim(dedupe_key):
         return
     lang = deps.languages.for_user(client, user_id)
-    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
+    loaded = _pending_for_changer(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
     draft, request = loaded
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-        return
     opts = request.options
     new = deps.services.redraft(opts.get("profile_text") or request.text,
                                 request.product_id or "", draft.tone,
