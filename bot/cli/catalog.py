@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.text import Text
 
-from bot.cli.common import COLUMNS_HELP, console, fail, require_file, settings_or_exit
+from bot.cli.common import COLUMNS_HELP, console, fail, fail_on, require_file, settings_or_exit
 
 if TYPE_CHECKING:
     from recsys.catalog import Catalog
@@ -93,14 +93,13 @@ def info(
     """
     require_file(path, "catalog file")
     require_file(interactions, "--interactions")
-    from recsys.catalog import CatalogError, load_catalog
+    from recsys.catalog import load_catalog
     from recsys.paths import DEMO_CATALOG
 
     settings = settings_or_exit()
     try:
-        catalog = load_catalog(path or DEMO_CATALOG, interactions_path=interactions, columns=columns)
-    except CatalogError as exc:
-        fail(str(exc))
+        with fail_on():  # an unreadable catalog: one line saying what is wrong with it
+            catalog = load_catalog(path or DEMO_CATALOG, interactions_path=interactions, columns=columns)
     except OSError as exc:
         fail(f"cannot read {exc.filename or path}: {exc.strerror or exc}; check the file's permissions")
     summary = catalog.summary()

@@ -80,6 +80,7 @@ def personas_or_exit(settings: Settings) -> tuple[Persona, ...]:
 
 
 def settings_or_exit(**overrides: object) -> Settings:
+    """The settings, or a one-line :class:`SettingsError` naming the variable (exit 2)."""
     try:
         return load_settings(**overrides)
     except SettingsError as exc:

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from bot.cli.common import console, fail, settings_or_exit, wiring_or_exit
+from bot.cli.common import console, fail, fail_on, settings_or_exit, wiring_or_exit
 
 if TYPE_CHECKING:
     from bot.digests.compose import Digest
@@ -179,13 +179,10 @@ def _open_store(open_: Callable[[Path], S], path: Path) -> S:
 def _db_errors(path: Path) -> Iterator[None]:
     """Any SQLite fault inside (locked, damaged pages, not a database) as one line naming
     ``path`` and what to do (exit 2), never a traceback."""
-    from bot.store.db import DatabaseFileError, db_errors
+    from bot.store.db import db_errors
 
-    try:
-        with db_errors(path):
-            yield
-    except DatabaseFileError as exc:
-        fail(str(exc))
+    with fail_on(), db_errors(path):
+        yield
 
 
 def _deliver(settings: Settings, sub: Subscription, now: datetime, *, force: bool = False) -> None:
@@ -193,12 +190,8 @@ def _deliver(settings: Settings, sub: Subscription, now: datetime, *, force: boo
     from bot.digests import holders
     from bot.slack.app import make_client
     from bot.digests.scheduler import build_digests, last_fire, local_label
-    from bot.settings import SettingsError
-
-    try:
+    with fail_on():  # no SLACK_BOT_TOKEN: one line naming it
         client = make_client(settings, posting=True)
-    except SettingsError as exc:
-        fail(str(exc))
     digests = build_digests(wiring_or_exit(settings, store=True), client)
     period = last_fire(sub.schedule, now)
     if digests.store.reopen(sub.id, period, now):

@@ -99,17 +99,14 @@ def register(app: typer.Typer) -> None:
 
         from bot.digests import listeners as digest_listeners
         from bot.digests.scheduler import build_digests
-        from bot.settings import SettingsError
         from bot.slack.app import FEATURES, build_app, make_client
         from bot.slack.server import check_settings, http_server, run_socket_mode
         from bot.slack.services import build_deps
         from bot.store.db import db_errors
 
         settings = settings_or_exit()
-        try:
+        with fail_on():  # a missing or malformed Slack token: one line naming it
             mode = check_settings(settings)
-        except SettingsError as exc:
-            fail(str(exc))
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         # The one wiring: every feature below runs on its model, personas and store.
