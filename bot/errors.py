@@ -31,11 +31,9 @@ class BotError(Exception):
 
 
 #: The errors ``crm`` and ``recsys`` raise with a message written for a person, by name (so
-#: telling them apart imports neither package, nor torch). Until those packages have their
-#: own roots (``recsys.errors.RecsysError`` and ``crm.errors.CRMError`` are on their way);
-#: then this becomes those two names.
+#: telling them apart imports neither package, nor torch): ``crm``'s root, and ``recsys``'
+#: errors one by one until its root (``recsys.errors.RecsysError``, on its way) lands.
 LIBRARY_ERRORS = frozenset({
-    "crm.context.BrandsFileError", "crm.context.UnknownProductError", "crm.llm.LLMError",
     "crm.errors.CRMError",
     "recsys.catalog.CatalogError", "recsys.evaluate.EvaluationError",
     "recsys.index.SearchIndexError", "recsys.model.ModelLoadError",

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
+from crm.errors import UnknownChoiceError
+
 
 @dataclass(frozen=True)
 class ChannelSpec:
@@ -78,7 +80,7 @@ def spec(channel: str, *, checked: bool = False) -> ChannelSpec:
     """The channel's spec; a clear ValueError for an unknown one (``checked``: AlimTalk too)."""
     names = CHECKED_CHANNELS if checked else CHANNELS
     if channel not in names:
-        raise ValueError(f"unknown channel {channel!r} (use one of {', '.join(names)})")
+        raise UnknownChoiceError(f"unknown channel {channel!r} (use one of {', '.join(names)})")
     return SPECS[channel]
 
 

@@ -37,7 +37,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
 
 from crm.channels import (BRAND_MESSAGE_CHARS, BYTE_LIMITS, CHAR_LIMITS, CHECKED_CHANNELS, encodable,
                           euckr_bytes, is_euckr)
+from crm.channels import spec as channel_spec
 
 
 class Severity(StrEnum):
@@ -97,7 +97,6 @@ RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in (
     Rule("AD-SENDER", E, "전송자 명칭", "Sender name after the label"),
     Rule("AD-CONTACT", W, "전송자 연락처", "Sender contact number"),
     Rule("AD-OPTOUT", E, "무료 수신거부", "Free opt-out line"),
-    Rule("AD-NIGHT", E, "야간 전송 제한", "Night-time sending"),
     Rule("AD-ALIMTALK", E, "알림톡 광고 금지", "No promotion in AlimTalk"),
     Rule("LEN-SMS", E, "SMS 길이 (90바이트)", "SMS length (90 bytes)"),
     Rule("LEN-LMS", E, "LMS 길이 (2,000바이트)", "LMS length (2,000 bytes)"),
@@ -120,7 +119,6 @@ CHANNELS = CHECKED_CHANNELS
 SMS_BYTES, LMS_BYTES = BYTE_LIMITS["sms"], BYTE_LIMITS["lms"]
 KAKAO_CHARS = CHAR_LIMITS["kakao"]
 LABEL = "(광고)"
-KST = timezone(timedelta(hours=9), "KST")
 
 # Functional-cosmetic registrations and the spellings callers may use for them.
 FUNCTIONAL_TYPES: Mapping[str, str] = MappingProxyType({
@@ -336,8 +334,7 @@ def check_message(
     (``None``: only check that some name follows it). With ``product`` (its facts,
     :class:`crm.claims.ClaimFacts`), every benefit claim is checked against them too.
     """
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+    channel_spec(channel, checked=True)  # UnknownChoiceError (a ValueError) for an unknown channel
     registered = normalize_functions(registered_functions)
     if not unicodedata.is_normalized("NFC", text):
         return _check_decomposed(text, channel, registered, sender, product)
@@ -397,30 +394,6 @@ def _starts_syllable(ch: str) -> bool:
     return unicodedata.combining(ch) == 0 and not "\u1160" <= ch <= "\u11ff"
 
 
-def check_send_time(dt: datetime, *, channel: str = "kakao", night_consent: bool = False) -> list[Finding]:
-    """AD-NIGHT for a scheduled customer send (not for posting drafts in Slack).
-
-    Naive datetimes are read as KST. SMS/LMS ads need separate consent from 21:00 to 08:00;
-    KakaoTalk FriendTalk is blocked by the platform from 20:00 to 08:00 whatever the consent.
-    """
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
-    local = dt.replace(tzinfo=KST) if dt.tzinfo is None else dt.astimezone(KST)
-    stamp = local.strftime("%Y-%m-%d %H:%M KST")
-    if channel == "kakao" and (local.hour >= 20 or local.hour < 8):
-        return [_finding("AD-NIGHT", (0, 0), stamp,
-                         f"카카오톡 친구톡은 20:00~08:00에 보낼 수 없습니다 ({stamp}).",
-                         f"KakaoTalk FriendTalk cannot be sent between 20:00 and 08:00 ({stamp}).",
-                         "08:00~20:00 사이로 예약하세요 / schedule between 08:00 and 20:00 KST")]
-    if channel in ("sms", "lms") and not night_consent and (local.hour >= 21 or local.hour < 8):
-        return [_finding("AD-NIGHT", (0, 0), stamp,
-                         f"21:00~08:00 광고 전송은 별도의 야간 수신 동의가 필요합니다 ({stamp}).",
-                         f"Ads between 21:00 and 08:00 need separate night-time consent ({stamp}).",
-                         "08:00~21:00 사이로 예약하거나 야간 동의 고객에게만 보내세요 / "
-                         "schedule between 08:00 and 21:00 KST or send only to night-consented customers")]
-    return []
-
-
 def _severity(finding: Finding | Mapping[str, Any]) -> str:
     return finding["severity"] if isinstance(finding, Mapping) else finding.severity
 
@@ -428,15 +401,6 @@ def _severity(finding: Finding | Mapping[str, Any]) -> str:
 def is_approvable(findings: Iterable[Finding | Mapping[str, Any]]) -> bool:
     """No error-level finding (warnings are for the approver to judge). Stored dicts work too."""
     return not any(_severity(f) == Severity.ERROR for f in findings)
-
-
-def summarize(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
-    """A short badge: ``✅ 통과``, ``⚠️ 경고 2``, ``⛔ 오류 1`` or ``⛔ 오류 1 · ⚠️ 경고 2``."""
-    severities = [_severity(f) for f in findings]
-    errors = severities.count(Severity.ERROR)
-    warnings = len(severities) - errors
-    parts = ([f"⛔ 오류 {errors}"] if errors else []) + ([f"⚠️ 경고 {warnings}"] if warnings else [])
-    return " · ".join(parts) or "✅ 통과"
 
 
 def normalize_functions(functions: Iterable[str]) -> frozenset[str]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from crm.errors import CRMError
 from recsys.catalog import Catalog
 from recsys.labels import label
 from recsys.paths import DEFAULT_TONE
@@ -233,7 +234,7 @@ class DraftContext:
         }
 
 
-class UnknownProductError(KeyError):
+class UnknownProductError(CRMError, KeyError):
     """The product id is not in the indexed catalog."""
 
     def __str__(self) -> str:
@@ -290,7 +291,7 @@ def parse_brands(data: Any) -> dict[str, BrandGuide]:
     return {bid: _brand_from_record(bid, rec) for bid, rec in items}
 
 
-class BrandsFileError(ValueError):
+class BrandsFileError(CRMError, ValueError):
     """The brand tone-guide file is missing, unreadable or not brand records (message names it).
 
     Drafting silently without tone guides would hide a wrong path, so a file that was named

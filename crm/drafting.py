@@ -24,6 +24,7 @@ from crm import channels, offline
 from crm.claims import facts_for
 from crm.compliance import Finding, Severity, check_message, is_approvable
 from crm.context import ContextIndex, DraftContext
+from crm.errors import UnknownChoiceError
 from crm.llm import LLMError, LLMProvider, OfflineProvider
 from crm.prompts import Prompts, draft_schema
 from recsys.profile import Profile
@@ -177,7 +178,7 @@ class Drafter:
         channels.limit(channel)  # raises a clear ValueError for an unknown channel
         unknown = [t for t in tones if t not in TONES]
         if unknown:
-            raise ValueError(f"unknown tone {unknown[0]!r} (use {', '.join(TONES)})")
+            raise UnknownChoiceError(f"unknown tone {unknown[0]!r} (use {', '.join(TONES)})")
         provider = provider or self.provider
         context = self.context(profile, product_id)
         written: dict[str, str] = {}

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from crm.errors import UnknownChoiceError
+
 # Particle pairs: (after a final consonant, after a vowel).
 PAIRS: dict[str, tuple[str, str]] = {
     "을_를": ("을", "를"), "은_는": ("은", "는"), "이_가": ("이", "가"), "과_와": ("과", "와"),
@@ -156,7 +158,7 @@ def _pair(pair: str) -> tuple[str, str]:
     for forms in PAIRS.values():
         if pair in forms:
             return forms
-    raise ValueError(f"unknown particle {pair!r} (use one of {', '.join(PAIRS)})")
+    raise UnknownChoiceError(f"unknown particle {pair!r} (use one of {', '.join(PAIRS)})")
 
 
 # --- the checker --------------------------------------------------------------------------

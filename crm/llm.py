@@ -2,11 +2,11 @@
 
 Every provider answers ``generate_json(system, prompt, schema, *, timeout_s) -> dict`` or
 raises :class:`LLMError` with a ``kind`` the drafter can act on. Each SDK's own hidden
-retries are switched off; the one retry policy here retries rate limits (honouring
-``Retry-After``) and server errors with exponential backoff, bounded by both
-``max_retries`` and the total ``timeout_s`` — ``LLM_TIMEOUT_S`` is the budget of the whole
-call, every attempt and backoff included (the drafter shares one budget across its own
-attempts too, see :class:`crm.drafting.Drafter`). API keys are plain strings held only in
+retries are switched off; the one retry policy here (tenacity, see :class:`_Retrying`)
+retries rate limits (honouring ``Retry-After``) and server errors with exponential backoff,
+bounded by both ``max_retries`` and the total ``timeout_s`` — ``LLM_TIMEOUT_S`` is the budget
+of the whole call, every attempt and backoff included (the drafter shares one budget across
+its own attempts too, see :class:`crm.drafting.Drafter`). API keys are plain strings held only in
 :class:`LLMConfig` (hidden from its repr) and never appear in errors or logs.
 """
 
@@ -20,6 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+import tenacity
+
+from crm.errors import CRMError
 from crm.offline import MODEL_NAME as OFFLINE_MODEL
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,7 @@ ERROR_KINDS = (
 RETRYABLE = ("rate_limit", "server")
 
 
-class LLMError(RuntimeError):
+class LLMError(CRMError, RuntimeError):
     """A provider call that produced no usable JSON; ``kind`` is one of ``ERROR_KINDS``."""
 
     def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
@@ -155,45 +158,67 @@ Clock = Callable[[], float]
 class _Retrying:
     """Retries rate limits and server errors with backoff inside one total time budget.
 
-    ``sleep`` and ``clock`` are injectable (tests pass a fake clock that ``sleep``
-    advances, so no test has to measure real time)."""
+    The policy is tenacity's (``stop``/``wait``/``retry`` strategies) with two rules of our
+    own: a ``Retry-After`` the server sent is the wait, and a wait that would end past the
+    budget is not started (the last error is raised instead). ``sleep`` and ``clock`` are
+    injectable; tenacity's own clock is never consulted, so tests pass a fake clock that
+    ``sleep`` advances and no test has to measure real time."""
 
     def __init__(self, config: LLMConfig, sleep: Sleep = time.sleep,
                  clock: Clock = time.monotonic) -> None:
         self.config = config
         self.sleep = sleep
         self.clock = clock
+        self._backoff = tenacity.wait_exponential(multiplier=config.backoff_s, max=config.max_backoff_s)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(error, "retry_after", None)
+        return float(retry_after) if retry_after is not None else self._backoff(state)
 
     def run(self, attempt: Callable[[float], dict[str, Any]], timeout_s: float, who: str) -> dict[str, Any]:
         deadline = self.clock() + timeout_s
-        tries = 0
-        while True:
+
+        def once() -> dict[str, Any]:
             remaining = deadline - self.clock()
             if remaining <= 0:
                 raise LLMError("timeout", f"{who} did not answer within {timeout_s:g}s")
-            try:
-                return attempt(remaining)
-            except LLMError as exc:
-                if exc.kind not in RETRYABLE or tries >= self.config.max_retries:
-                    raise
-                delay = exc.retry_after
-                if delay is None:
-                    delay = min(self.config.max_backoff_s, self.config.backoff_s * 2**tries)
-                if self.clock() + delay >= deadline:
-                    raise
-                tries += 1
-                log.info("%s: %s; retry %d in %.2fs", who, exc.kind, tries, delay)
-                self.sleep(delay)
+            return attempt(remaining)
+
+        def past_budget(state: tenacity.RetryCallState) -> bool:
+            return self.clock() + state.upcoming_sleep >= deadline
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            kind = getattr(state.outcome.exception() if state.outcome else None, "kind", "?")
+            log.info("%s: %s; retry %d in %.2fs", who, kind, state.attempt_number, state.upcoming_sleep)
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(lambda exc: isinstance(exc, LLMError) and exc.kind in RETRYABLE),
+            wait=self._wait,
+            stop=tenacity.stop_after_attempt(self.config.max_retries + 1) | past_budget,
+            sleep=self.sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        return retrying(once)
 
 
 class _BaseProvider:
+    """What every SDK-backed provider shares: its model (``LLMConfig.<name>_model``), the
+    retry policy with its ``sleep``/``clock`` hooks, secret redaction and error mapping.
+    Subclasses build their client in :meth:`_connect` and make one call in :meth:`_call`."""
+
     name = "base"
 
-    def __init__(self, config: LLMConfig, model: str, *, sleep: Sleep = time.sleep,
+    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
                  clock: Clock = time.monotonic) -> None:
         self.config = config
-        self.model = model
+        self.model = getattr(config, f"{self.name}_model")
         self._retrying = _Retrying(config, sleep, clock)
+        self._connect(config)
+
+    def _connect(self, config: LLMConfig) -> None:
+        raise NotImplementedError
 
     def _redact(self, message: str) -> str:
         for secret in self.config.secrets():
@@ -244,9 +269,7 @@ class OpenAIProvider(_BaseProvider):
 
     name = "openai"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.openai_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         if not config.openai_api_key and not config.openai_base_url:
             raise LLMError("config", "OPENAI_API_KEY is not set (or use --llm offline)")
         import openai
@@ -294,9 +317,7 @@ class GeminiProvider(_BaseProvider):
 
     name = "gemini"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.gemini_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         if not config.gemini_api_key:
             raise LLMError("config", "GEMINI_API_KEY is not set (or use --llm offline)")
         from google import genai
@@ -350,9 +371,7 @@ class OllamaProvider(_BaseProvider):
 
     name = "ollama"
 
-    def __init__(self, config: LLMConfig, *, sleep: Sleep = time.sleep,
-                 clock: Clock = time.monotonic) -> None:
-        super().__init__(config, config.ollama_model, sleep=sleep, clock=clock)
+    def _connect(self, config: LLMConfig) -> None:
         import ollama
 
         self._ollama = ollama

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from crm import channels
 from crm.claims import facts_for
 from crm.context import DraftContext, ReviewSnippet
+from crm.errors import UnknownChoiceError
 from crm.korean import PAIRS, josa
 from recsys.mining import review_benefits
 from recsys.labels import SKIN_KO
@@ -398,7 +399,7 @@ def compose(
 ) -> str:
     """One draft for ``tone``; deterministic for (product, profile, tone, channel)."""
     if tone not in HOOKS["skin"]:
-        raise ValueError(f"unknown tone {tone!r} (use one of {', '.join(HOOKS['skin'])})")
+        raise UnknownChoiceError(f"unknown tone {tone!r} (use one of {', '.join(HOOKS['skin'])})")
     rng = random.Random(seed_for(context, tone, channel))
     product = context.product
     mode = _mode(context)

@@ -31,11 +31,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, ContextManager
 
-import sqlite_utils
-
 from bot.digests import holders
 from bot.store.approvals import JSONObject
-from bot.store.db import connect, immediate, migrate
+from bot.store.db import connect, fetch_dicts, immediate, migrate
 
 HolderCheck = Callable[[str | None], bool]
 
@@ -180,7 +178,7 @@ class Claim:
 class DigestStore:
     """All reads and writes of the digest tables, safe to share between threads."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._lock = threading.RLock()
         migrate(db, "digests", MIGRATIONS)
@@ -191,13 +189,11 @@ class DigestStore:
 
     def _tx(self) -> ContextManager[sqlite3.Connection]:
         """One immediate (write-locking) transaction on the shared connection."""
-        return immediate(self.db.conn, self._lock)
+        return immediate(self.db, self._lock)
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[JSONObject]:
         with self._lock:
-            cur = self.db.conn.execute(sql, params)
-            cols = [c[0] for c in cur.description]
-            return [dict(zip(cols, row)) for row in cur.fetchall()]
+            return fetch_dicts(self.db, sql, params)
 
     # -- subscriptions -----------------------------------------------------------------
 

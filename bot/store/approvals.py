@@ -50,10 +50,8 @@ from pathlib import Path
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ContextManager, TypedDict
 
-import sqlite_utils
-
 from bot.errors import BotError
-from bot.store.db import connect, immediate, migrate
+from bot.store.db import connect, fetch_dicts, immediate, migrate
 
 if TYPE_CHECKING:
     from crm.drafting import Draft
@@ -264,7 +262,7 @@ class NewDraft:
 class Store:
     """Thread-safe facade over one SQLite connection (writes serialise in SQLite anyway)."""
 
-    db: sqlite_utils.Database
+    db: sqlite3.Connection
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
@@ -274,7 +272,7 @@ class Store:
         return cls(db)
 
     def _tx(self) -> ContextManager[sqlite3.Connection]:
-        return immediate(self.db.conn, self._lock)
+        return immediate(self.db, self._lock)
 
     # --- requests -------------------------------------------------------------------
     def create_request(
@@ -598,16 +596,16 @@ class Store:
     def claim(self, key: str) -> bool:
         """True the first time ``key`` is seen: makes retried deliveries idempotent."""
         with self._lock:
-            cur = self.db.conn.execute(
+            cur = self.db.execute(
                 "INSERT OR IGNORE INTO deliveries (key, at) VALUES (?, ?)", (key, now_iso())
             )
             return cur.rowcount == 1
 
     # --- internals ------------------------------------------------------------------
     def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[JSONObject]:
-        """Run a query under the lock: sqlite-utils wraps it in a savepoint per call."""
+        """Run a query under the lock (the connection is shared between threads)."""
         with self._lock:
-            return list(self.db.query(sql, params or []))
+            return fetch_dicts(self.db, sql, params or [])
 
     @staticmethod
     def _audit(conn: sqlite3.Connection, actor: str, action: str, request_id: str | None,

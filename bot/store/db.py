@@ -4,6 +4,15 @@ WAL lets the scheduler and the Slack listeners read while one writes; the busy t
 turns brief lock contention into a short wait instead of an error; foreign keys keep
 drafts, decisions and audit rows consistent. Each component (approvals, digests) owns a
 list of migrations, applied once each and recorded in ``schema_migrations``.
+
+Plain :mod:`sqlite3`, no wrapper library: every write is hand-written SQL inside one
+``BEGIN IMMEDIATE`` (:func:`immediate`), the schemas are SQL (CHECK constraints,
+triggers) that sqlite-utils' table API cannot express, and reads go through
+:func:`fetch_dicts`. sqlite-utils was here for one ``db.query``, whose savepoint per call
+raced on the shared connection; its ``Migrations`` records in its own
+``_sqlite_migrations`` table (every existing file records in ``schema_migrations``) and
+takes no write lock before reading what is applied, so it would need a bridge and a lock
+around it to do what :func:`migrate` does now.
 """
 
 from __future__ import annotations
@@ -14,8 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from bot.errors import BotError
 
@@ -59,8 +67,12 @@ def db_errors(path: str | Path) -> Iterator[None]:
         raise DatabaseFileError(describe_db_error(path, exc)) from None
 
 
-def connect(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
+def connect(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite3.Connection:
     """Open (creating when missing) the database with WAL, a busy timeout and FKs on.
+
+    The connection is in autocommit mode (``isolation_level=None``): a statement outside
+    :func:`immediate` commits on its own, and transactions are always explicit. It may be
+    shared between threads (``check_same_thread=False``); the stores serialise on a lock.
 
     ``busy_timeout_s`` is how long a write waits for another process's write lock before
     "database is locked" (tests shorten it; reads never wait in WAL mode).
@@ -85,7 +97,14 @@ def connect(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
                 "SQLite file, or at a new path to start an empty one"
             ) from None
         raise DatabaseFileError(describe_db_error(path, exc) + " (DB_PATH)") from None
-    return sqlite_utils.Database(conn)
+    return conn
+
+
+def fetch_dicts(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name (the stores' read helper)."""
+    cur = conn.execute(sql, params)
+    names = [column[0] for column in cur.description or ()]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 @contextmanager
@@ -102,7 +121,7 @@ def immediate(conn: sqlite3.Connection, lock: threading.RLock | None = None) -> 
         conn.execute("COMMIT")
 
 
-def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]) -> int:
+def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[str]) -> int:
     """Apply the not-yet-applied ``migrations`` of ``component``; return the schema version.
 
     Each migration is a SQL script; version N is ``migrations[N-1]``. Migrations are
@@ -112,7 +131,6 @@ def migrate(db: sqlite_utils.Database, component: str, migrations: Sequence[str]
     only when a migration is due, so read-only commands such as ``digest status`` work while
     another process holds a long write transaction.
     """
-    conn = db.conn
     if _schema_version(conn, component) >= len(migrations):
         return len(migrations)
     conn.execute(

@@ -72,7 +72,7 @@ def subscribe_due_now(db_path: Path, persona: str, channel: str, tz: str = "Asia
     store = DigestStore.open(db_path)
     sub, _ = store.subscribe(persona, channel, Schedule(slot.weekday(), slot.hour, slot.minute, tz),
                              "UOWNER", now - timedelta(days=1))
-    store.db.conn.close()
+    store.db.close()
     return sub
 
 

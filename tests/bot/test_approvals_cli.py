@@ -24,7 +24,7 @@ def _decided(store: Store, text: str, at: str, *, key: str) -> None:
                                approvable=True)
     store.decide(draft_id, decision="approved", user_id="UAPP")
     store.db.execute("UPDATE decisions SET created_at = ? WHERE draft_id = ?", [at, draft_id])
-    store.db.conn.commit()
+    store.db.commit()
 
 
 @pytest.fixture

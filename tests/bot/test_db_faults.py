@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.store.db import DatabaseFileError, connect, db_errors, describe_db_error, migrate
+from tests.bot._db_helpers import table_names
 from bot.digests.store import DigestStore
 from bot.store.approvals import COMPONENT, MIGRATIONS, Store
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, utc
@@ -37,8 +38,8 @@ def make_db(path: Path, runs: int = 0) -> None:
         run = store.record_missed(sub.id, utc(2026, 1, 5 + week % 20, week // 20), "x" * 400,
                                   utc(2026, 6, 1))
         assert run is not None
-    store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.db.conn.close()
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.db.close()
 
 
 def damage_table(path: Path, table: str) -> None:
@@ -133,7 +134,7 @@ def test_a_due_migration_still_applies_and_rolls_back_on_error(tmp_path: Path) -
     assert migrate(db, "demo", ["CREATE TABLE a (id INTEGER PRIMARY KEY);"]) == 1
     assert migrate(db, "demo", ["CREATE TABLE a (id INTEGER PRIMARY KEY);",
                                 "CREATE TABLE b (id INTEGER PRIMARY KEY);"]) == 2
-    assert {"a", "b"} <= set(db.table_names())
+    assert {"a", "b"} <= table_names(db)
 
 
 def test_serve_on_a_damaged_db_with_a_dead_lease_fails_its_health_check(tmp_path: Path) -> None:

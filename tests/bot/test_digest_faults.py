@@ -254,7 +254,7 @@ def test_a_frozen_holder_that_wakes_up_does_not_post_after_a_takeover(tmp_path: 
     result: list[Any] = []
     thread = threading.Thread(target=lambda: result.append(frozen.run_period(sub, PERIOD)))
     thread.start()
-    woke.wait(10)
+    assert woke.wait(10), "the frozen runner never started composing"
     clock.advance(seconds=CLAIM_TTL.total_seconds() + 1)
     other = DigestRunner(DigestStore.open(path), poster, DigestComposer(FakeSources()),
                          clock=clock, holder="B")

@@ -198,11 +198,13 @@ def server() -> Iterator[FakeLLMServer]:
 def test_end_to_end_with_openai_sdk_and_fallback(index: ContextIndex, server: FakeLLMServer) -> None:
     config = LLMConfig(openai_api_key="sk-test", openai_base_url=server.openai_base_url, openai_model="gpt-fake",
                        backoff_s=0.01)
-    drafter = Drafter(index, make_provider("openai", config), timeout_s=5)
+    slept: list[float] = []
+    drafter = Drafter(index, make_provider("openai", config, sleep=slept.append), timeout_s=5)
     server.script(Reply("rate_limit", retry_after=0))
     drafts = drafter.draft(DRY_30S, "P001")
     assert all((d.provider, d.model, d.fallback_reason) == ("openai", "gpt-fake", None) for d in drafts)
     assert len(server.requests) == 2  # one 429, one success: still a single drafting call
+    assert slept == [0]  # the 429's Retry-After, waited through the injected hook
 
     server.script(Reply("malformed"), Reply("malformed"))
     drafts = drafter.draft(DRY_30S, "P001")

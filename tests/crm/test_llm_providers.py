@@ -11,6 +11,7 @@ from crm.llm import (
     GeminiProvider,
     LLMConfig,
     LLMError,
+    LLMProvider,
     OllamaProvider,
     OpenAIProvider,
     UnavailableProvider,
@@ -113,10 +114,15 @@ class FakeTime:
         self.now += seconds
 
 
+def with_fake_time(name: str, config: LLMConfig) -> tuple[LLMProvider, FakeTime]:
+    """The provider called ``name`` with its retry policy on a fake clock."""
+    fake = FakeTime()
+    return make_provider(name, config, sleep=fake.sleep, clock=fake.clock), fake
+
+
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_rate_limit_then_success_is_retried(server: FakeLLMServer, name: str) -> None:
-    fake = FakeTime()
-    provider = make_provider(name, config_for(server), sleep=fake.sleep, clock=fake.clock)
+    provider, fake = with_fake_time(name, config_for(server))
     server.script(Reply("rate_limit", retry_after=2.5))
     answer, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=5))
     assert answer == ANSWER and len(sent) == 2
@@ -127,8 +133,7 @@ def test_rate_limit_then_success_is_retried(server: FakeLLMServer, name: str) ->
 
 @pytest.mark.parametrize("name", ("openai", "gemini"))
 def test_a_retry_after_past_the_budget_is_not_waited_for(server: FakeLLMServer, name: str) -> None:
-    fake = FakeTime()
-    provider = make_provider(name, config_for(server), sleep=fake.sleep, clock=fake.clock)
+    provider, fake = with_fake_time(name, config_for(server))
     server.script(Reply("rate_limit", retry_after=30))
     error, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=4))
     assert isinstance(error, LLMError) and error.kind == "rate_limit"
@@ -138,9 +143,7 @@ def test_a_retry_after_past_the_budget_is_not_waited_for(server: FakeLLMServer, 
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_backoff_and_retries_share_one_budget(server: FakeLLMServer, name: str) -> None:
     """Two 503s with a 3 s backoff in a 4 s budget: one backoff fits, the second does not."""
-    fake = FakeTime()
-    provider = make_provider(name, config_for(server, backoff_s=3.0, max_retries=5),
-                             sleep=fake.sleep, clock=fake.clock)
+    provider, fake = with_fake_time(name, config_for(server, backoff_s=3.0, max_retries=5))
     server.script(*[Reply("server_error", status=503)] * 3)
     error, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=4))
     assert isinstance(error, LLMError) and error.kind == "server"
@@ -149,23 +152,41 @@ def test_backoff_and_retries_share_one_budget(server: FakeLLMServer, name: str) 
 
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_server_error_then_success_is_retried(server: FakeLLMServer, name: str) -> None:
-    provider = make_provider(name, config_for(server))
+    provider, fake = with_fake_time(name, config_for(server))
     server.script(Reply("server_error", status=503))
     answer, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=5))
     assert answer == ANSWER and len(sent) == 2
+    assert fake.slept == [0.01]  # backoff_s before the first retry
+
+
+@pytest.mark.parametrize("name", PROVIDERS)
+def test_backoff_doubles_up_to_its_cap(
+    server: FakeLLMServer, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    provider, fake = with_fake_time(name, config_for(server, backoff_s=1.0, max_backoff_s=3.0, max_retries=4))
+    server.script(*[Reply("server_error", status=503)] * 4)
+    with caplog.at_level(logging.INFO, logger="crm.llm"):
+        answer, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=100))
+    assert answer == ANSWER and len(sent) == 5
+    assert fake.slept == [1.0, 2.0, 3.0, 3.0]
+    assert [r.getMessage().split(": ", 1)[1] for r in caplog.records] == [
+        "server; retry 1 in 1.00s", "server; retry 2 in 2.00s", "server; retry 3 in 3.00s",
+        "server; retry 4 in 3.00s"]
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_retries_are_bounded_and_the_sdk_adds_none(server: FakeLLMServer, name: str) -> None:
-    provider = make_provider(name, config_for(server, max_retries=1))
+    provider, fake = with_fake_time(name, config_for(server, max_retries=1))
     server.script(*[Reply("rate_limit", retry_after=0)] * 2)
     error, sent = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=5))
     assert isinstance(error, LLMError) and error.kind == "rate_limit"
     assert len(sent) == 2
+    assert len(fake.slept) == 1  # one retry, so one wait
     server.script(Reply("server_error"))
-    no_retry = make_provider(name, config_for(server, max_retries=0))
+    no_retry, fake = with_fake_time(name, config_for(server, max_retries=0))
     error, sent = calls(server, lambda: no_retry.generate_json("s", "p", SCHEMA, timeout_s=5))
     assert isinstance(error, LLMError) and error.kind == "server" and len(sent) == 1
+    assert fake.slept == []  # no retry, no wait
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
@@ -206,7 +227,7 @@ def test_secrets_never_reach_errors_logs_or_reprs(
     server: FakeLLMServer, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = config_for(server, max_retries=1)
-    provider = make_provider(name, config)
+    provider, _ = with_fake_time(name, config)
     server.script(Reply("rate_limit", retry_after=0), Reply("server_error", status=401))
     with caplog.at_level(logging.DEBUG):
         error, _ = calls(server, lambda: provider.generate_json("s", "p", SCHEMA, timeout_s=5))

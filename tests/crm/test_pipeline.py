@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from crm.drafting import Drafter
-from crm.pipeline import RecommendResult, run_recommend
+from crm.pipeline import run_recommend
 from recsys.profile import Profile
 from tests.crm._crm_helpers import make_index
 
@@ -67,4 +67,3 @@ def test_to_dict_is_stable_json() -> None:
     assert data["shortfall"] is None  # a plain list from the recommender: nothing to report
     assert data["product_id"] == "P001"
     assert data["recommendations"][0] == {"rank": 1, "product_id": "P001", "name": "P001", "score": 1.0}
-    assert isinstance(result, RecommendResult)

@@ -86,7 +86,6 @@ def test_malformed_checkpoint_gives_clear_error(tmp_path: Path, damage: str) -> 
         (tmp_path / META_FILE).write_text(json.dumps(meta))
     with pytest.raises(ModelLoadError) as info:
         load_checkpoint(tmp_path)
-    assert isinstance(info.value, RuntimeError)
     assert "unreadable" in str(info.value) and "personabot train" in str(info.value)
 
 
