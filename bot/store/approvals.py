@@ -11,11 +11,9 @@ Stable API (the digest scheduler uses it too)::
                                         text="weekly digest: dry-30s", dedupe_key=run_key,
                                         title="Weekly digest · dry-30s", language="ko")
     if created:                                   # a retried run finds the same request
-        store.set_result(req.id, profile=profile.to_dict(), persona="dry-30s",
-                         product_id="P001", brand_id="B01", recommendations=[rec_dict, ...])
-        draft_id = store.add_draft(req.id, tone="friendly", text=..., provider="offline",
-                                   model="offline", fallback_reason=None,
-                                   findings=[finding_dict, ...], approvable=True)
+        [draft_id] = store.record_outcome(          # the one write path
+            req.id, profile=profile.to_dict(), persona="dry-30s", product_id="P001",
+            brand_id="B01", recommendations=[rec_dict, ...], drafts=[NewDraft.of(draft)])
         store.set_message(req.id, channel_id, ts)  # after chat.postMessage
 
     store.decide(draft_id, decision="approved", user_id="U…", version=1)  # compare-and-set
