@@ -258,11 +258,12 @@ def compose_all_ms() -> float | None:
     """The ``all`` digest on the demo model (first build loads the model; it is excluded)."""
     from bot.digests.compose import LiveSources, compose_digest, digest_messages
     from bot.settings import load_settings
+    from bot.wiring import build_wiring
     from recsys import paths
 
     if not (paths.DEMO_MODEL_DIR / "model.json").exists():
         return None
-    sources = LiveSources(load_settings())
+    sources = LiveSources(build_wiring(load_settings()))
     compose_digest(sources, "all", None, period_label="warm-up")
     times = []
     for _ in range(3):

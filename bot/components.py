@@ -1,7 +1,7 @@
 """Build the recommender, the context index and the drafter from settings, in one place.
 
-The CLI (``personabot recommend``) and the Slack services need the same three parts from
-the same settings; building them here keeps one rule for every setting: a file that is
+Every surface runs on the same three parts from the same settings (through
+:class:`bot.wiring.Wiring`); building them here keeps one rule for every setting: a file that is
 named but missing or broken is a :class:`ComponentError` whose one-line message names the
 setting to fix, never a silent fallback to demo data or a traceback.
 """
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from bot.errors import BotError
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from crm.context import ContextIndex
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from recsys.recommender import Recommender
 
 
-class ComponentError(RuntimeError):
+class ComponentError(BotError, RuntimeError):
     """A setting names something unusable; ``exit_code`` is 2 for a bad path, 1 for a failed load."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
@@ -35,12 +38,13 @@ class Components:
     drafter: Drafter
 
 
-def build_components(settings: Any, *, llm: str | None = None,
+def build_components(settings: Settings, *,
                      style_source: StyleSource | None = None) -> Components:
     """Load the model over ``CATALOG_PATH`` (unset: the catalog recorded in the model), index it with ``BRANDS_PATH`` and make the drafter.
 
-    ``llm`` picks the provider (default ``LLM_PROVIDER``; a misconfigured one becomes visible
-    offline fallbacks via ``resolve_provider``). ``style_source`` defaults to the example
+    The drafter's provider is ``LLM_PROVIDER`` (a misconfigured one becomes visible offline
+    fallbacks via ``resolve_provider``); a request's ``--llm`` is passed per draft
+    (:meth:`bot.wiring.Wiring.provider`). ``style_source`` defaults to the example
     messages in ``data/crm_examples.json``; the Slack bot passes its approved drafts.
     """
     from crm.context import BrandsFileError, ContextIndex, load_brands, load_default_tone
@@ -82,7 +86,7 @@ def build_components(settings: Any, *, llm: str | None = None,
     index = ContextIndex(recommender.catalog, brands, default_tone=default_tone)
     drafter = Drafter(
         index,
-        resolve_provider(llm, LLMConfig.from_settings(settings)),
+        resolve_provider(None, LLMConfig.from_settings(settings)),
         optout_number=settings.crm_optout_number,
         contact_number=settings.crm_contact_number,
         add_label=settings.crm_add_label,
@@ -121,12 +125,12 @@ def store_style_source(store: ApprovedDrafts | None) -> StyleSource | None:
 class SharedComponents:
     """The process's one recommender, context index and drafter, built on first use.
 
-    ``personabot serve`` builds one and hands it to the Slack services and the digests, so
-    the process holds one model and one review index. Thread-safe; a failed load
+    The process's :class:`bot.wiring.Wiring` holds one, which the Slack services and the
+    digests share, so the process holds one model and one review index. Thread-safe; a failed load
     (:class:`ComponentError`) is not cached, so fixing the model file heals a running bot.
     """
 
-    def __init__(self, settings: Any, store: ApprovedDrafts | None = None) -> None:
+    def __init__(self, settings: Settings, store: ApprovedDrafts | None = None) -> None:
         self.settings = settings
         self.store = store
         self._lock = threading.Lock()

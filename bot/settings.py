@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+from bot.errors import BotError
 from recsys import paths
 
 #: The mall that sends the ads: the name after ``(광고)`` (the law names the sender, not the brand).
@@ -27,7 +28,7 @@ LLM_PROVIDERS: tuple[str, ...] = get_args(LLMProviderName)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
-class SettingsError(RuntimeError):
+class SettingsError(BotError, RuntimeError):
     """A setting is missing or malformed; the message is one line naming the variable."""
 
 

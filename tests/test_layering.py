@@ -37,9 +37,11 @@ def test_package_does_not_import_upwards(package: str) -> None:
 
 
 # Inside bot/, rooms are stacked: each may import only the rooms after it in this order (and
-# itself). bot.cli assembles the process; the digests post through Slack; Slack reads and
-# writes the stores; the top-level modules (settings, components) import no room at all.
-BOT_LAYERS = ["cli", "digests", "slack", "store", "core"]
+# itself). bot.cli assembles the process; the digests post through Slack; Slack and the
+# digests both receive the process's one wiring (model parts, personas, approvals store),
+# which holds the stores; the top-level modules (settings, errors, components…) import no
+# room at all.
+BOT_LAYERS = ["cli", "digests", "slack", "wiring", "store", "core"]
 BOT_ROOT = REPO_ROOT / "bot"
 
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
-from bot.cli.common import COLUMNS_HELP, console, fail, require_file, settings_or_exit
+from bot.cli.common import COLUMNS_HELP, console, fail, fail_on, require_file, settings_or_exit
+
+if TYPE_CHECKING:
+    from recsys.catalog import Catalog
+
+# The --json summary: nested JSON that the printer below indexes by its documented keys
+# (docs/catalogs.md), so its values stay Any.
+Summary = dict[str, Any]
 
 catalog_app = typer.Typer(
     help=(
@@ -86,14 +93,13 @@ def info(
     """
     require_file(path, "catalog file")
     require_file(interactions, "--interactions")
-    from recsys.catalog import CatalogError, load_catalog
+    from recsys.catalog import load_catalog
     from recsys.paths import DEMO_CATALOG
 
     settings = settings_or_exit()
     try:
-        catalog = load_catalog(path or DEMO_CATALOG, interactions_path=interactions, columns=columns)
-    except CatalogError as exc:
-        fail(str(exc))
+        with fail_on():  # an unreadable catalog: one line saying what is wrong with it
+            catalog = load_catalog(path or DEMO_CATALOG, interactions_path=interactions, columns=columns)
     except OSError as exc:
         fail(f"cannot read {exc.filename or path}: {exc.strerror or exc}; check the file's permissions")
     summary = catalog.summary()
@@ -112,20 +118,20 @@ def info(
             console.print(f"... and {len(catalog.skipped) - len(listed)} more (use --skipped)", highlight=False)
 
 
-def _has(value: Any) -> bool:
+def _has(value: object) -> bool:
     """A recognised value: non-blank text or a non-empty list (NaN and None are not)."""
     if isinstance(value, str):
         return bool(value.strip())
-    return hasattr(value, "__len__") and len(value) > 0
+    return hasattr(value, "__len__") and len(value) > 0  # type: ignore[arg-type]
 
 
-def _values(value: Any) -> list[str]:
+def _values(value: object) -> list[str]:
     if isinstance(value, str):
         return [value] if value.strip() else []
-    return [str(v) for v in value] if _has(value) else []
+    return [str(v) for v in value] if _has(value) else []  # type: ignore[attr-defined]
 
 
-def understanding(catalog: Any) -> dict[str, Any]:
+def understanding(catalog: Catalog) -> Summary:
     """What the loader recognised, with counts and examples (the ``--json`` keys ``understood``,
     ``not_understood``, ``reviews`` and ``ratings_missing``).
 
@@ -133,7 +139,7 @@ def understanding(catalog: Any) -> dict[str, Any]:
     """
     products = catalog.products
     names = products["display_name"] if "display_name" in products else products["name"]
-    understood: dict[str, Any] = {}
+    understood: Summary = {}
     not_understood: dict[str, list[str]] = {}
     for fld in UNDERSTOOD_FIELDS:
         if fld not in products:
@@ -141,7 +147,7 @@ def understanding(catalog: Any) -> dict[str, Any]:
             continue
         have = products[fld].map(_has)
         counts: dict[str, int] = {}
-        examples: list[dict[str, Any]] = []
+        examples: list[dict[str, object]] = []
         shown: set[str] = set()
         for name, pid, value in zip(names, products["product_id"], products[fld]):
             values = _values(value)
@@ -182,7 +188,7 @@ def understanding(catalog: Any) -> dict[str, Any]:
     }
 
 
-def brands_without_guide(catalog: Any, brands_path: Path | None) -> dict[str, Any]:
+def brands_without_guide(catalog: Catalog, brands_path: Path | None) -> Summary:
     """Brands of the catalog with no tone guide in ``brands_path``, matched as
     :meth:`crm.context.ContextIndex.brand_for` matches them (by brand id, else by name)."""
     from crm.context import BrandsFileError, load_brands
@@ -199,7 +205,7 @@ def brands_without_guide(catalog: Any, brands_path: Path | None) -> dict[str, An
     return {"count": len(missing), "brands": missing, "error": None}
 
 
-def model_coverage(catalog: Any, model_dir: Path) -> dict[str, Any]:
+def model_coverage(catalog: Catalog, model_dir: Path) -> Summary:
     """How much of ``catalog`` the model in ``model_dir`` has seen (``recsys.model_catalog``)."""
     from recsys.model import ModelLoadError, load_checkpoint
     from recsys.model_catalog import catalog_match
@@ -211,7 +217,7 @@ def model_coverage(catalog: Any, model_dir: Path) -> dict[str, Any]:
     return {"dir": str(model_dir), "error": None, **catalog_match(meta, vocab, catalog).to_dict()}
 
 
-def _print_info(catalog: Any, summary: dict[str, Any]) -> None:
+def _print_info(catalog: Catalog, summary: Summary) -> None:
     from rich.table import Table
 
     console.print(Text(catalog.describe()), highlight=False)

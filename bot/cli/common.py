@@ -1,15 +1,23 @@
-"""Small helpers every CLI command shares: consoles, clean failures, settings."""
+"""Small helpers every CLI command shares: consoles, clean failures, settings, the wiring."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from bot.errors import user_message
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from recsys.catalog import Catalog
+    from recsys.personas import Persona
+    from bot.wiring import Wiring
 
 console = Console()
 err_console = Console(stderr=True)
@@ -31,7 +39,37 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def personas_or_exit(settings: Settings) -> tuple:
+@contextmanager
+def fail_on() -> Iterator[None]:
+    """Inside, an error meant for a person (:func:`bot.errors.user_message`: the bot's, crm's,
+    recsys') ends the command with its one line and exit code, never a traceback; anything
+    else propagates as the internal error it is."""
+    try:
+        yield
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None:
+            raise
+        fail(message, getattr(exc, "exit_code", 2))
+
+
+def wiring_or_exit(settings: Settings, *, store: bool = False) -> Wiring:
+    """The command's wiring (:func:`bot.wiring.build_wiring`): the personas first (a bad
+    ``PERSONAS_PATH`` is one line naming it), then, with ``store``, the approvals store on
+    ``DB_PATH`` (an unusable file is one line naming it)."""
+    from bot.store.approvals import Store
+    from bot.store.db import db_errors
+    from bot.wiring import build_wiring
+
+    personas_or_exit(settings)
+    approvals = None
+    if store:
+        with fail_on(), db_errors(settings.db_path):
+            approvals = Store.open(settings.db_path)
+    return build_wiring(settings, approvals)
+
+
+def personas_or_exit(settings: Settings) -> tuple[Persona, ...]:
     """The team's personas from ``PERSONAS_PATH``, or a one-line error naming it."""
     from recsys.personas import PersonaFileError, load_personas
 
@@ -42,6 +80,7 @@ def personas_or_exit(settings: Settings) -> tuple:
 
 
 def settings_or_exit(**overrides: object) -> Settings:
+    """The settings, or a one-line :class:`SettingsError` naming the variable (exit 2)."""
     try:
         return load_settings(**overrides)
     except SettingsError as exc:
@@ -71,9 +110,9 @@ def require_output_folder(path: Path | None, option: str) -> None:
         fail(f"{option} {path} is not a folder{where}; choose a folder path (it is created if missing)")
 
 
-def catalog_brands(catalog: object) -> tuple[str, ...]:
+def catalog_brands(catalog: Catalog) -> tuple[str, ...]:
     """The brand names of a loaded catalog, as the parser reads them from requests."""
-    brands = catalog.products["brand"]  # type: ignore[attr-defined]
+    brands = catalog.products["brand"]
     return tuple(str(b) for b in brands.dropna().unique() if str(b).strip())
 
 

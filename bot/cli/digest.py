@@ -9,17 +9,24 @@ times, the scheduler lease and recent runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from bot.cli.common import console, fail, settings_or_exit
+from bot.cli.common import console, fail, fail_on, settings_or_exit, wiring_or_exit
+
+if TYPE_CHECKING:
+    from bot.digests.compose import Digest
+    from bot.digests.store import Subscription
+    from bot.settings import Settings
+
+S = TypeVar("S")
 
 digest_app = typer.Typer(
     name="digest",
@@ -39,7 +46,7 @@ digest_app = typer.Typer(
 CHANGE_STYLE = {"new": "bold green", "up": "cyan", "down": "red", "same": "dim"}
 
 
-def render_digest(digest: Any, out: Console) -> None:
+def render_digest(digest: Digest, out: Console) -> None:
     """The digest as rich tables: products with rank changes, highlights and the draft.
 
     Every name, highlight and draft is data (catalog, reviews, an LLM), so it is printed
@@ -49,7 +56,7 @@ def render_digest(digest: Any, out: Console) -> None:
     from rich.table import Table
 
     out.print(Text.assemble((str(digest.title), "bold"), f" — {digest.period_label}"), highlight=False)
-    if getattr(digest, "note", None):
+    if digest.note:
         out.print(Text(f"note: {digest.note}", style="yellow"), highlight=False)
     for section in digest.sections:
         info = section.persona
@@ -60,7 +67,7 @@ def render_digest(digest: Any, out: Console) -> None:
         for line in section.lines:
             p = line.product
             change = Text("" if section.first else str(line.marker), style=CHANGE_STYLE[line.change])
-            table.add_row(str(line.rank), Text(str(p.name)), Text(str(p.brand)), f"₩{p.price:,}",
+            table.add_row(str(line.rank), Text(p.name), Text(p.brand), f"₩{p.price:,}",
                           f"{p.score:.3f}", change)
         out.print(table)
         if section.dropped:
@@ -69,7 +76,7 @@ def render_digest(digest: Any, out: Console) -> None:
             out.print(Text(f"  💬 “{highlight}”"), highlight=False)
         if section.draft is not None:
             d = section.draft
-            status = Text("passes the ad-rule checks", style="green") if d.approvable else \
+            status = Text("passes the ad-rule checks", style="green") if d.badge.approvable else \
                 Text.assemble(("needs edits:", "red"), " " + "; ".join(d.findings))
             out.print(Panel(Text(d.text), title=Text(f"draft ({d.tone}, {d.provider})"), subtitle=status,
                             expand=False), highlight=False)
@@ -125,7 +132,7 @@ def run(
     if subscription is not None:
         if not settings.db_path.exists():
             fail(f"no database at {settings.db_path}; set DB_PATH or subscribe with /digest first")
-        store = _open_store(DigestStore, settings.db_path)
+        store = _open_store(DigestStore.open, settings.db_path)
         with _db_errors(settings.db_path):
             sub = store.subscription(subscription)
             if sub is None or not sub.active:
@@ -139,7 +146,7 @@ def run(
         return
     try:
         lang = settings.bot_language if settings.bot_language in ("ko", "en") else "en"
-        digest = compose_digest(LiveSources(settings), persona, previous,
+        digest = compose_digest(LiveSources(wiring_or_exit(settings)), persona, previous,
                                 period_label=period_label(now, tz, lang), language=lang)
     except UnknownPersonaError as exc:
         fail(str(exc))
@@ -162,38 +169,30 @@ def _check_chart_path(chart: Path) -> None:
         fail(f"--chart folder {chart.parent} does not exist; create it or choose another path")
 
 
-def _open_store(kind: Any, path: Path) -> Any:
-    """``kind.open(path)``, with an unusable database file as one clear line (exit 2)."""
+def _open_store(open_: Callable[[Path], S], path: Path) -> S:
+    """``open_(path)``, with an unusable database file as one clear line (exit 2)."""
     with _db_errors(path):
-        return kind.open(path)
+        return open_(path)
 
 
 @contextmanager
 def _db_errors(path: Path) -> Iterator[None]:
     """Any SQLite fault inside (locked, damaged pages, not a database) as one line naming
     ``path`` and what to do (exit 2), never a traceback."""
-    from bot.store.db import DatabaseFileError, db_errors
+    from bot.store.db import db_errors
 
-    try:
-        with db_errors(path):
-            yield
-    except DatabaseFileError as exc:
-        fail(str(exc))
+    with fail_on(), db_errors(path):
+        yield
 
 
-def _deliver(settings: Any, sub: Any, now: datetime, *, force: bool = False) -> None:
+def _deliver(settings: Settings, sub: Subscription, now: datetime, *, force: bool = False) -> None:
     """Run the subscription's current period through the exactly-once runner."""
     from bot.digests import holders
     from bot.slack.app import make_client
     from bot.digests.scheduler import build_digests, last_fire, local_label
-    from bot.settings import SettingsError
-    from bot.store.approvals import Store
-
-    try:
+    with fail_on():  # no SLACK_BOT_TOKEN: one line naming it
         client = make_client(settings, posting=True)
-    except SettingsError as exc:
-        fail(str(exc))
-    digests = build_digests(settings, client, _open_store(Store, settings.db_path))
+    digests = build_digests(wiring_or_exit(settings, store=True), client)
     period = last_fire(sub.schedule, now)
     if digests.store.reopen(sub.id, period, now):
         console.print("retrying a failed (or missed) period with a fresh attempt budget", highlight=False)
@@ -242,14 +241,14 @@ def status(
         _status(settings, runs)
 
 
-def _status(settings: Any, runs: int) -> None:
+def _status(settings: Settings, runs: int) -> None:
     from rich.table import Table
 
     from bot.digests import holders
     from bot.digests.store import DigestStore
     from bot.digests.scheduler import local_label, next_fire, one_line
 
-    store = _open_store(DigestStore, settings.db_path)
+    store = _open_store(DigestStore.open, settings.db_path)
     now = datetime.now(timezone.utc)
     subs = store.subscriptions()
     if not subs:

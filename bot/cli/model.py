@@ -5,12 +5,18 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
-from bot.cli.common import COLUMNS_HELP, console, fail, require_file, require_output_folder
+from bot.cli.common import COLUMNS_HELP, console, fail, fail_on, require_file, require_output_folder
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# recsys.evaluate's report: nested JSON indexed below by its documented keys, so Any.
+Report = dict[str, Any]
 
 
 class Protocol(str, Enum):
@@ -60,15 +66,13 @@ def train(
     require_file(catalog, "--catalog")
     require_file(interactions, "--interactions")
     require_output_folder(out, "--out")
-    from recsys.catalog import CatalogError
-    from recsys.evaluate import EvaluationError
-    from recsys.train import TrainConfig, TrainingDataError, train_to_dir
+    from recsys.train import TrainConfig, train_to_dir
 
     try:
-        summary = train_to_dir(catalog, out, TrainConfig(seed=seed, epochs=epochs), interactions_path=interactions,
-                               holdout=holdout, protocol=protocol.value, progress=not quiet, columns=columns)
-    except (CatalogError, TrainingDataError, EvaluationError) as exc:
-        fail(str(exc))
+        with fail_on():  # a bad catalog or too little to train on: one line saying so
+            summary = train_to_dir(catalog, out, TrainConfig(seed=seed, epochs=epochs),
+                                   interactions_path=interactions, holdout=holdout,
+                                   protocol=protocol.value, progress=not quiet, columns=columns)
     except OSError as exc:
         fail(f"cannot write the model to {out}: {exc.strerror or exc}; choose another --out folder")
     console.print(
@@ -84,7 +88,7 @@ def train(
     )
 
 
-def _table(report: dict[str, Any]) -> Any:
+def _table(report: Report) -> Table:
     from rich.table import Table
 
     k = report["k"]
@@ -102,7 +106,7 @@ def _table(report: dict[str, Any]) -> Any:
     return table
 
 
-def _persona_table(report: dict[str, Any]) -> Any:
+def _persona_table(report: Report) -> Table:
     from rich.table import Table
 
     k = report["k"]
@@ -152,18 +156,14 @@ def evaluate(
     require_file(interactions, "--interactions")
     require_file(oracle, "--oracle")
     require_output_folder(plots, "--plots")
-    from recsys.catalog import CatalogError
     from recsys.demo.oracle import Oracle, demo_oracle_for
-    from recsys.evaluate import EvaluationError, evaluate_model_dir
-    from recsys.model import ModelLoadError
+    from recsys.evaluate import evaluate_model_dir
 
     # The ceiling: the --oracle file, else the demo generator's own when this is the demo catalog.
     oracle_for = demo_oracle_for if oracle is None else (lambda _catalog: Oracle.load(oracle))
-    try:
+    with fail_on():  # a bad model, catalog or split: one line saying so
         report, recommender = evaluate_model_dir(model, catalog, interactions_path=interactions, k=k,
                                                  in_sample=in_sample, oracle_for=oracle_for, columns=columns)
-    except (CatalogError, EvaluationError, ModelLoadError) as exc:
-        fail(str(exc))
     written: list[Path] = []
     if plots is not None:
         from recsys.plots import plot_by_persona, plot_embedding_map

@@ -6,7 +6,8 @@ import json
 
 import typer
 
-from bot.cli.common import console, err_console, personas_or_exit, request_brands, settings_or_exit
+from bot.cli.common import console, err_console, request_brands, settings_or_exit, wiring_or_exit
+from bot.persona_names import find_persona
 
 
 def parse(
@@ -36,10 +37,9 @@ def parse(
     from rich.text import Text
 
     from recsys.parsing import ProfileParseError, parse_profile
-    from recsys.personas import get_persona
 
     settings = settings_or_exit()
-    personas = personas_or_exit(settings)
+    personas = wiring_or_exit(settings).personas
     try:
         profile = parse_profile(text, personas=personas,
                                 brands=request_brands(settings))
@@ -50,7 +50,7 @@ def parse(
     if as_json:
         typer.echo(json.dumps(profile.to_dict(), ensure_ascii=False))
         return
-    persona = get_persona(profile.persona, personas) if profile.persona else None
+    persona = find_persona(profile.persona, personas) if profile.persona else None
     table = Table(title="Parsed profile", show_header=True, header_style="bold")
     table.add_column("field")
     table.add_column("value")

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.badges import badge
+from bot.cli.common import console, err_console, fail, fail_on, settings_or_exit, wiring_or_exit
 from bot.settings import CHANNELS, LLM_PROVIDERS
 from recsys import labels
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bot.store.approvals import Store
     from crm.pipeline import RecommendResult
+    from recsys.recommender import Recommender
 
 
 # Typer's choices, from the one table in bot.settings.
@@ -64,30 +67,32 @@ def recommend(
 
     The request and its drafts are stored in DB_PATH (default personabot.db) with an audit entry, and approved drafts stored there guide the style of new ones.
     """
+    from crm.pipeline import run_recommend
     from recsys.parsing import ProfileParseError, parse_profile
 
     settings = settings_or_exit()
-    personas = personas_or_exit(settings)
+    wiring = wiring_or_exit(settings, store=save)
     try:
-        parse_profile(text, personas=personas)
+        parse_profile(text, personas=wiring.personas)
         early_error = None
     except ProfileParseError as exc:  # may still name a brand of the catalog: load, then decide
         early_error = exc
     chosen_channel = channel.value if channel else settings.crm_channel
-    store = _open_store(settings.db_path) if save else None
     status = err_console.status("Loading the model and the review index…", spinner="dots")
     with status:
-        recommender, drafter = _build(settings, llm.value if llm else None, store)
+        with fail_on():  # a named but unusable model, catalog or guide: one line naming it
+            parts = wiring.parts()
+        provider = wiring.provider(llm.value if llm else None)
         try:  # read again with the catalog's brands ("설화수 크림")
-            profile = parse_profile(text, personas=personas, brands=recommender.brands)
+            profile = parse_profile(text, personas=wiring.personas, brands=parts.recommender.brands)
         except ProfileParseError as exc:
             status.stop()
             fail(str(early_error or exc), 2)
-        status.update(f"Drafting with {drafter.provider.name}…")
-        from crm.pipeline import run_recommend
-
-        result = run_recommend(profile, recommender, drafter, k=top, channel=chosen_channel)
-    catalog_note(recommender)
+        status.update(f"Drafting with {(provider or parts.drafter.provider).name}…")
+        result = run_recommend(profile, parts.recommender, parts.drafter, k=top,
+                               channel=chosen_channel, provider=provider)
+    catalog_note(parts.recommender)
+    store = wiring.approvals
     request_id = _save(store, result, text, chosen_channel) if store is not None else None
     if as_json:
         data = result_json(result, chosen_channel)
@@ -106,7 +111,7 @@ def recommend(
         )
 
 
-def catalog_note(recommender: Any) -> None:
+def catalog_note(recommender: Recommender) -> None:
     """One line on stderr when the model serves a catalog it was not trained on (stdout stays clean)."""
     from rich.text import Text
 
@@ -115,35 +120,13 @@ def catalog_note(recommender: Any) -> None:
         err_console.print(Text.assemble(("note:", "bold yellow"), " ", message), highlight=False, soft_wrap=True)
 
 
-def _open_store(path: Any) -> Any:
-    from bot.store.db import DatabaseFileError
-    from bot.store.approvals import Store
-
-    try:
-        return Store.open(path)
-    except DatabaseFileError as exc:
-        fail(str(exc), 2)
-
-
-def _build(settings: Any, llm: str | None, store: Any = None) -> tuple[Any, Any]:
-    """The recommender, and a drafter over the same catalog, each built once.
-
-    With a store, approved drafts of the same persona and brand are the style examples
-    (the crm examples file otherwise), exactly as in Slack.
-    """
-    from bot.components import ComponentError, build_components, store_style_source
-
-    try:
-        parts = build_components(settings, llm=llm, style_source=store_style_source(store))
-    except ComponentError as exc:
-        fail(str(exc), exc.exit_code)
-    return parts.recommender, parts.drafter
-
-
-def _save(store: Any, result: RecommendResult, text: str, channel: str) -> str | None:
-    """Store the request, its recommendations and drafts (kind ``cli``) with an audit entry."""
+def _save(store: Store, result: RecommendResult, text: str, channel: str) -> str | None:
+    """Store the request, its recommendations and drafts (kind ``cli``) with an audit entry,
+    through the one write path Slack and the digests use (:meth:`Store.record_outcome`)."""
     import getpass
     import uuid
+
+    from bot.store.approvals import NewDraft
 
     if result.product is None:
         return None
@@ -156,18 +139,16 @@ def _save(store: Any, result: RecommendResult, text: str, channel: str) -> str |
         options={"channel": channel}, title=f"personabot recommend · {result.profile.persona}",
     )
     data = result.to_dict()
-    from bot.store.approvals import NewDraft
-
     store.record_outcome(
         request.id, profile=data["profile"], persona=result.profile.persona or "",
-        product_id=result.product.product_id, brand_id=getattr(result.product, "brand_id", ""),
+        product_id=result.product.product_id, brand_id=result.product.brand_id,
         recommendations=data["recommendations"],
-        drafts=[NewDraft.from_dict(d) for d in data["drafts"]],
+        drafts=[NewDraft.of(d) for d in result.drafts],
     )
     return request.id
 
 
-def result_json(result: RecommendResult, channel: str) -> dict[str, Any]:
+def result_json(result: RecommendResult, channel: str) -> dict[str, object]:
     """The ``--json`` shape: profile, persona, recommendations, channel and drafts."""
     data = result.to_dict()
     return {
@@ -252,14 +233,12 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
     out.print(Text.assemble(("Drafts for ", "bold"), (str(top.name), "bold green"),
                             (f"  ({channel})", "dim")))
     for draft in result.drafts:
-        errors = [f for f in draft.findings if str(f.severity) == "error"]
-        warnings = [f for f in draft.findings if str(f.severity) != "error"]
-        if errors:
-            badge, colour = f"✖ blocked · {len(errors)} error(s)", "red"
-        elif warnings:
-            badge, colour = f"✔ approvable · {len(warnings)} warning(s)", "yellow"
-        else:
-            badge, colour = "✔ approvable · no findings", "green"
+        verdict = badge((f.severity for f in draft.findings), draft.approvable)
+        subtitle, colour = {
+            "error": (f"✖ blocked · {verdict.count} error(s)", "red"),
+            "warn": (f"✔ approvable · {verdict.count} warning(s)", "yellow"),
+            "ok": ("✔ approvable · no findings", "green"),
+        }[verdict.level]
         body = Text(draft.text)
         notes = Text("\n" if draft.fallback_reason or draft.findings else "")
         if draft.fallback_reason:
@@ -273,7 +252,7 @@ def render(result: RecommendResult, channel: str, out: Console) -> None:
             Panel(
                 Text.assemble(body, notes),
                 title=Text(f"{TONE_TITLES.get(draft.tone, draft.tone)} · {draft.provider}/{draft.model}"),
-                subtitle=badge,
+                subtitle=subtitle,
                 subtitle_align="right",
                 border_style=colour,
                 box=box.ROUNDED,

@@ -7,12 +7,12 @@ import signal
 import sys
 from datetime import date, datetime, timezone
 from types import FrameType
-from typing import Any, Optional
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.common import console, err_console, fail, personas_or_exit, settings_or_exit
+from bot.cli.common import console, err_console, fail, fail_on, settings_or_exit, wiring_or_exit
 
 # OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +31,7 @@ def _since_iso(value: str | None, team_timezone: str) -> str | None:
     return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def csv_safe(value: Any) -> Any:
+def csv_safe(value: object) -> object:
     """A cell a spreadsheet shows as text: formula-like strings get a leading ``'``."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -99,40 +99,30 @@ def register(app: typer.Typer) -> None:
 
         from bot.digests import listeners as digest_listeners
         from bot.digests.scheduler import build_digests
-        from bot.slack.app import build_app, make_client
-        from bot.store.db import DatabaseFileError, db_errors
+        from bot.slack.app import FEATURES, build_app, make_client
         from bot.slack.server import check_settings, http_server, run_socket_mode
-        from bot.slack.services import build_deps, build_services
-        from bot.settings import SettingsError
-        from bot.store.approvals import Store
+        from bot.slack.services import build_deps
+        from bot.store.db import db_errors
 
         settings = settings_or_exit()
-        try:
+        with fail_on():  # a missing or malformed Slack token: one line naming it
             mode = check_settings(settings)
-        except SettingsError as exc:
-            fail(str(exc))
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        personas_or_exit(settings)
-        try:
-            with db_errors(settings.db_path):
-                store = Store.open(settings.db_path)
-                services = build_services(settings, store)
-                deps = build_deps(settings, store, services)
-                # One model: the digests run on the Slack services' components.
-                digests = build_digests(settings, make_client(settings), store,
-                                        components=services.components)
-                bolt_app = build_app(settings, deps, features=[digest_listeners.feature(digests)])
-        except DatabaseFileError as exc:
-            fail(str(exc))
-        except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
-            fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
-                 f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
+        # The one wiring: every feature below runs on its model, personas and store.
+        wiring = wiring_or_exit(settings, store=True)
+        with fail_on(), db_errors(settings.db_path):
+            deps = build_deps(wiring)
+            digests = build_digests(wiring, make_client(settings))
+            try:
+                bolt_app = build_app(deps, features=[*FEATURES, digest_listeners.feature(digests)])
+            except (BoltError, OSError) as exc:  # auth.test refused the token or was unreachable
+                fail(f"could not verify the bot token with Slack ({type(exc).__name__}); "
+                     f"check SLACK_BOT_TOKEN and SLACK_API_URL ({settings.slack_api_url})")
         catch_stop_signals()
         stopped_by: int | None = None
         try:
-            if digests is not None:
-                digests.start()
+            digests.start()
             if mode == "socket":
                 err_console.print("personabot: Socket Mode (no public URL needed)")
                 run_socket_mode(bolt_app, settings)
@@ -141,18 +131,17 @@ def register(app: typer.Typer) -> None:
                 err_console.print(f"personabot: HTTP mode on {host}:{bind_port} "
                                   f"(POST /slack/events, GET /healthz)")
                 http_server(bolt_app, host=host, port=bind_port,
-                            health=digests.health if digests is not None else None).run()
+                            health=digests.health).run()
         except StopRequested as stop:
             stopped_by = stop.signum
         finally:
             # A second SIGTERM/Ctrl-C while cleaning up stops the process at once.
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            if digests is not None:
-                handed = digests.shutdown()
-                if handed:
-                    err_console.print(f"personabot: handed back digest run(s) {handed}; "
-                                      "the next process resumes them at start")
+            handed = digests.shutdown()
+            if handed:
+                err_console.print(f"personabot: handed back digest run(s) {handed}; "
+                                  "the next process resumes them at start")
             bolt_app.listener_runner.listener_executor.shutdown(wait=True)
         if stopped_by is not None:
             err_console.print(f"personabot: stopped by {signal.Signals(stopped_by).name}; "

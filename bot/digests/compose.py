@@ -4,8 +4,9 @@ For each persona the digest shows the top products for the persona's representat
 profile (``data/personas.json``), what changed since that subscription's previous digest
 (new entries, rank moves, products that left the list), one or two review highlights and
 one ready-to-approve draft. Everything here is pure given its inputs: the recommender,
-review index and drafter come in through :class:`DigestSources` (``LiveSources`` wires the
-real ones), so tests build digests from plain records.
+review index and drafter come in through :class:`DigestSources` (``LiveSources`` reads the
+process's :class:`bot.wiring.Wiring`), so tests build digests from plain records. Products
+are named by the catalog's ``display_name`` (no promo tags), as drafts and explanations are.
 
 The Slack rendering respects Block Kit limits (≤ 50 blocks per message, 150-character
 headers, 3,000-character sections, ≤ 10 context elements): personas are packed into as
@@ -20,15 +21,28 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.components import SharedComponents
+from bot.badges import Badge, badge
+from bot.digests.store import Run, Subscription
+from bot.persona_names import find_persona
 from bot.slack.blocks import SECTION_MAX
-from bot.store.approvals import NewDraft
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
+from bot.store.approvals import JSONObject, NewDraft, Store
+from bot.wiring import Wiring
 from recsys.personas import UnknownPersonaError
 from recsys.profile import Profile
+
+if TYPE_CHECKING:
+    from crm.context import ReviewSnippet
+    from recsys.personas import Persona
+    from recsys.recommender import Recommender
+
+#: One Slack message as posted: ``{"text", "blocks"}`` (plus ``thread``/``request_id`` for a
+#: draft card); a Block Kit block is a JSON object.
+Message = JSONObject
+Block = JSONObject
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
@@ -69,7 +83,8 @@ class DigestProduct:
     score: float
     name_en: str = ""
     brand_id: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: the whole recommendation row, stored with a digest's draft card
+    extra: JSONObject = field(default_factory=dict)
     rating: float | None = None  # mean stars of its rated reviews; None = unknown
     rated: int = 0  # how many reviews carried a rating
 
@@ -123,14 +138,26 @@ def pick_products(candidates: Iterable[DigestProduct], k: int) -> list[DigestPro
 
 @dataclass(frozen=True)
 class DigestDraft:
-    """The one ready-to-approve draft; ``record`` keeps the fields the approvals store needs."""
+    """The one ready-to-approve draft; ``stored`` is it as the approvals store keeps it
+    (model, fallback reason, findings with their severity), when it came from a drafter."""
 
     tone: str
     text: str
     provider: str
     approvable: bool
     findings: tuple[str, ...] = ()
-    record: dict[str, Any] = field(default_factory=dict)
+    stored: NewDraft | None = None
+
+    @property
+    def badge(self) -> Badge:
+        severities = [str(f.get("severity", "")) for f in self.stored.findings] if self.stored else []
+        return badge(severities, self.approvable)
+
+    def to_new_draft(self) -> NewDraft:
+        """What the approvals store records for this draft's card."""
+        return self.stored or NewDraft(tone=self.tone, text=self.text, provider=self.provider,
+                                       model=None, fallback_reason=None, findings=[],
+                                       approvable=self.approvable)
 
 
 class DigestSources(Protocol):
@@ -202,7 +229,7 @@ class Digest:
         """What the next digest of the same subscription compares against."""
         return {s.persona.name: s.snapshot() for s in self.sections}
 
-    def chart_data(self) -> dict[str, Any]:
+    def chart_data(self) -> JSONObject:
         """What :func:`render_chart` draws. Its title stays in the Latin script whatever the
         digest's language: the bundled chart font has no Hangul glyphs."""
         title = self.title if self.language == "en" else "Weekly digest"
@@ -265,16 +292,15 @@ def profile_text(profile: Profile) -> str:
 
 
 def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
-    """``all`` or one persona by name (case-insensitive, Korean name accepted)."""
+    """``all`` or one persona by name (:func:`bot.persona_names.find_persona`)."""
     personas = list(sources.personas())
     if persona.casefold() == "all":
         return personas
-    wanted = persona.strip().casefold()
-    chosen = [p for p in personas if p.name.casefold() == wanted or p.name_ko == persona.strip()]
-    if not chosen:
+    chosen = find_persona(persona, personas)
+    if chosen is None:
         valid = ", ".join(p.name for p in personas)
         raise UnknownPersonaError(f"Unknown persona {persona!r}; choose one of: {valid} or all")
-    return chosen
+    return [chosen]
 
 
 def compose_digest(
@@ -334,11 +360,11 @@ def products_text(section: PersonaDigest, lang: str = "en") -> str:
     return clip("\n".join(rows), SECTION_MAX)
 
 
-def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | None = None,
-                   lang: str = "en") -> list[dict[str, Any]]:
+def persona_blocks(section: PersonaDigest, draft_blocks: list[Block] | None = None,
+                   lang: str = "en") -> list[Block]:
     """Header, ranked products, review highlights and the draft for one persona."""
     info = section.persona
-    blocks: list[dict[str, Any]] = [
+    blocks: list[Block] = [
         {"type": "header",
          "text": {"type": "plain_text", "text": clip(f"{info.name_ko} · {info.name}", MAX_HEADER)}},
         {"type": "context",
@@ -361,10 +387,10 @@ def persona_blocks(section: PersonaDigest, draft_blocks: list[dict[str, Any]] | 
     return blocks
 
 
-def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, Any]]:
+def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[Block]:
     """The draft without buttons (previews and the terminal; the posted digest threads the
     approvable card under the digest)."""
-    status = t("digest.passes", lang) if draft.approvable else \
+    status = t("digest.passes", lang) if draft.badge.approvable else \
         t("digest.needs_edits", lang, findings="; ".join(draft.findings))
     heading = t("digest.draft", lang, tone=escape(draft.tone))
     return [
@@ -377,12 +403,12 @@ def plain_draft_blocks(draft: DigestDraft, lang: str = "en") -> list[dict[str, A
 
 def digest_messages(
     digest: Digest,
-    draft_blocks: Callable[[PersonaDigest], list[dict[str, Any]] | None] | None = None,
+    draft_blocks: Callable[[PersonaDigest], list[Block] | None] | None = None,
     *,
     note: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Message]:
     """The digest as Slack messages ``{"text", "blocks"}`` of at most 50 blocks each."""
-    intro: list[dict[str, Any]] = [
+    intro: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": clip(f"📬 {digest.title}", MAX_HEADER)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(digest.period_label), MAX_CONTEXT_TEXT)}]},
     ]
@@ -391,7 +417,7 @@ def digest_messages(
             {"type": "mrkdwn", "text": clip(f":information_source: {escape(digest.note)}", MAX_CONTEXT_TEXT)}]})
     if note:
         intro.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(note, MAX_CONTEXT_TEXT)}]})
-    messages: list[list[dict[str, Any]]] = [intro]
+    messages: list[list[Block]] = [intro]
     for section in digest.sections:
         blocks = persona_blocks(section, draft_blocks(section) if draft_blocks else None,
                                 digest.language)
@@ -416,7 +442,7 @@ def fallback_text(digest: Digest, part: int, parts: int) -> str:
 CHANGE_COLOURS = {"new": "#2a9d8f", "up": "#3a86ff", "down": "#e76f51", "same": "#8d99ae"}
 
 
-def render_chart(data: dict[str, Any]) -> bytes:
+def render_chart(data: JSONObject) -> bytes:
     """A small PNG: per persona, this week's top products by score, coloured by change."""
     import matplotlib
 
@@ -424,7 +450,7 @@ def render_chart(data: dict[str, Any]) -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    personas = [p for p in data["personas"] if p["products"]]
+    personas = [p for p in data["personas"] if p["products"]]  # type: ignore[attr-defined]
     cols = 1 if len(personas) <= 1 else 2
     rows = max(1, (len(personas) + cols - 1) // cols)
     legend_in = 0.6
@@ -441,7 +467,7 @@ def render_chart(data: dict[str, Any]) -> bytes:
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(personas):]:
         ax.axis("off")
-    fig.suptitle(clip(data.get("title", "digest"), 80), fontsize=10)
+    fig.suptitle(clip(str(data.get("title", "digest")), 80), fontsize=10)
     handles = [Patch(color=colour, label=label) for label, colour in CHANGE_COLOURS.items()]
     fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=7, frameon=False,
                title="bar length: model score · colour: change since the last digest",
@@ -476,10 +502,10 @@ class DigestComposer:
         self,
         sources: DigestSources,
         *,
-        approvals: Any = None,
-        render_request: Callable[[str], dict[str, Any]] | None = None,
+        approvals: Store | None = None,
+        render_request: Callable[[str], Message] | None = None,
         k: int = TOP_K,
-        language: Callable[[Any], str] | None = None,
+        language: Callable[[Subscription], str] | None = None,
     ) -> None:
         self.sources = sources
         self.approvals = approvals if render_request is not None else None
@@ -488,7 +514,8 @@ class DigestComposer:
         # The digest's language per subscription (BOT_LANGUAGE, else the subscriber's locale).
         self.language = language or (lambda _sub: "en")
 
-    def __call__(self, sub: Any, period: datetime, previous: dict[str, Any] | None) -> dict[str, Any]:
+    def __call__(self, sub: Subscription, period: datetime,
+                 previous: dict[str, list[dict[str, str]]] | None) -> JSONObject:
         lang = self.language(sub)
         label = period_label(period, sub.schedule.timezone, lang)
         digest = compose_digest(self.sources, sub.persona, previous, period_label=label, k=self.k,
@@ -500,8 +527,8 @@ class DigestComposer:
             messages += self._draft_cards(sub, period, digest)
         return {"messages": messages, "snapshot": digest.snapshot(), "chart": digest.chart_data()}
 
-    def _draft_cards(self, sub: Any, period: datetime, digest: Digest) -> list[dict[str, Any]]:
-        assert self.render_request is not None
+    def _draft_cards(self, sub: Subscription, period: datetime, digest: Digest) -> list[Message]:
+        assert self.render_request is not None and self.approvals is not None
         cards = []
         for section in digest.sections:
             draft = section.draft
@@ -534,26 +561,24 @@ class DigestComposer:
                                              "price": ln.product.price, "score": ln.product.score}
                         for ln in section.lines
                     ],
-                    drafts=[NewDraft(tone=draft.tone, text=draft.text, provider=draft.provider,
-                                     model=draft.record.get("model"),
-                                     fallback_reason=draft.record.get("fallback_reason"),
-                                     findings=list(draft.record.get("findings", [])),
-                                     approvable=draft.approvable)],
+                    drafts=[draft.to_new_draft()],
                 )
             card = dict(self.render_request(request.id))
             cards.append({**card, "thread": True, "request_id": request.id})
         return cards
 
-    def on_posted(self, sub: Any, run: Any, payload: dict[str, Any], posted: dict[str, str]) -> None:
+    def on_posted(self, sub: Subscription, run: Run, payload: JSONObject,
+                  posted: dict[str, str]) -> None:
         """Recording step: give each draft card's request its message so buttons find it."""
         if self.approvals is None:
             return
-        for part, message in enumerate(payload["messages"]):
+        for part, message in enumerate(payload["messages"]):  # type: ignore[arg-type]
             if message.get("request_id") and str(part) in posted:
                 self.approvals.set_message(message["request_id"], sub.channel_id, posted[str(part)])
 
 
-def persona_quotes(snippets: Sequence[Any], persona: str | None, personas: Any, limit: int) -> list[Any]:
+def persona_quotes(snippets: Sequence[ReviewSnippet], persona: str | None,
+                   personas: tuple[Persona, ...], limit: int) -> list[ReviewSnippet]:
     """The best ``limit`` review snippets written by reviewers of ``persona`` (their review
     profile assigned to it by :func:`recsys.personas.assign_persona`); only when none of the
     reviewers match, the best ones overall."""
@@ -565,53 +590,44 @@ def persona_quotes(snippets: Sequence[Any], persona: str | None, personas: Any, 
 
 
 class LiveSources:
-    """:class:`DigestSources` over the real personas, two-tower recommender, review index
-    and drafter, loaded once on first use (thread-safe; a failed load is retried next time).
+    """:class:`DigestSources` over the process's wiring: its personas, two-tower
+    recommender, review index and drafter (loaded once, on first use, and shared with Slack).
 
     Drafts come from ``LLM_PROVIDER`` (the offline drafter unless one is configured), with
-    the style examples of ``components`` (:func:`bot.components.store_style_source`).
+    the wiring's style examples (:func:`bot.components.store_style_source`).
     """
 
-    def __init__(self, settings: Any, components: SharedComponents | None = None) -> None:
+    def __init__(self, wiring: Wiring) -> None:
         import threading
 
-        self.settings = settings
-        # The process's one model (``personabot serve`` shares the Slack services' one).
-        self.components = components or SharedComponents(settings)
+        self.wiring = wiring
         self._lock = threading.Lock()
         self._rating_cache: dict[str, tuple[float, int]] | None = None
 
     def personas(self) -> list[PersonaInfo]:
-        from recsys.personas import load_personas
-
         return [PersonaInfo(p.name, p.name_ko, p.description, p.representative_profile)
-                for p in load_personas(self.settings.personas_path)]
-
-    def _load(self) -> tuple[Any, Any]:
-        parts = self.components.get()
-        return parts.recommender, parts.drafter
+                for p in self.wiring.personas]
 
     def catalog_note(self, lang: str = "en") -> str | None:
         """Said once per digest (in its language) when the model serves a catalog it was not
         trained on."""
-        recommender, _ = self._load()
-        return recommender.catalog_match.message(lang)
+        return self.wiring.parts().recommender.catalog_match.message(lang)
 
     def top_products(self, profile: Profile, k: int) -> list[DigestProduct]:
         from dataclasses import asdict
 
-        recommender, _ = self._load()
+        recommender = self.wiring.parts().recommender
         ratings = self._ratings(recommender)
         products = []
         for r in recommender.recommend(profile, k=k):
             mean, rated = ratings.get(r.product_id, (None, 0))
             products.append(DigestProduct(
-                r.product_id, r.name, r.brand, int(r.price or 0), float(r.score),
+                r.product_id, r.display_name or r.name, r.brand, int(r.price or 0), float(r.score),
                 name_en=r.name_en or "", brand_id=r.brand_id or "", extra=asdict(r),
                 rating=mean, rated=rated))
         return products
 
-    def _ratings(self, recommender: Any) -> dict[str, tuple[float, int]]:
+    def _ratings(self, recommender: Recommender) -> dict[str, tuple[float, int]]:
         """product_id -> (mean stars, rated reviews) over the catalog's reviews, once.
         NaN and 0 are unknown ratings and are not counted."""
         with self._lock:
@@ -624,25 +640,16 @@ class LiveSources:
             return self._rating_cache
 
     def highlights(self, profile: Profile, product_id: str, limit: int) -> list[str]:
-        from recsys.personas import load_personas
-
-        _, drafter = self._load()
-        snippets = drafter.index.snippets(profile, product_id, limit=limit * 5)
-        personas = load_personas(self.settings.personas_path)
-        return [s.text for s in persona_quotes(snippets, profile.persona, personas, limit)]
+        snippets = self.wiring.parts().drafter.index.snippets(profile, product_id, limit=limit * 5)
+        return [s.text for s in persona_quotes(snippets, profile.persona, self.wiring.personas, limit)]
 
     def draft(self, profile: Profile, product: DigestProduct) -> DigestDraft | None:
-        from crm.drafting import finding_dict
-
-        _, drafter = self._load()
-        drafts = drafter.draft(profile, product.product_id, channel=self.settings.crm_channel,
+        drafter = self.wiring.parts().drafter
+        drafts = drafter.draft(profile, product.product_id, channel=self.wiring.settings.crm_channel,
                                tones=("friendly",))
         if not drafts:
             return None
         d = drafts[0]
-        return DigestDraft(
-            tone=d.tone, text=d.text, provider=d.provider, approvable=d.approvable,
-            findings=tuple(f.message_en for f in d.findings),
-            record={"model": d.model, "fallback_reason": d.fallback_reason,
-                    "findings": [finding_dict(f) for f in d.findings]},
-        )
+        return DigestDraft(tone=d.tone, text=d.text, provider=d.provider, approvable=d.approvable,
+                           findings=tuple(f.message_en for f in d.findings),
+                           stored=NewDraft.of(d))

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime
+from slack_bolt import Ack, App, Respond
 
-from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Schedule, Subscription
+from bot.digests.compose import Message, PersonaInfo, compose_digest, digest_messages, period_label
+from bot.digests.scheduler import Clock, Digests, local_label, next_fire, one_line, utc_now
+from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Run, Schedule, Subscription
+from bot.errors import BotError, user_message
 from recsys.personas import UnknownPersonaError
-from bot.digests.compose import PersonaInfo, compose_digest, digest_messages, period_label
+from bot.persona_names import find_persona
 from bot.slack.i18n import t
+from bot.slack.listeners import Feature
 from bot.slack.mrkdwn import escape
-from bot.digests.scheduler import Digests, local_label, next_fire, one_line
+from bot.slack.services import BotDeps
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ USAGE = (
 )
 
 
-class DigestCommandError(ValueError):
+class DigestCommandError(BotError, ValueError):
     """Input we cannot use; the message says why and lists the valid choices."""
 
 
@@ -117,10 +121,9 @@ def _persona(words: list[str], personas: Sequence[PersonaInfo]) -> tuple[str, li
     if words[0].casefold() == ALL_PERSONAS:
         return ALL_PERSONAS, words[1:]
     for size in range(len(words), 0, -1):
-        candidate = " ".join(words[:size])
-        for p in personas:
-            if candidate.casefold() == p.name.casefold() or candidate == p.name_ko:
-                return p.name, words[size:]
+        found = find_persona(" ".join(words[:size]), personas)
+        if found is not None:
+            return found.name, words[size:]
     raise DigestCommandError(f"Unknown persona `{escape(words[0])}`. Choose one of {choices}.")
 
 
@@ -145,7 +148,7 @@ def _when(words: list[str]) -> tuple[int, int, int]:
 # -- what each action answers -----------------------------------------------------------
 
 
-def subscription_line(sub: Subscription, now: datetime, last: Any = None) -> str:
+def subscription_line(sub: Subscription, now: datetime, last: Run | None = None) -> str:
     who = "all personas" if sub.persona == ALL_PERSONAS else sub.persona
     line = (
         f"*#{sub.id}* · {escape(who)} → <#{sub.channel_id}> · every {sub.schedule.label()}"
@@ -160,9 +163,9 @@ def subscription_line(sub: Subscription, now: datetime, last: Any = None) -> str
 class DigestHandlers:
     """The work behind each action, on the digest tables; returns what to tell the caller."""
 
-    def __init__(self, digests: Digests, clock: Any = None) -> None:
+    def __init__(self, digests: Digests, clock: Clock = utc_now) -> None:
         self.digests = digests
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock
 
     def personas(self) -> list[PersonaInfo]:
         return list(self.digests.composer.sources.personas())
@@ -201,7 +204,7 @@ class DigestHandlers:
         self._resync()
         return f"Stopped digest subscription #{cmd.sub_id}."
 
-    def preview(self, cmd: DigestCommand, user_id: str | None = None) -> list[dict[str, Any]]:
+    def preview(self, cmd: DigestCommand, user_id: str | None = None) -> list[Message]:
         """The digest as it would be posted now (drafts inline, no buttons), in the caller's
         language."""
         assert cmd.persona is not None
@@ -224,12 +227,12 @@ class DigestListeners:
     def __init__(self, handlers: DigestHandlers) -> None:
         self.handlers = handlers
 
-    def _parse(self, command: dict[str, Any]) -> DigestCommand:
+    def _parse(self, command: dict[str, str]) -> DigestCommand:
         return parse_digest_command(
             command.get("text") or "", self.handlers.personas(), command.get("channel_id", "")
         )
 
-    def ack(self, ack: Any, command: dict[str, Any]) -> None:
+    def ack(self, ack: Ack, command: dict[str, str]) -> None:
         try:
             cmd = self._parse(command)
         except DigestCommandError as exc:
@@ -246,7 +249,7 @@ class DigestListeners:
         else:
             ack()
 
-    def work(self, command: dict[str, Any], respond: Any) -> None:
+    def work(self, command: dict[str, str], respond: Respond) -> None:
         try:
             cmd = self._parse(command)
         except Exception:
@@ -262,21 +265,23 @@ class DigestListeners:
             elif cmd.action == "preview":
                 for message in self.handlers.preview(cmd, user_id):
                     respond(response_type="ephemeral", replace_original=False, **message)
-        except UnknownPersonaError as exc:
-            respond(response_type="ephemeral", text=f":warning: {exc}")
+        except UnknownPersonaError as exc:  # a persona that left the file since the ack
+            respond(response_type="ephemeral", text=f":warning: {escape(str(exc))}")
         except Exception as exc:
             log.exception("/digest %s failed", cmd.action)
+            # bot.errors decides what may be told; an unexpected error is named by its type only
+            reason = escape(user_message(exc) or "see the bot logs")[:300]
             respond(response_type="ephemeral",
                     text=f":warning: `/digest {cmd.action}` failed: {escape(type(exc).__name__)}: "
-                         f"{escape(str(exc))[:300]}. Nothing was changed; try again or check the bot logs.")
+                         f"{reason}. Nothing was changed; try again or check the bot logs.")
 
 
-def feature(digests: Digests) -> Callable[[Any, Any], None]:
+def feature(digests: Digests) -> Feature:
     """``/digest`` over the process's one :class:`Digests`, as a feature for
     :func:`bot.slack.app.build_app` (``personabot serve`` builds the digests, passes this,
     then starts and stops their scheduler)."""
 
-    def register(app: Any, deps: Any) -> None:
+    def register(app: App, deps: BotDeps) -> None:
         listeners = DigestListeners(DigestHandlers(digests))
         app.command(COMMAND)(ack=listeners.ack, lazy=[listeners.work])
 

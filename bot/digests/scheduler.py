@@ -29,15 +29,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
-from bot.components import SharedComponents
 from bot.digests import holders
+from bot.errors import BotError
+from bot.digests.compose import DigestComposer, DigestSources, LiveSources, Message, render_chart
 from bot.digests.store import DigestStore, Run, Schedule, Subscription, iso, parse_iso
 from bot.slack.mrkdwn import escape
+from bot.store.approvals import JSONObject
+from bot.wiring import Wiring
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +171,7 @@ def local_label(moment: datetime | str, tz: str) -> str:
 # -- delivery --------------------------------------------------------------------------
 
 
-class PostError(Exception):
+class PostError(BotError):
     """Slack refused a post; ``reason`` is Slack's error code, ``permanent`` means no retry."""
 
     def __init__(self, reason: str, permanent: bool | None = None) -> None:
@@ -176,7 +184,7 @@ class DigestPoster(Protocol):
     """Where digests go. :class:`SlackPoster` in production, a recorder in tests."""
 
     def post(
-        self, channel: str, message: dict[str, Any], marker: dict[str, Any], thread_ts: str | None
+        self, channel: str, message: Message, marker: JSONObject, thread_ts: str | None
     ) -> str:
         """Post one message (in ``thread_ts``'s thread if given) with ``marker`` as its
         metadata; return its ``ts``."""
@@ -199,7 +207,7 @@ class DigestPoster(Protocol):
 NOTIFY_FAILED = "notify failed:"
 
 
-def _post_error(exc: Any) -> PostError:
+def _post_error(exc: SlackApiError) -> PostError:
     """A :class:`PostError` from a ``SlackApiError``: Slack's code, or ``http_503: <title>``
     when a proxy answered with a non-Slack body (never the raw HTML)."""
     response = exc.response
@@ -230,16 +238,14 @@ class SlackPoster:
     landed, so the runner's retry looks for its marker first.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: WebClient) -> None:
         from bot.slack.app import post_safe
 
         self.client = post_safe(client) if hasattr(client, "retry_handlers") else client
 
     def post(
-        self, channel: str, message: dict[str, Any], marker: dict[str, Any], thread_ts: str | None
+        self, channel: str, message: Message, marker: JSONObject, thread_ts: str | None
     ) -> str:
-        from slack_sdk.errors import SlackApiError
-
         try:
             response = self.client.chat_postMessage(
                 channel=channel,
@@ -257,8 +263,6 @@ class SlackPoster:
         return str(response["ts"])
 
     def find_posted(self, channel: str, run_id: int, oldest: datetime) -> dict[int, str]:
-        from slack_sdk.errors import SlackApiError
-
         found: dict[int, str] = {}
         try:
             self._scan(self.client.conversations_history, found, run_id,
@@ -271,7 +275,8 @@ class SlackPoster:
         return found
 
     @staticmethod
-    def _scan(method: Callable[..., Any], found: dict[int, str], run_id: int, **params: Any) -> None:
+    def _scan(method: Callable[..., SlackResponse], found: dict[int, str], run_id: int,
+              **params: object) -> None:
         """Page through history or replies collecting messages that carry run ``run_id``'s marker."""
         cursor = None
         for _ in range(10):
@@ -312,8 +317,10 @@ class SlackPoster:
         self.client.chat_postMessage(channel=user_id, text=text)
 
 
-Composer = Callable[[Subscription, datetime, "dict[str, Any] | None"], dict[str, Any]]
-PostedHook = Callable[[Subscription, Run, dict[str, Any], dict[str, str]], None]
+#: A digest payload: ``{"messages": [...], "snapshot": {...}, "chart": {...} | None}``.
+Payload = JSONObject
+Composer = Callable[[Subscription, datetime, "dict[str, list[dict[str, str]]] | None"], Payload]
+PostedHook = Callable[[Subscription, Run, Payload, dict[str, str]], None]
 
 
 @dataclass(frozen=True)
@@ -347,7 +354,7 @@ class DigestRunner:
         *,
         clock: Clock = utc_now,
         holder: str | None = None,
-        render_chart: Callable[[dict[str, Any]], bytes] | None = None,
+        render_chart: Callable[[JSONObject], bytes] | None = None,
         on_posted: PostedHook | None = None,
         claim_ttl: timedelta = CLAIM_TTL,
         backoff: tuple[timedelta, ...] = RETRY_BACKOFF,
@@ -486,7 +493,7 @@ class DigestRunner:
         return handed
 
     def _record(
-        self, sub: Subscription, run: Run, payload: dict[str, Any], posted: dict[str, str]
+        self, sub: Subscription, run: Run, payload: Payload, posted: dict[str, str]
     ) -> RunOutcome:
         chart_file_id = run.chart_file_id
         try:
@@ -501,7 +508,7 @@ class DigestRunner:
         self.store.mark_recorded(run.id, self.clock(), chart_file_id)
         return RunOutcome("recorded", run.id, ",".join(posted[k] for k in sorted(posted)))
 
-    def _chart(self, sub: Subscription, run: Run, payload: dict[str, Any], thread_ts: str) -> str | None:
+    def _chart(self, sub: Subscription, run: Run, payload: Payload, thread_ts: str) -> str | None:
         """Upload the chart once: an upload that may have happened (a crash after it) is
         looked up in the thread by its file name before uploading again."""
         filename = chart_filename(run.id)
@@ -704,7 +711,7 @@ class DigestScheduler:
             return False, f"digest scheduler last completed a pass {int(stale.total_seconds())} s ago"
         return True, "leader" if self.is_leader else "standby"
 
-    def _guarded(self, what: str, fn: Callable[[], Any]) -> Any:
+    def _guarded(self, what: str, fn: Callable[[], T]) -> T | None:
         """Run a pass, recording its success or failure for :meth:`health`."""
         try:
             result = fn()
@@ -774,7 +781,7 @@ class DigestScheduler:
             if self.scheduler.get_job(job_id) is not None:
                 continue
             s = sub.schedule
-            options: dict[str, Any] = {}
+            options: dict[str, datetime] = {}
             missed = self.missed_period(sub, now)
             if missed is not None:
                 options["next_run_time"] = missed  # within the grace: runs right away
@@ -835,13 +842,13 @@ class DigestScheduler:
 class Digests:
     """The digest feature of one process: tables, composer, runner and scheduler.
 
-    ``personabot serve`` builds it with :func:`build_digests` over the Slack services' model,
+    ``personabot serve`` builds it with :func:`build_digests` over the process's wiring,
     registers ``/digest`` on it (:func:`bot.digests.listeners.feature`), calls :meth:`start`
     once the app is up and :meth:`shutdown` on exit.
     """
 
     store: DigestStore
-    composer: Any
+    composer: DigestComposer
     runner: DigestRunner
     scheduler: DigestScheduler
     team_timezone: str
@@ -859,46 +866,43 @@ class Digests:
 
 
 def build_digests(
-    settings: Any,
-    client: Any,
-    approvals: Any,
+    wiring: Wiring,
+    client: WebClient,
     *,
-    sources: Any = None,
-    components: SharedComponents | None = None,
+    sources: DigestSources | None = None,
     clock: Clock = utc_now,
 ) -> Digests:
-    """Wire the digest feature on ``settings.db_path`` with the real sources unless given.
+    """The digest feature over the process's wiring: its tables on ``DB_PATH``, a composer
+    reading the wiring's model (:class:`LiveSources`) unless ``sources`` is given, a runner
+    posting through ``client`` and the scheduler.
 
-    ``components`` is the process's one model (``personabot serve`` passes the Slack
-    services' one, so the process loads one recommender and one review index).
-
-    ``approvals`` (a ``bot.store.approvals.Store``) turns each digest's draft into an approvable card
-    handled by the ``/recommend`` buttons; ``client`` is the Slack ``WebClient``.
+    With the wiring's approvals store each digest's draft becomes an approvable card handled
+    by the ``/recommend`` buttons.
     """
-    from bot.slack import blocks
-    from bot.digests.compose import DigestComposer, LiveSources, render_chart
-
-    def render_request(request_id: str) -> dict[str, Any]:
-        request = approvals.get_request(request_id)
-        text, rendered = blocks.request_message(
-            request, approvals.recommendations_for(request_id), approvals.drafts_for(request_id),
-            request.language,
-        )
-        return {"text": text, "blocks": rendered}
-
+    from bot.slack.flows import render
     from bot.slack.i18n import LanguageResolver
 
+    approvals = wiring.approvals
+    settings = wiring.settings
+
+    def render_request(request_id: str) -> Message:
+        assert approvals is not None
+        request = approvals.get_request(request_id)
+        assert request is not None
+        text, rendered = render(approvals, request)
+        return {"text": text, "blocks": rendered}
+
     # BOT_LANGUAGE (ko/en) for every digest; with "auto" the subscriber's Slack locale.
-    languages = LanguageResolver(getattr(settings, "bot_language", "auto"))
+    languages = LanguageResolver(settings.bot_language)
 
     def language_for_user(user_id: str | None) -> str:
         return languages.for_user(client, user_id)
 
     store = DigestStore.open(settings.db_path)
     composer = DigestComposer(
-        sources or LiveSources(settings, components or SharedComponents(settings, approvals)),
+        sources or LiveSources(wiring),
         approvals=approvals,
-        render_request=render_request,
+        render_request=render_request if approvals is not None else None,
         language=lambda sub: language_for_user(sub.created_by),
     )
     runner = DigestRunner(
@@ -907,4 +911,3 @@ def build_digests(
     )
     scheduler = DigestScheduler(store, runner, team_timezone=settings.team_timezone, clock=clock)
     return Digests(store, composer, runner, scheduler, settings.team_timezone, language_for_user)
-

@@ -29,9 +29,10 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, ContextManager
+from typing import Callable, ContextManager
 
 from bot.digests import holders
+from bot.store.approvals import JSONObject
 from bot.store.db import connect, fetch_dicts, immediate, migrate
 
 HolderCheck = Callable[[str | None], bool]
@@ -144,7 +145,7 @@ class Run:
     claim_expires_at: str | None
     next_attempt_at: str | None
     reason: str | None
-    payload: dict[str, Any] | None
+    payload: JSONObject | None
     posted: dict[str, str]
     chart_file_id: str | None
     notified_at: str | None
@@ -186,11 +187,11 @@ class DigestStore:
     def open(cls, path: str | Path) -> "DigestStore":
         return cls(connect(path))
 
-    def _tx(self) -> ContextManager[Any]:
+    def _tx(self) -> ContextManager[sqlite3.Connection]:
         """One immediate (write-locking) transaction on the shared connection."""
         return immediate(self.db, self._lock)
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[JSONObject]:
         with self._lock:
             return fetch_dicts(self.db, sql, params)
 
@@ -358,7 +359,7 @@ class DigestStore:
     def mark_chart_started(self, run_id: int, now: datetime) -> None:
         self._update(run_id, now, chart_started_at=iso(now))
 
-    def save_payload(self, run_id: int, payload: dict[str, Any], now: datetime,
+    def save_payload(self, run_id: int, payload: JSONObject, now: datetime,
                      holder: str | None = None) -> bool:
         """Keep what is about to be posted so a retry posts the same digest. With ``holder``,
         only while the run is still that holder's and has no payload yet (a frozen process
@@ -408,7 +409,7 @@ class DigestStore:
     def mark_notified(self, run_id: int, now: datetime) -> None:
         self._update(run_id, now, notified_at=iso(now))
 
-    def _update(self, run_id: int, now: datetime, **fields: Any) -> None:
+    def _update(self, run_id: int, now: datetime, **fields: object) -> None:
         fields["updated_at"] = iso(now)
         assignments = ", ".join(f"{name} = ?" for name in fields)
         with self._tx() as conn:
@@ -491,7 +492,7 @@ class DigestStore:
         return json.loads(rows[0]["payload"]).get("snapshot")
 
     @staticmethod
-    def _run_where(conn: Any, sub_id: int, key: str) -> Run:
+    def _run_where(conn: sqlite3.Connection, sub_id: int, key: str) -> Run:
         cur = conn.execute(
             "SELECT * FROM digest_runs WHERE subscription_id = ? AND period = ?", (sub_id, key)
         )
@@ -536,7 +537,7 @@ class DigestStore:
         return (rows[0]["holder"], rows[0]["expires_at"]) if rows else None
 
 
-def _subscription(row: dict[str, Any]) -> Subscription:
+def _subscription(row: JSONObject) -> Subscription:
     return Subscription(
         id=int(row["id"]),
         persona=row["persona"],
@@ -549,7 +550,7 @@ def _subscription(row: dict[str, Any]) -> Subscription:
     )
 
 
-def _run(row: dict[str, Any]) -> Run:
+def _run(row: JSONObject) -> Run:
     return Run(
         id=int(row["id"]),
         subscription_id=int(row["subscription_id"]),

@@ -1,7 +1,8 @@
 """Building the Bolt app: Web API client, listener executor, listeners.
 
-``build_app(settings, deps)`` is the one place the Slack app is assembled, for HTTP mode,
-Socket Mode and tests alike. The Web API client points at ``SLACK_API_URL`` (tests and
+``build_app(deps, features)`` is the one place the Slack app is assembled, for HTTP mode,
+Socket Mode and tests alike: the app over ``deps.wiring``'s settings, then each feature's
+``register(app, deps)``. The Web API client points at ``SLACK_API_URL`` (tests and
 staging aim it at another server) and retries rate limits (honouring ``Retry-After``),
 server errors and connection errors.
 
@@ -14,7 +15,7 @@ waits behind a slow draft (see ``docs/slack-runtime.md``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -24,15 +25,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.slack import listeners
-from bot.slack.executor import ListenerExecutor
-from bot.slack.services import BotDeps
 from bot.settings import Settings, SettingsError
+from bot.slack.executor import ListenerExecutor
+from bot.slack.listeners import FEATURES, Feature
+from bot.slack.services import BotDeps
 
-__all__ = ["Feature", "ListenerExecutor", "build_app", "make_client"]
-
-#: A feature that plugs into the app: ``register(app, deps)`` adds its listeners.
-Feature = Callable[[App, BotDeps], None]
+__all__ = ["FEATURES", "Feature", "ListenerExecutor", "build_app", "make_client"]
 
 
 def make_client(settings: Settings, *, quick: bool = False, posting: bool = False) -> WebClient:
@@ -66,14 +64,16 @@ def post_safe(client: WebClient) -> WebClient:
                      retry_handlers=handlers, logger=client.logger)
 
 
-def build_app(settings: Settings, deps: BotDeps, features: Sequence[Feature] = ()) -> App:
-    """The Bolt app with the ``/recommend`` listeners (slash command, buttons, modals, Home)
-    registered, then each of ``features`` (``register(app, deps)``).
+def build_app(deps: BotDeps, features: Sequence[Feature] = FEATURES) -> App:
+    """The Bolt app over ``deps.wiring.settings`` with each of ``features`` registered
+    (``register(app, deps)``); by default the ``/recommend`` features (slash command, draft
+    buttons and modals, Home: :data:`bot.slack.listeners.FEATURES`).
 
-    Features that live above Slack — the weekly digests, :func:`bot.digests.listeners.register`
-    — are passed in by whoever assembles the process (``personabot serve``), so this package
-    never imports them and ``bot.slack`` stays below ``bot.digests``.
+    ``personabot serve`` passes those plus the ones that live above Slack — the weekly
+    digests, :func:`bot.digests.listeners.feature` — so this package never imports them and
+    ``bot.slack`` stays below ``bot.digests``.
     """
+    settings = deps.wiring.settings
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
         raise SettingsError("SLACK_SIGNING_SECRET: missing (Basic Information → Signing Secret)")
     signing = settings.slack_signing_secret
@@ -87,7 +87,6 @@ def build_app(settings: Settings, deps: BotDeps, features: Sequence[Feature] = (
         logger=logging.getLogger("bot.bolt"),
     )
     deps.languages.lookup_client = make_client(settings, quick=True)
-    listeners.register(app, deps)
     for register in features:
         register(app, deps)
     return app

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
-
 from urllib.parse import urlsplit
 
+from bot.badges import badge
 from bot.slack import mrkdwn
 from bot.slack.i18n import STRINGS, t
-from bot.store.approvals import DraftRecord, RequestRecord
+from bot.store.approvals import DraftRecord, JSONObject, RequestRecord
 from recsys import labels
 
 SECTION_MAX = 3000
@@ -39,19 +38,19 @@ REASON_BLOCK = "reason"
 INPUT_ACTION = "value"
 
 
-def _mrkdwn(text: str) -> dict[str, Any]:
+def _mrkdwn(text: str) -> JSONObject:
     return {"type": "mrkdwn", "text": text}
 
 
-def _plain(text: str, limit: int = HEADER_MAX) -> dict[str, Any]:
+def _plain(text: str, limit: int = HEADER_MAX) -> JSONObject:
     return {"type": "plain_text", "text": mrkdwn.clip(text, limit) or " ", "emoji": True}
 
 
-def _section(text: str) -> dict[str, Any]:
+def _section(text: str) -> JSONObject:
     return {"type": "section", "text": _mrkdwn(mrkdwn.clip(text, SECTION_MAX))}
 
 
-def _context(*texts: str) -> dict[str, Any]:
+def _context(*texts: str) -> JSONObject:
     return {"type": "context",
             "elements": [_mrkdwn(mrkdwn.clip(x, CONTEXT_MAX)) for x in texts if x][:10]}
 
@@ -65,18 +64,18 @@ def slack_date(iso: str | None) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _won(value: Any) -> str:
+def _won(value: object) -> str:
     try:
         return f"₩{int(value):,}"
     except (TypeError, ValueError):
         return mrkdwn.escape(value)
 
 
-def _or_blank(value: Any) -> str:
+def _or_blank(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> list[dict]:
+def profile_fields(profile: JSONObject, persona: str | None, lang: str) -> list[JSONObject]:
     any_ = t("any", lang)
     lo, hi = profile.get("age_min"), profile.get("age_max")
     age = any_ if lo is None and hi is None else f"{_or_blank(lo)}–{_or_blank(hi)}"
@@ -96,7 +95,7 @@ def profile_fields(profile: dict[str, Any], persona: str | None, lang: str) -> l
     return [_mrkdwn(mrkdwn.clip(f"*{t(k, lang)}*\n{mrkdwn.escape(v)}", 2000)) for k, v in values]
 
 
-def product_block(rec: dict[str, Any], lang: str) -> dict[str, Any]:
+def product_block(rec: JSONObject, lang: str) -> JSONObject:
     e = mrkdwn.escape
     score = rec.get("score")
     score_text = f"{float(score):.2f}" if isinstance(score, (int, float)) else e(score)
@@ -124,7 +123,7 @@ _RESERVED_HOSTS = ("example.com", "example.net", "example.org")
 _RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
 
 
-def product_image(rec: dict[str, Any]) -> dict[str, Any] | None:
+def product_image(rec: JSONObject) -> JSONObject | None:
     """The product's picture as a section accessory, or None when there is no usable one.
 
     Slack refuses a whole message whose image it cannot fetch, so only an absolute
@@ -146,12 +145,8 @@ def product_image(rec: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _badge(draft: DraftRecord, lang: str) -> str:
-    errors = sum(1 for f in draft.findings if f.get("severity") == "error")
-    if errors or not draft.approvable:
-        return t("badge.error", lang, n=max(errors, 1))
-    if draft.findings:
-        return t("badge.warn", lang, n=len(draft.findings))
-    return t("badge.ok", lang)
+    verdict = badge((f.get("severity", "") for f in draft.findings), draft.approvable)
+    return t(f"badge.{verdict.level}", lang, n=verdict.count)
 
 
 def _findings_text(draft: DraftRecord, lang: str) -> str:
@@ -179,15 +174,15 @@ def parse_draft_value(value: str) -> tuple[str, int | None]:
     return draft_id, int(version) if version.isdigit() else None
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button: dict[str, Any] = {"type": "button", "text": _plain(text, 75),
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> JSONObject:
+    button: JSONObject = {"type": "button", "text": _plain(text, 75),
                               "action_id": action_id, "value": value}
     if style:
         button["style"] = style
     return button
 
 
-def draft_blocks(draft: DraftRecord, lang: str) -> list[dict[str, Any]]:
+def draft_blocks(draft: DraftRecord, lang: str) -> list[JSONObject]:
     """One draft: tone and text, provider line with badge, findings, then buttons or outcome."""
     tone = _label(f"tone.{draft.tone}", draft.tone, lang)
     source = _label(f"source.{draft.source}", draft.source, lang)
@@ -232,13 +227,13 @@ def message_title(request: RequestRecord, lang: str) -> str:
 
 def request_message(
     request: RequestRecord,
-    recommendations: Sequence[dict[str, Any]],
+    recommendations: Sequence[JSONObject],
     drafts: Sequence[DraftRecord],
     lang: str,
-) -> tuple[str, list[dict[str, Any]]]:
+) -> tuple[str, list[JSONObject]]:
     """The one channel message for a request: ``(fallback text, blocks)``."""
     title = message_title(request, lang)
-    blocks: list[dict[str, Any]] = [
+    blocks: list[JSONObject] = [
         {"type": "header", "text": _plain(title)},
         _context(t("requested_by", lang, user=mrkdwn.user(request.user_id),
                    text=f"`{mrkdwn.clip(mrkdwn.escape(request.text), 500)}`")),
@@ -271,54 +266,52 @@ def request_message(
     return mrkdwn.clip(fallback, 3000), blocks[:50]
 
 
-def edit_modal(draft: DraftRecord, lang: str) -> dict[str, Any]:
+def _modal(callback_id: str, draft: DraftRecord, title: str, submit: str, lang: str,
+           blocks: list[JSONObject]) -> JSONObject:
+    """A draft's modal: the draft id rides in ``private_metadata`` to the submission."""
     return {
         "type": "modal",
-        "callback_id": EDIT_CALLBACK,
+        "callback_id": callback_id,
         "private_metadata": draft.id,
-        "title": _plain(t("edit_title", lang), 24),
-        "submit": _plain(t("save", lang), 24),
+        "title": _plain(t(title, lang), 24),
+        "submit": _plain(t(submit, lang), 24),
         "close": _plain(t("cancel", lang), 24),
-        "blocks": [
-            _context(t("edit_hint", lang)),
-            {
-                "type": "input",
-                "block_id": TEXT_BLOCK,
-                "label": _plain(t("edit_label", lang), 2000),
-                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
-                            "multiline": True, "max_length": 3000,
-                            "initial_value": draft.text[:3000]},
-            },
-        ],
+        "blocks": blocks,
     }
 
 
-def reject_modal(draft: DraftRecord, lang: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": REJECT_CALLBACK,
-        "private_metadata": draft.id,
-        "title": _plain(t("reject_title", lang), 24),
-        "submit": _plain(t("reject_submit", lang), 24),
-        "close": _plain(t("cancel", lang), 24),
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": REASON_BLOCK,
-                "optional": True,
-                "label": _plain(t("reject_label", lang), 2000),
-                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
-                            "multiline": True, "max_length": 500},
-            },
-        ],
-    }
+def _text_input(block_id: str, label: str, lang: str, *, max_length: int,
+                optional: bool = False, initial: str | None = None) -> JSONObject:
+    element: JSONObject = {"type": "plain_text_input", "action_id": INPUT_ACTION,
+                           "multiline": True, "max_length": max_length}
+    if initial is not None:
+        element["initial_value"] = initial
+    block: JSONObject = {"type": "input", "block_id": block_id}
+    if optional:
+        block["optional"] = True
+    block["label"] = _plain(t(label, lang), 2000)
+    block["element"] = element
+    return block
+
+
+def edit_modal(draft: DraftRecord, lang: str) -> JSONObject:
+    return _modal(EDIT_CALLBACK, draft, "edit_title", "save", lang, [
+        _context(t("edit_hint", lang)),
+        _text_input(TEXT_BLOCK, "edit_label", lang, max_length=3000, initial=draft.text[:3000]),
+    ])
+
+
+def reject_modal(draft: DraftRecord, lang: str) -> JSONObject:
+    return _modal(REJECT_CALLBACK, draft, "reject_title", "reject_submit", lang, [
+        _text_input(REASON_BLOCK, "reject_label", lang, max_length=500, optional=True),
+    ])
 
 
 def home_view(
-    requests: Sequence[RequestRecord], approvals: Sequence[dict[str, Any]], lang: str
-) -> dict[str, Any]:
+    requests: Sequence[RequestRecord], approvals: Sequence[JSONObject], lang: str
+) -> JSONObject:
     """The App Home tab: the user's recent requests and the team's latest approvals."""
-    blocks: list[dict[str, Any]] = [
+    blocks: list[JSONObject] = [
         {"type": "header", "text": _plain(t("home_title", lang))},
         _section(t("home_usage", lang)),
         {"type": "divider"},
@@ -343,7 +336,7 @@ def home_view(
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def command_error_text(key: str, values: dict[str, Any], understood: dict[str, Any],
+def command_error_text(key: str, values: dict[str, object], understood: dict[str, object],
                        lang: str) -> str:
     """An ephemeral reply to a bad ``/recommend``: what failed, what was understood, examples."""
     safe = {k: mrkdwn.escape(v) for k, v in values.items()}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from bot.errors import BotError
 from bot.settings import CHANNELS, LLM_PROVIDERS
 
 MAX_TEXT_CHARS = 500
@@ -32,17 +32,17 @@ class CommandRequest:
     top: int = 3
     channel: str | None = None
 
-    def options(self) -> dict[str, Any]:
+    def options(self) -> dict[str, str | int | None]:
         return {"llm": self.llm, "top": self.top, "channel": self.channel}
 
 
 @dataclass
-class CommandError(ValueError):
+class CommandError(BotError, ValueError):
     """Bad command text; ``key``/``values`` name the i18n message, ``understood`` the rest."""
 
     key: str
-    values: dict[str, Any] = field(default_factory=dict)
-    understood: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
+    understood: dict[str, object] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.key}: {self.values}"
@@ -103,15 +103,15 @@ def _option(token: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _understood(words: list[str], options: dict[str, str]) -> dict[str, Any]:
-    understood: dict[str, Any] = {f"--{k}": v for k, v in options.items()}
+def _understood(words: list[str], options: dict[str, str]) -> dict[str, object]:
+    understood: dict[str, object] = {f"--{k}": v for k, v in options.items()}
     if words:
         understood["text"] = " ".join(words)
     return understood
 
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...],
-            understood: dict[str, Any]) -> str | None:
+            understood: dict[str, object]) -> str | None:
     if value is None:
         return None
     if value.lower() not in allowed:
@@ -120,7 +120,7 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...],
     return value.lower()
 
 
-def _top(value: str | None, understood: dict[str, Any]) -> int:
+def _top(value: str | None, understood: dict[str, object]) -> int:
     if value is None:
         return 3
     if not value.isdigit() or not 1 <= int(value) <= MAX_TOP:

@@ -31,9 +31,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+T = TypeVar("T")
+# Any callable Bolt hands us (acks and lazy listeners take different arguments).
+F = TypeVar("F", bound=Callable[..., object])
 
 LANE_ATTR = "slack_lane"
 ACK, INTERACTIVE, DRAFTING = "ack", "interactive", "drafting"
@@ -45,7 +48,7 @@ def interactive(func: F) -> F:
     return func
 
 
-def lane_of(fn: Callable[..., Any]) -> str:
+def lane_of(fn: Callable[..., object]) -> str:
     """The pool a submitted callable belongs on (see the module docstring)."""
     wrapped = getattr(fn, "__wrapped__", None)
     if wrapped is None:
@@ -73,7 +76,7 @@ class ListenerExecutor(Executor):
         self.deferred = 0  # drafting tasks waiting for them right now
         self._idle = threading.Condition()
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         lane = lane_of(fn)
         urgent = lane != DRAFTING
         with self._idle:
@@ -88,8 +91,8 @@ class ListenerExecutor(Executor):
         future.add_done_callback(lambda _: self._done(urgent))
         return future
 
-    def _after_urgent(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any, **kwargs: Any) -> Any:
+    def _after_urgent(self, fn: Callable[P, T]) -> Callable[P, T]:
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
             self._wait_quiet()
             return fn(*args, **kwargs)
 

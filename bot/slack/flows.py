@@ -11,27 +11,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import is_expected, user_message
 from bot.slack import blocks, mrkdwn
 from bot.slack.command_text import CommandRequest
 from bot.slack.i18n import t
-from bot.slack.services import BotDeps, ProfileError, ServiceError
-from bot.store.approvals import DraftClosedError, DraftRecord, RequestRecord
+from bot.slack.services import BotDeps, ParsedText
+from bot.store.approvals import DraftClosedError, DraftRecord, JSONObject, RequestRecord, Store
 
 log = logging.getLogger(__name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
+# A flow: ``(deps, client, *, ids…) -> None`` (keyword arguments vary per flow).
+F = TypeVar("F", bound=Callable[..., None])
 
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 
-# Belongs in bot.slack.i18n.STRINGS (owned elsewhere); kept here until it moves there.
 def user_reason(exc: BaseException, lang: str) -> str:
-    """One safe line for the user; never an exception's raw text (it may hold anything)."""
-    if isinstance(exc, (ServiceError, ProfileError)):
-        return mrkdwn.escape(str(exc))
+    """One safe line for the user: :func:`bot.errors.user_message` escaped for mrkdwn, what
+    Slack refused, else only the error's type — never an unexpected exception's raw text
+    (it may hold anything)."""
+    message = user_message(exc)
+    if message is not None:
+        return mrkdwn.escape(message)
     if isinstance(exc, SlackApiError):
         response = exc.response if exc.response is not None else {}
         error = response.get("error") or "slack_error"
@@ -41,7 +46,7 @@ def user_reason(exc: BaseException, lang: str) -> str:
     return f"internal error ({type(exc).__name__})"
 
 
-def ephemeral(client: Any, channel: str | None, user: str, text: str) -> None:
+def ephemeral(client: WebClient, channel: str | None, user: str, text: str) -> None:
     if not channel:
         return
     try:
@@ -55,7 +60,7 @@ def guarded(action: str) -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         @wraps(func)
-        def run(deps: BotDeps, client: Any, *args: Any, **kw: Any) -> Any:
+        def run(deps: BotDeps, client: WebClient, *args: object, **kw: str | None) -> None:
             try:
                 return func(deps, client, *args, **kw)
             except Exception as exc:
@@ -85,13 +90,14 @@ def _request_of(deps: BotDeps, draft_id: str | None) -> RequestRecord | None:
     return deps.store.get_request(draft.request_id) if draft else None
 
 
-def render(deps: BotDeps, request: RequestRecord) -> tuple[str, list[dict[str, Any]]]:
-    store = deps.store
+def render(store: Store, request: RequestRecord) -> tuple[str, list[JSONObject]]:
+    """The request's one message, rendered from what the store holds now (``/recommend``
+    posts, every refresh after a decision, and the digests' draft cards)."""
     return blocks.request_message(request, store.recommendations_for(request.id),
                                   store.drafts_for(request.id), request.language)
 
 
-def refresh_message(deps: BotDeps, client: Any, request_id: str) -> None:
+def refresh_message(deps: BotDeps, client: WebClient, request_id: str) -> None:
     """Re-render the request's message from the store (after any decision or new version).
 
     Serialized per request and rendered inside the serialized step, from a fresh read of
@@ -103,20 +109,20 @@ def refresh_message(deps: BotDeps, client: Any, request_id: str) -> None:
         request = deps.store.get_request(request_id)
         if request is None or not request.message_ts:
             return
-        text, blks = render(deps, request)
+        text, blks = render(deps.store, request)
         client.chat_update(channel=request.message_channel, ts=request.message_ts, text=text,
                            blocks=blks)
 
     deps.updates.run(request_id, update)
 
 
-def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: str,
+def run_recommend(deps: BotDeps, client: WebClient, *, cmd: CommandRequest, user_id: str,
                   channel_id: str, team_id: str | None, text: str, dedupe_key: str,
-                  lang: str, respond: Callable[..., Any] | None = None,
-                  profile: dict[str, Any] | None = None) -> None:
+                  lang: str, respond: Callable[..., object] | None = None,
+                  parsed: ParsedText | None = None) -> None:
     """Recommend, draft, store, post. A retried delivery finds its request and stops.
 
-    ``profile`` is the parse the ack already made (None: parse here)."""
+    ``parsed`` is the profile the ack already read (None: read it here)."""
     store = deps.store
     request, created = store.create_request(
         kind="recommend", user_id=user_id, channel_id=channel_id, team_id=team_id, text=text,
@@ -127,14 +133,14 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
     try:
         outcome = deps.services.recommend_and_draft(cmd.profile_text, k=cmd.top,
                                                     channel=cmd.channel, llm=cmd.llm,
-                                                    profile=profile)
+                                                    parsed=parsed)
         store.record_outcome(request.id, profile=outcome.profile, persona=outcome.persona,
                              product_id=outcome.product_id, brand_id=outcome.brand_id,
                              recommendations=outcome.recommendations, drafts=outcome.drafts,
                              options={"catalog_note": outcome.catalog_note} if outcome.catalog_note else None)
         fresh = store.get_request(request.id)
         assert fresh is not None
-        message_text, blks = render(deps, fresh)
+        message_text, blks = render(deps.store, fresh)
         posted = client.chat_postMessage(channel=channel_id, text=message_text, blocks=blks,
                                          unfurl_links=False, unfurl_media=False)
         store.set_message(request.id, posted["channel"], posted["ts"])
@@ -143,7 +149,7 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
                             "fallbacks": [d.fallback_reason for d in outcome.drafts
                                           if d.fallback_reason]})
     except Exception as exc:
-        if not isinstance(exc, (ServiceError, ProfileError, SlackApiError)):
+        if not (is_expected(exc) or isinstance(exc, SlackApiError)):
             log.error("recommend failed: %s", type(exc).__name__, exc_info=True)
         store.mark_failed(request.id, f"{type(exc).__name__}: {user_reason(exc, 'en')}")
         message = t("failed", lang, reason=user_reason(exc, lang), request_id=request.id)
@@ -151,7 +157,7 @@ def run_recommend(deps: BotDeps, client: Any, *, cmd: CommandRequest, user_id: s
             ephemeral(client, channel_id, user_id, message)
 
 
-def _respond(respond: Callable[..., Any] | None, message: str) -> bool:
+def _respond(respond: Callable[..., object] | None, message: str) -> bool:
     """Reply through the command's response_url, which reaches the user even where the bot
     cannot post (not invited); False when there is none or it is used up."""
     if respond is None:
@@ -164,7 +170,7 @@ def _respond(respond: Callable[..., Any] | None, message: str) -> bool:
     return True
 
 
-def _load_pending(deps: BotDeps, client: Any, draft_id: str, user_id: str,
+def _load_pending(deps: BotDeps, client: WebClient, draft_id: str, user_id: str,
                   channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
     """The draft and its request while still pending; otherwise tell the clicker why not."""
     draft = deps.store.get_draft(draft_id)
@@ -179,7 +185,7 @@ def _load_pending(deps: BotDeps, client: Any, draft_id: str, user_id: str,
     return draft, request
 
 
-def _tell_closed(client: Any, channel_id: str | None, user_id: str, lang: str,
+def _tell_closed(client: WebClient, channel_id: str | None, user_id: str, lang: str,
                  status: str, by: str | None, at: str | None) -> None:
     ephemeral(client, channel_id, user_id, t(
         "already", lang, user=mrkdwn.user(by or "?"), at=blocks.slack_date(at),
@@ -187,7 +193,7 @@ def _tell_closed(client: Any, channel_id: str | None, user_id: str, lang: str,
 
 
 @guarded("approve")
-def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+def approve(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
             channel_id: str | None) -> None:
     """Approve exactly the version the approver was shown, and only if it is approvable.
 
@@ -222,7 +228,7 @@ def approve(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
                      result.decided_at)
 
 
-def _refuse_approval(deps: BotDeps, client: Any, draft: DraftRecord, request_id: str,
+def _refuse_approval(deps: BotDeps, client: WebClient, draft: DraftRecord, request_id: str,
                      user_id: str, channel_id: str | None, lang: str, reason: str, shown: int,
                      now: int | None = None) -> None:
     now = draft.version if now is None else now
@@ -235,7 +241,7 @@ def _refuse_approval(deps: BotDeps, client: Any, draft: DraftRecord, request_id:
     ephemeral(client, channel_id, user_id, text)
 
 
-def _decide(deps: BotDeps, client: Any, draft: DraftRecord, decision: str, user_id: str,
+def _decide(deps: BotDeps, client: WebClient, draft: DraftRecord, decision: str, user_id: str,
             channel_id: str | None, lang: str, reason: str | None = None) -> None:
     result = deps.store.decide(draft.id, decision=decision, user_id=user_id, reason=reason)
     if result.won:
@@ -245,68 +251,84 @@ def _decide(deps: BotDeps, client: Any, draft: DraftRecord, decision: str, user_
                      result.decided_at)
 
 
-def _may_change(deps: BotDeps, client: Any, user_id: str, request: RequestRecord) -> bool:
+def _may_change(deps: BotDeps, client: WebClient, user_id: str, request: RequestRecord) -> bool:
     return user_id == request.user_id or deps.policy.is_approver(client, user_id)
 
 
-def _open_modal(deps: BotDeps, client: Any, build: Callable[[DraftRecord, str], dict],
-                *, draft_id: str, user_id: str, channel_id: str | None, trigger_id: str) -> None:
-    """Open a draft's modal for someone who may change it, while it is still pending."""
-    lang = deps.languages.for_user(client, user_id)
-    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
-    if loaded is None:
-        return
-    draft, request = loaded
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-    else:
-        client.views_open(trigger_id=trigger_id, view=build(draft, lang))
-
-
-@guarded("reject")
-def open_reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
-                channel_id: str | None, trigger_id: str) -> None:
-    _open_modal(deps, client, blocks.reject_modal, draft_id=draft_id, user_id=user_id,
-                channel_id=channel_id, trigger_id=trigger_id)
-
-
-@guarded("reject")
-def reject(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
-           reason: str | None) -> None:
-    lang = deps.languages.for_user(client, user_id)
+def _changeable(deps: BotDeps, client: WebClient, draft_id: str, user_id: str,
+                lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    """For a modal's submission: the draft and its request when ``user_id`` may change it;
+    otherwise None, telling them why in the request's channel (a modal has none of its own)."""
     draft = deps.store.get_draft(draft_id)
     request = deps.store.get_request(draft.request_id) if draft else None
     if draft is None or request is None:
-        return
-    channel_id = request.message_channel
+        return None
     if not _may_change(deps, client, user_id, request):
+        ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
+        return None
+    return draft, request
+
+
+def _pending_for_changer(deps: BotDeps, client: WebClient, draft_id: str, user_id: str,
+                        channel_id: str | None, lang: str) -> tuple[DraftRecord, RequestRecord] | None:
+    """For a button: the pending draft and its request when ``user_id`` may change it;
+    otherwise None, telling the clicker why."""
+    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is not None and not _may_change(deps, client, user_id, loaded[1]):
         ephemeral(client, channel_id, user_id, t("not_approver", lang))
+        return None
+    return loaded
+
+
+def _open_modal(deps: BotDeps, client: WebClient, build: Callable[[DraftRecord, str], JSONObject],
+                *, draft_id: str, user_id: str, channel_id: str | None, trigger_id: str) -> None:
+    """Open a draft's modal for someone who may change it, while it is still pending."""
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _pending_for_changer(deps, client, draft_id, user_id, channel_id, lang)
+    if loaded is not None:
+        client.views_open(trigger_id=trigger_id, view=build(loaded[0], lang))
+
+
+def _modal_opener(action: str, build: Callable[[DraftRecord, str], JSONObject]
+                  ) -> Callable[..., None]:
+    """The guarded flow that opens ``build``'s modal for a draft (Edit, Reject)."""
+
+    @guarded(action)
+    def open_modal(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
+                   channel_id: str | None, trigger_id: str) -> None:
+        _open_modal(deps, client, build, draft_id=draft_id, user_id=user_id,
+                    channel_id=channel_id, trigger_id=trigger_id)
+
+    return open_modal
+
+
+open_reject = _modal_opener("reject", blocks.reject_modal)
+open_edit = _modal_opener("edit", blocks.edit_modal)
+
+
+@guarded("reject")
+def reject(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
+           reason: str | None) -> None:
+    lang = deps.languages.for_user(client, user_id)
+    loaded = _changeable(deps, client, draft_id, user_id, lang)
+    if loaded is None:
         return
-    _decide(deps, client, draft, "rejected", user_id, channel_id, lang,
+    draft, request = loaded
+    _decide(deps, client, draft, "rejected", user_id, request.message_channel, lang,
             reason=(reason or "").strip()[:500] or None)
 
 
 @guarded("edit")
-def open_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
-              channel_id: str | None, trigger_id: str) -> None:
-    _open_modal(deps, client, blocks.edit_modal, draft_id=draft_id, user_id=user_id,
-                channel_id=channel_id, trigger_id=trigger_id)
-
-
-@guarded("edit")
-def save_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str, text: str,
+def save_edit(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str, text: str,
               dedupe_key: str) -> None:
     """Store the edited text as a new version with a fresh compliance check."""
     if not deps.store.claim(dedupe_key):
         return
     lang = deps.languages.for_user(client, user_id)
-    draft = deps.store.get_draft(draft_id)
-    request = deps.store.get_request(draft.request_id) if draft else None
-    if draft is None or request is None:
+    loaded = _changeable(deps, client, draft_id, user_id, lang)
+    if loaded is None:
         return
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, request.message_channel, user_id, t("not_approver", lang))
-        return
+    _, request = loaded
     checked = deps.services.check(text, request.options.get("channel"),
                                   request.product_id or "")
     try:
@@ -319,19 +341,16 @@ def save_edit(deps: BotDeps, client: Any, *, draft_id: str, user_id: str, text: 
 
 
 @guarded("regenerate")
-def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
+def regenerate(deps: BotDeps, client: WebClient, *, draft_id: str, user_id: str,
                channel_id: str | None, dedupe_key: str) -> None:
     """Redraft one tone for the same profile and product; stored as a new version."""
     if not deps.store.claim(dedupe_key):
         return
     lang = deps.languages.for_user(client, user_id)
-    loaded = _load_pending(deps, client, draft_id, user_id, channel_id, lang)
+    loaded = _pending_for_changer(deps, client, draft_id, user_id, channel_id, lang)
     if loaded is None:
         return
     draft, request = loaded
-    if not _may_change(deps, client, user_id, request):
-        ephemeral(client, channel_id, user_id, t("not_approver", lang))
-        return
     opts = request.options
     new = deps.services.redraft(opts.get("profile_text") or request.text,
                                 request.product_id or "", draft.tone,
@@ -348,7 +367,7 @@ def regenerate(deps: BotDeps, client: Any, *, draft_id: str, user_id: str,
 
 
 @guarded("home")
-def publish_home(deps: BotDeps, client: Any, *, user_id: str,
+def publish_home(deps: BotDeps, client: WebClient, *, user_id: str,
                  dedupe_key: str | None = None) -> None:
     """Publish the user's App Home; a retried event (same ``event_id``) publishes once."""
     if dedupe_key and not deps.store.claim(dedupe_key):

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
 Language = Literal["ko", "en"]
 DEFAULT_LANGUAGE: Language = "ko"
@@ -180,7 +183,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: Any) -> str:
+def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` (Korean when missing), formatted with ``values``."""
     entry = STRINGS[key]
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
@@ -196,7 +199,7 @@ def language_from_locale(locale: str | None) -> Language:
 class LanguageResolver:
     """Picks each user's UI language: the ``BOT_LANGUAGE`` setting, else their Slack locale."""
 
-    def __init__(self, setting: str = "auto", lookup_client: Any = None) -> None:
+    def __init__(self, setting: str = "auto", lookup_client: WebClient | None = None) -> None:
         self.setting = setting
         # users.info runs in lazy listeners, never in an ack (see known()): a quick client
         # without rate-limit sleeps; a slow or failed lookup means the default this time.
@@ -215,7 +218,7 @@ class LanguageResolver:
         with self._lock:
             return self._cache.get(user_id or "", DEFAULT_LANGUAGE)
 
-    def for_user(self, client: Any, user_id: str | None) -> Language:
+    def for_user(self, client: WebClient, user_id: str | None) -> Language:
         """The user's language, looking their locale up once (``users.info``) and caching it;
         call it off the ack path."""
         if self.setting in ("ko", "en"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import uvicorn
 from slack_bolt import App
@@ -27,6 +27,11 @@ from starlette.routing import Route
 
 from bot.settings import Settings, SettingsError
 
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_bolt.request import BoltRequest
+    from slack_bolt.response import BoltResponse
+
 EVENTS_PATH = "/slack/events"
 
 
@@ -34,14 +39,14 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
     """Bolt's Starlette handler with ``dispatch`` run off the event loop."""
 
     async def handle(self, req: Request,
-                     addition_context_properties: dict[str, Any] | None = None) -> Response:
+                     addition_context_properties: dict[str, object] | None = None) -> Response:
         if req.method != "POST":
             return await super().handle(req, addition_context_properties)
         body = await req.body()
         bolt_request = to_bolt_request(req, body, addition_context_properties)
         return to_starlette_response(await run_in_threadpool(self._dispatch, bolt_request))
 
-    def _dispatch(self, bolt_request: Any) -> Any:
+    def _dispatch(self, bolt_request: BoltRequest) -> BoltResponse:
         """Dispatch, counted as urgent so drafting waits for it (``bot.slack.executor``)."""
         executor = self.app.listener_runner.listener_executor
         urgent = getattr(executor, "urgent", None)
@@ -117,7 +122,7 @@ def bound_port(server: uvicorn.Server) -> int:
     return int(server.servers[0].sockets[0].getsockname()[1])
 
 
-def socket_mode_handler(app: App, settings: Settings) -> Any:
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
     """Bolt's Socket Mode adapter; it opens its connection through the app's own client, so
     ``SLACK_API_URL`` applies (``connect()`` to run in the background, ``start()`` to block)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler

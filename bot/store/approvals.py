@@ -11,11 +11,9 @@ Stable API (the digest scheduler uses it too)::
                                         text="weekly digest: dry-30s", dedupe_key=run_key,
                                         title="Weekly digest · dry-30s", language="ko")
     if created:                                   # a retried run finds the same request
-        store.set_result(req.id, profile=profile.to_dict(), persona="dry-30s",
-                         product_id="P001", brand_id="B01", recommendations=[rec_dict, ...])
-        draft_id = store.add_draft(req.id, tone="friendly", text=..., provider="offline",
-                                   model="offline", fallback_reason=None,
-                                   findings=[finding_dict, ...], approvable=True)
+        [draft_id] = store.record_outcome(          # the one write path
+            req.id, profile=profile.to_dict(), persona="dry-30s", product_id="P001",
+            brand_id="B01", recommendations=[rec_dict, ...], drafts=[NewDraft.of(draft)])
         store.set_message(req.id, channel_id, ts)  # after chat.postMessage
 
     store.decide(draft_id, decision="approved", user_id="U…", version=1)  # compare-and-set
@@ -48,11 +46,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from collections.abc import Iterable, Sequence
-from typing import Any, ContextManager
+from typing import TYPE_CHECKING, ContextManager, TypedDict
 
+from bot.errors import BotError
 from bot.store.db import connect, fetch_dicts, immediate, migrate
 
+if TYPE_CHECKING:
+    from crm.drafting import Draft
+
 COMPONENT = "approvals"
+
+#: A JSON object as stored and read back: request options, a profile, a recommendation row
+#: (keys of ``recsys.recommender.Recommendation``), an audit entry's detail. Its values are
+#: whatever JSON holds, so readers check what they take out.
+JSONObject = dict[str, object]
+
+
+class FindingRow(TypedDict, total=False):
+    """A compliance finding as stored: the keys of ``crm.compliance.Finding.to_dict()``."""
+
+    rule: str
+    severity: str
+    span: list[int]
+    message_ko: str
+    message_en: str
+    fix: str | None
+    excerpt: str
 
 MIGRATIONS: list[str] = [
     """
@@ -143,7 +162,7 @@ MIGRATIONS: list[str] = [
 ]
 
 
-class DraftClosedError(RuntimeError):
+class DraftClosedError(BotError, RuntimeError):
     """The draft already has a decision, so it cannot get a new version."""
 
 
@@ -162,11 +181,11 @@ class RequestRecord:
     user_id: str
     channel_id: str
     text: str
-    options: dict[str, Any]
+    options: JSONObject
     language: str
     title: str | None
     status: str
-    profile: dict[str, Any] | None
+    profile: JSONObject | None
     persona: str | None
     product_id: str | None
     brand_id: str | None
@@ -190,7 +209,7 @@ class DraftRecord:
     provider: str | None
     model: str | None
     fallback_reason: str | None
-    findings: list[dict[str, Any]]
+    findings: list[FindingRow]
     approvable: bool
     source: str
     decided_by: str | None
@@ -223,16 +242,18 @@ class NewDraft:
     provider: str | None
     model: str | None
     fallback_reason: str | None
-    findings: Sequence[dict[str, Any]]
+    findings: Sequence[FindingRow]
     approvable: bool
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> NewDraft:
-        """From a ``Draft.to_dict()`` shape (tone, text, provider, model, fallback_reason,
-        findings, approvable)."""
-        return cls(tone=d["tone"], text=d["text"], provider=d.get("provider"),
-                   model=d.get("model"), fallback_reason=d.get("fallback_reason"),
-                   findings=list(d.get("findings") or ()), approvable=bool(d.get("approvable")))
+    def of(cls, draft: Draft) -> NewDraft:
+        """From a ``crm.drafting.Draft``: how Slack, the CLI and the digests store a draft."""
+        from crm.drafting import finding_dict
+
+        return cls(tone=draft.tone, text=draft.text, provider=draft.provider,
+                   model=draft.model, fallback_reason=draft.fallback_reason,
+                   findings=[finding_dict(f) for f in draft.findings],  # type: ignore[misc]
+                   approvable=bool(draft.approvable))
 
 
 @dataclass
@@ -248,7 +269,7 @@ class Store:
         migrate(db, COMPONENT, MIGRATIONS)
         return cls(db)
 
-    def _tx(self) -> ContextManager[Any]:
+    def _tx(self) -> ContextManager[sqlite3.Connection]:
         return immediate(self.db, self._lock)
 
     # --- requests -------------------------------------------------------------------
@@ -261,7 +282,7 @@ class Store:
         text: str,
         dedupe_key: str,
         team_id: str | None = None,
-        options: dict[str, Any] | None = None,
+        options: JSONObject | None = None,
         language: str = "ko",
         title: str | None = None,
     ) -> tuple[RequestRecord, bool]:
@@ -295,12 +316,12 @@ class Store:
         self,
         request_id: str,
         *,
-        profile: dict[str, Any],
+        profile: JSONObject,
         persona: str,
         product_id: str,
         brand_id: str,
-        recommendations: list[dict[str, Any]],
-        options: dict[str, Any] | None = None,
+        recommendations: list[JSONObject],
+        options: JSONObject | None = None,
     ) -> None:
         """Store what a request produced; ``options`` adds keys to its options (e.g. ``catalog_note``)."""
         with self._tx() as conn:
@@ -340,7 +361,7 @@ class Store:
             )
             self._audit(conn, actor, "request.failed", request_id, None, {"error": error})
 
-    def recommendations_for(self, request_id: str) -> list[dict[str, Any]]:
+    def recommendations_for(self, request_id: str) -> list[JSONObject]:
         return [
             json.loads(r["data_json"])
             for r in self._rows(
@@ -367,7 +388,7 @@ class Store:
         provider: str | None,
         model: str | None,
         fallback_reason: str | None,
-        findings: list[dict[str, Any]],
+        findings: list[FindingRow],
         approvable: bool,
     ) -> str:
         draft_id = _new_id("d")
@@ -389,13 +410,13 @@ class Store:
         self,
         request_id: str,
         *,
-        profile: dict[str, Any],
+        profile: JSONObject,
         persona: str,
         product_id: str,
         brand_id: str,
-        recommendations: list[dict[str, Any]],
+        recommendations: list[JSONObject],
         drafts: Iterable[NewDraft],
-        options: dict[str, Any] | None = None,
+        options: JSONObject | None = None,
     ) -> list[str]:
         """The one write path for "a request, its recommendations and drafts", used by
         Slack's ``/recommend``, ``personabot recommend`` and the digests' draft cards: the
@@ -414,7 +435,7 @@ class Store:
         text: str,
         author: str,
         source: str,
-        findings: list[dict[str, Any]],
+        findings: list[FindingRow],
         approvable: bool,
         provider: str | None = None,
         model: str | None = None,
@@ -457,7 +478,7 @@ class Store:
                              [request_id])
         return [_draft(r) for r in rows]
 
-    def versions(self, draft_id: str) -> list[dict[str, Any]]:
+    def versions(self, draft_id: str) -> list[JSONObject]:
         return self._rows(
             "SELECT * FROM draft_versions WHERE draft_id = ? ORDER BY version", [draft_id]
         )
@@ -511,7 +532,7 @@ class Store:
             raise KeyError(draft_id)
         return DecisionResult(False, row[0], row[1], row[2], row[3], bool(row[4]))
 
-    def decisions(self, since: str | None = None) -> list[dict[str, Any]]:
+    def decisions(self, since: str | None = None) -> list[JSONObject]:
         """Decisions joined with their request and the decided text, oldest first."""
         sql = (
             "SELECT c.created_at AS decided_at, c.decision, c.user_id AS decided_by, c.reason,"
@@ -521,13 +542,13 @@ class Store:
             " JOIN draft_versions v ON v.draft_id = c.draft_id AND v.version = c.version"
             " JOIN requests r ON r.id = d.request_id"
         )
-        params: list[Any] = []
+        params: list[object] = []
         if since:
             sql += " WHERE c.created_at >= ?"
             params.append(since)
         return self._rows(sql + " ORDER BY c.created_at, c.id", params)
 
-    def latest_approvals(self, limit: int = 5) -> list[dict[str, Any]]:
+    def latest_approvals(self, limit: int = 5) -> list[JSONObject]:
         rows = self._rows(
             "SELECT c.created_at AS decided_at, c.user_id AS decided_by, d.tone, r.persona,"
             " r.product_id, v.text FROM decisions c JOIN drafts d ON d.id = c.draft_id"
@@ -558,12 +579,12 @@ class Store:
         actor: str,
         request_id: str | None = None,
         draft_id: str | None = None,
-        detail: dict[str, Any] | None = None,
+        detail: JSONObject | None = None,
     ) -> None:
         with self._tx() as conn:
             self._audit(conn, actor, action, request_id, draft_id, detail or {})
 
-    def audit_entries(self, request_id: str | None = None) -> list[dict[str, Any]]:
+    def audit_entries(self, request_id: str | None = None) -> list[JSONObject]:
         if request_id is None:
             return self._rows("SELECT * FROM audit_log ORDER BY id")
         return self._rows(
@@ -579,14 +600,14 @@ class Store:
             return cur.rowcount == 1
 
     # --- internals ------------------------------------------------------------------
-    def _rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: Sequence[object] | None = None) -> list[JSONObject]:
         """Run a query under the lock (the connection is shared between threads)."""
         with self._lock:
             return fetch_dicts(self.db, sql, params or [])
 
     @staticmethod
-    def _audit(conn: Any, actor: str, action: str, request_id: str | None,
-               draft_id: str | None, detail: dict[str, Any]) -> None:
+    def _audit(conn: sqlite3.Connection, actor: str, action: str, request_id: str | None,
+               draft_id: str | None, detail: JSONObject) -> None:
         conn.execute(
             "INSERT INTO audit_log (at, actor, action, request_id, draft_id, detail_json)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -595,9 +616,9 @@ class Store:
         )
 
     @staticmethod
-    def _insert_version(conn: Any, draft_id: str, version: int, *, text: str,
+    def _insert_version(conn: sqlite3.Connection, draft_id: str, version: int, *, text: str,
                         provider: str | None, model: str | None, fallback_reason: str | None,
-                        findings: list[dict[str, Any]], approvable: bool, author: str,
+                        findings: list[FindingRow], approvable: bool, author: str,
                         source: str) -> None:
         conn.execute(
             "INSERT INTO draft_versions (draft_id, version, text, provider, model,"
@@ -618,7 +639,7 @@ _DRAFT_SQL = (
 )
 
 
-def _request(row: dict[str, Any]) -> RequestRecord:
+def _request(row: JSONObject) -> RequestRecord:
     return RequestRecord(
         id=row["id"], kind=row["kind"], user_id=row["user_id"], channel_id=row["channel_id"],
         text=row["text"], options=json.loads(row["options_json"] or "{}"),
@@ -630,7 +651,7 @@ def _request(row: dict[str, Any]) -> RequestRecord:
     )
 
 
-def _draft(row: dict[str, Any]) -> DraftRecord:
+def _draft(row: JSONObject) -> DraftRecord:
     return DraftRecord(
         id=row["id"], request_id=row["request_id"], position=row["position"], tone=row["tone"],
         status=row["status"], version=row["version"], text=row["text"],

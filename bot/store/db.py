@@ -25,8 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.errors import BotError
 
-class DatabaseFileError(RuntimeError):
+
+class DatabaseFileError(BotError, RuntimeError):
     """``DB_PATH`` names something that cannot be opened as SQLite (message names the path)."""
 
 

@@ -22,11 +22,12 @@ from urllib.parse import urlencode
 
 from bot.digests import listeners as digest_listeners
 from bot.digests.scheduler import Digests, build_digests
-from bot.slack.app import build_app, make_client
+from bot.slack.app import FEATURES, build_app, make_client
 from bot.slack.server import bound_port, http_server, start_in_thread
-from bot.slack.services import BotDeps, Services, build_deps, build_services
+from bot.slack.services import BotDeps, Services, build_deps
 from bot.settings import Settings, load_settings
 from bot.store.approvals import Store
+from bot.wiring import Wiring, build_wiring
 from tests.fakes.fake_slack import Call, FakeSlack
 
 TOKEN = "xoxb-test-token-0123456789"
@@ -129,6 +130,7 @@ class BotHarness:
     slack: FakeSlack = field(init=False)
     settings: Settings = field(init=False)
     store: Store = field(init=False)
+    wiring: Wiring = field(init=False)
     deps: BotDeps = field(init=False)
     digests: Digests = field(init=False)
     url: str = field(init=False)
@@ -144,12 +146,12 @@ class BotHarness:
         overrides.update(self.settings_overrides)
         self.settings = load_settings(**overrides)
         self.store = Store.open(self.settings.db_path)
-        services = self.services or build_services(self.settings, self.store)
-        self.deps = build_deps(self.settings, self.store, services)
-        self.digests = build_digests(self.settings, make_client(self.settings), self.store,
-                                     components=services.components)
-        self.app = build_app(self.settings, self.deps,
-                             features=[digest_listeners.feature(self.digests)])
+        # As `personabot serve` assembles it: one wiring, every feature over it.
+        self.wiring = build_wiring(self.settings, self.store)
+        self.deps = build_deps(self.wiring, self.services)
+        self.digests = build_digests(self.wiring, make_client(self.settings))
+        self.app = build_app(self.deps,
+                             features=[*FEATURES, digest_listeners.feature(self.digests)])
         self.server = http_server(self.app, host="127.0.0.1", port=0)
         self.thread = start_in_thread(self.server)
         self.url = f"http://127.0.0.1:{bound_port(self.server)}"

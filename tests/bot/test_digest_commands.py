@@ -19,6 +19,7 @@ from bot.digests.listeners import (
 )
 from bot.digests.store import DigestStore
 from bot.digests.scheduler import build_digests
+from bot.wiring import build_wiring
 from bot.settings import load_settings
 from bot.store.approvals import Store
 from tests.bot._digest_helpers import PERSONAS, SEOUL_MONDAY_9, FakeSources, utc
@@ -163,7 +164,8 @@ def test_a_forged_request_is_refused(harness: BotHarness) -> None:
 
 def test_list_stays_within_one_message_with_many_subscriptions(tmp_path: Path) -> None:
     settings = load_settings(db_path=tmp_path / "bot.db")
-    digests = build_digests(settings, None, Store.open(settings.db_path), sources=FakeSources())
+    digests = build_digests(build_wiring(settings, Store.open(settings.db_path)), None,  # type: ignore[arg-type]
+                            sources=FakeSources())
     for i in range(20):
         digests.store.subscribe("all", f"C{i:03d}", SEOUL_MONDAY_9, "U1", utc(2026, 11, 1))
     text = DigestHandlers(digests).list()
@@ -179,8 +181,8 @@ def test_a_subscription_made_in_slack_is_scheduled_by_a_restarted_process(harnes
     [sub] = [s for s in DigestStore.open(harness.settings.db_path).subscriptions()
              if s.channel_id == "CPRIVATE"]
     # A fresh process (what `personabot serve` builds after a restart) reads the table.
-    restarted = build_digests(harness.settings, None, Store.open(harness.settings.db_path),
-                              sources=FakeSources())
+    restarted = build_digests(build_wiring(harness.settings, Store.open(harness.settings.db_path)),
+                              None, sources=FakeSources())  # type: ignore[arg-type]
     try:
         restarted.scheduler.start(paused=True)
         job = restarted.scheduler.scheduler.get_job(sub.job_id)

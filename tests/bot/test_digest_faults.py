@@ -34,6 +34,7 @@ from bot.digests.scheduler import (
 )
 from bot.settings import load_settings
 from bot.store.approvals import Store
+from bot.wiring import build_wiring
 from tests.bot._digest_helpers import (
     SEOUL_MONDAY_9,
     Clock,
@@ -59,7 +60,7 @@ def slack_digests(tmp_path: Path, slack: FakeSlack, clock: Clock, holder: str = 
     connection-error retry handlers, handed to the digest poster."""
     settings = load_settings(db_path=tmp_path / "bot.db", slack_api_url=slack.api_url,
                              slack_bot_token=TOKEN)
-    digests = build_digests(settings, make_client(settings), Store.open(settings.db_path),
+    digests = build_digests(build_wiring(settings, Store.open(settings.db_path)), make_client(settings),
                             sources=FakeSources(), clock=clock)
     digests.runner.holder = holder
     return digests

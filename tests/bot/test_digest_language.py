@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.digests.store import ALL_PERSONAS
 from bot.digests.scheduler import build_digests, last_fire, utc_now
+from bot.wiring import build_wiring
 from bot.settings import load_settings
 from bot.store.approvals import Store
 from tests.bot._digest_helpers import SEOUL_MONDAY_9, FakeSources
@@ -30,8 +31,8 @@ def post_digest(tmp_path: Path, slack: FakeSlack, bot_language: str) -> tuple[li
     settings = load_settings(db_path=tmp_path / "bot.db", slack_api_url=slack.api_url,
                              bot_language=bot_language)
     approvals = Store.open(settings.db_path)
-    digests = build_digests(settings, WebClient(token=TOKEN, base_url=slack.api_url), approvals,
-                            sources=FakeSources())
+    digests = build_digests(build_wiring(settings, approvals),
+                            WebClient(token=TOKEN, base_url=slack.api_url), sources=FakeSources())
     sub, _ = digests.store.subscribe(ALL_PERSONAS, "CLANG", SEOUL_MONDAY_9, "UOWNER",
                                      utc_now().replace(year=2020))
     assert digests.runner.run_period(sub, last_fire(sub.schedule, utc_now())).status == "recorded"

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import Block
 from bot.slack import blocks
 from bot.digests.store import ALL_PERSONAS, DigestStore, Schedule, iso
 from bot.digests.scheduler import MARKER_EVENT, SlackPoster, build_digests, last_fire, utc_now
+from bot.wiring import build_wiring
 from bot.settings import load_settings
 from bot.store.approvals import Store
 from recsys import paths
@@ -34,7 +35,7 @@ def setup(tmp_path: Path, slack: FakeSlack, holder: str = "A") -> tuple[Any, Sto
     settings = load_settings(db_path=tmp_path / "bot.db", slack_api_url=slack.api_url)
     approvals = Store.open(settings.db_path)
     client = WebClient(token=TOKEN, base_url=slack.api_url)
-    digests = build_digests(settings, client, approvals, sources=FakeSources())
+    digests = build_digests(build_wiring(settings, approvals), client, sources=FakeSources())
     digests.runner.holder = holder
     return digests, approvals
 
@@ -140,7 +141,8 @@ def test_a_digest_card_is_approved_with_the_recommend_buttons(tmp_path: Path) ->
 def test_the_real_all_persona_digest_renders_within_slack_limits(tmp_path: Path, slack: FakeSlack) -> None:
     settings = load_settings(db_path=tmp_path / "bot.db", slack_api_url=slack.api_url)
     approvals = Store.open(settings.db_path)
-    digests = build_digests(settings, WebClient(token=TOKEN, base_url=slack.api_url), approvals)
+    digests = build_digests(build_wiring(settings, approvals),
+                            WebClient(token=TOKEN, base_url=slack.api_url))
     digests.runner.render_chart = None
     sub = subscribe(digests)
     assert digests.runner.run_period(sub, last_fire(sub.schedule, utc_now())).status == "recorded"

@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.services import ServiceError, _Pipeline
+from bot.slack.services import Pipeline, ServiceError
 from bot.settings import load_settings
 from bot.store.approvals import Store
+from bot.wiring import build_wiring
 
 
 def test_missing_catalog_names_the_setting(tmp_path: Path) -> None:
     settings = load_settings(catalog_path=tmp_path / "missing.json")
-    pipeline = _Pipeline(settings, Store.open(tmp_path / "bot.db"))
+    pipeline = Pipeline(build_wiring(settings, Store.open(tmp_path / "bot.db")))
     with pytest.raises(ServiceError, match="CATALOG_PATH"):
         pipeline.parts()
 
 
 def test_contact_number_reaches_the_drafter(tmp_path: Path) -> None:
     settings = load_settings(crm_contact_number="1588-1234")
-    recommender, drafter = _Pipeline(settings, Store.open(tmp_path / "bot.db")).parts()
+    parts = Pipeline(build_wiring(settings, Store.open(tmp_path / "bot.db"))).parts()
+    recommender, drafter = parts.recommender, parts.drafter
     assert drafter.contact_number == "1588-1234"
     assert recommender.catalog.products.shape[0] > 0

@@ -93,7 +93,7 @@ def test_happy_path_posts_products_and_three_drafts(
     body = texts(message_blocks)
     products = [b for b in message_blocks if b["type"] == "section" and "₩" in b["text"]["text"]]
     assert len(products) == 4
-    persona = bot.deps.services.parse("30s dry-skin woman, moisture")["persona"]
+    persona = bot.deps.services.parse("30s dry-skin woman, moisture").profile.persona
     assert f"Recommendations · {persona}" in body and "*Skin type*\\ndry" in body
     ids = draft_ids(call)
     assert len(ids) == 3

@@ -147,7 +147,8 @@ def test_socket_mode_is_chosen_by_the_app_token() -> None:
 def test_socket_mode_runs_a_recommend_end_to_end(tmp_path: Path) -> None:
     from bot.slack.app import build_app
     from bot.slack.server import socket_mode_handler
-    from bot.slack.services import build_deps, build_services
+    from bot.slack.services import build_deps
+    from bot.wiring import build_wiring
     from bot.settings import load_settings
 
     app_token = "xapp-1-A0FAKE-test"
@@ -155,7 +156,7 @@ def test_socket_mode_runs_a_recommend_end_to_end(tmp_path: Path) -> None:
         settings = load_settings(slack_bot_token=TOKEN, slack_app_token=app_token,
                                  slack_api_url=slack.api_url, db_path=tmp_path / "bot.db")
         store = Store.open(settings.db_path)
-        bolt_app = build_app(settings, build_deps(settings, store, build_services(settings, store)))
+        bolt_app = build_app(build_deps(build_wiring(settings, store)))
         handler = socket_mode_handler(bolt_app, settings)
         handler.connect()
         try:
