@@ -19,7 +19,12 @@ so a small set is not stopped after a handful of updates.
 With fewer than ``min_rows_per_item`` fitting rows per product (the real export has three
 reviews per product) per-item embeddings and biases cannot be estimated — they would only
 memorise which product happened to get one review more — so the model then learns from
-product features alone.
+product features alone — and, for the same reason, it trains on count-adjusted logits
+(``count_adjust``: the loss sees ``logit + log(1 + fit count)`` of each product, the served
+score does not; logit adjustment), so it learns how much a profile prefers a product over the
+average reviewer rather than which product happened to get a review more. In an export capped
+at N reviews a product (the real one has 3 each), counts carry no popularity at all, and a
+held-out review's product always has one fewer.
 
 To transfer to catalogs it has never seen, every step also drops each product's
 catalog-specific features (item id, brand, category code, name, ingredients) at random, so
