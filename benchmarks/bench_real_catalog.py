@@ -33,7 +33,8 @@ three most frequent categories), random and our baselines (``recsys.baselines``)
 with a category-covering top 3 (``CategoryCover``, :mod:`recsys.diversity`), two diagnostics
 (``PersonaShare``: how far item-level persona affinity goes once the per-product count artifact
 of this protocol is removed; ``PersonaShareByBrand``: the same pooled over the product's brand,
-smoothing chosen on the training rows) and two upper bounds that are *not* held out
+smoothing chosen on the training rows; ``ModelPlusBrandShare``: the model's logits plus a
+weight times the log of that table, the weight chosen on the training rows) and two upper bounds that are *not* held out
 (``InSampleBest``: the best fixed per-persona ranking fitted on all customers, and the same with
 a top 3 over the persona's three most frequent categories) — what a ranker that sees only the
 persona could reach at best.
@@ -337,6 +338,55 @@ class PersonaShareByBrand:
         return np.stack([self.share[self.index[p.persona]] if p.persona in self.index else flat for p in profiles])
 
 
+def _log_share(share: "PersonaShareByBrand", profiles: Sequence[Profile]) -> np.ndarray:
+    """log of the brand-pooled share per profile; 0 (no opinion) for a persona it never saw."""
+    known = np.asarray([p.persona in share.index for p in profiles])
+    return np.where(known[:, None], np.log(np.maximum(share.score(profiles), 1e-12)), 0.0)
+
+
+@dataclass
+class ModelPlusBrandShare:
+    """Diagnostic: the two-tower's logits + ``beta`` x log(brand-pooled persona share).
+
+    ``beta`` is chosen on the fold's training rows only: a second model and share table fitted
+    on four fifths of them score the other fifth, and the ``beta`` with the best log-likelihood
+    of those rows' products wins; it is then applied to the fold's model and table. Shows what a
+    learned blend of the two would reach here; not part of serving."""
+
+    model: Any
+    share: "PersonaShareByBrand"
+    beta: float
+    name: str = "diagnostic_model_plus_brand_share"
+
+    BETAS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+    @classmethod
+    def fit(cls, model: Any, share: "PersonaShareByBrand", catalog: Catalog, rows: np.ndarray,
+            profiles: Sequence[Profile], targets: np.ndarray, fit: np.ndarray, brand: np.ndarray,
+            config: TrainConfig, seed: int) -> "ModelPlusBrandShare":
+        rng = np.random.default_rng(seed)
+        held = np.zeros(len(fit), dtype=bool)
+        held[rng.permutation(len(fit))[: len(fit) // 5]] = True
+        inner_fit, inner_val = fit[~held], fit[held]
+        inner = train(catalog, replace(config, seed=seed), train_rows=rows[inner_fit], progress=False)
+        val_profiles = [profiles[i] for i in inner_val]
+        logits = Recommender(inner.model, inner.vocab, catalog).score_profiles(val_profiles).astype(np.float64)
+        inner_share = PersonaShareByBrand.fit(brand, [profiles[i].persona or "" for i in inner_fit],
+                                              targets[inner_fit], seed)
+        log_share = _log_share(inner_share, val_profiles)
+        best = (-np.inf, 0.0)
+        for beta in cls.BETAS:
+            z = logits + beta * log_share
+            z -= z.max(axis=1, keepdims=True)
+            loglik = float((z[np.arange(len(z)), targets[inner_val]] - np.log(np.exp(z).sum(axis=1))).mean())
+            if loglik > best[0]:
+                best = (loglik, beta)
+        return cls(model, share, best[1])
+
+    def score(self, profiles: Sequence[Profile]) -> np.ndarray:
+        return np.asarray(self.model.score(profiles), dtype=np.float64) + self.beta * _log_share(self.share, profiles)
+
+
 @dataclass
 class CategoryCover:
     """The model with a category-covering top 3 (:func:`recsys.diversity.cover_categories`,
@@ -417,6 +467,7 @@ def run_protocol(data: Path, repeats: Sequence[int], config: TrainConfig) -> dic
     personas = [c["persona_name"] for c in customers]
     per_repeat: list[dict[str, dict[str, float]]] = []
     train_seconds: list[float] = []
+    betas: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for repeat in repeats:
             folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=repeat)
@@ -441,6 +492,7 @@ def run_protocol(data: Path, repeats: Sequence[int], config: TrainConfig) -> dic
                 model = ModelScorer(Recommender(result.model, result.vocab, catalog))
                 all_personas = [p.persona or "" for p in profiles]
                 in_sample = np.concatenate([fit, test])  # upper bounds only: they see the held-out rows
+                by_brand = PersonaShareByBrand.fit(brand, train_personas, targets[fit], seed=repeat * 10 + fold)
                 # new scorers go last: the tie-breaking draws of the earlier ones stay as they were
                 scorers = [
                     model,
@@ -449,11 +501,15 @@ def run_protocol(data: Path, repeats: Sequence[int], config: TrainConfig) -> dic
                     *fit_baselines(len(category), train_profiles, targets[fit], repeat),
                     PersonaShare.fit(len(category), train_personas, targets[fit]),
                     CategoryCover(model, category),
-                    PersonaShareByBrand.fit(brand, train_personas, targets[fit], seed=repeat * 10 + fold),
+                    by_brand,
                     InSampleBest.fit(len(category), [all_personas[i] for i in in_sample], targets[in_sample]),
                     InSampleBest.fit(len(category), [all_personas[i] for i in in_sample], targets[in_sample],
                                      category),
                 ]
+                blend = ModelPlusBrandShare.fit(model, by_brand, catalog, rows, profiles, targets, fit, brand,
+                                                config, seed=repeat * 10 + fold)
+                betas.append(blend.beta)
+                scorers.append(blend)
                 rng = np.random.default_rng(repeat * 100 + fold)
                 for scorer in scorers:
                     scores = np.asarray(scorer.score(test_profiles), dtype=np.float64)
@@ -486,7 +542,8 @@ def run_protocol(data: Path, repeats: Sequence[int], config: TrainConfig) -> dic
     return {"repeats": list(repeats), "n_per_repeat": per_repeat[0]["model"]["n"], "scorers": summary,
             "per_repeat": [{k: {m: round(v, 4) if isinstance(v, float) else v for m, v in s.items()}
                             for k, s in r.items()} for r in per_repeat],
-            "train_seconds_mean": round(float(np.mean(train_seconds)), 2)}
+            "train_seconds_mean": round(float(np.mean(train_seconds)), 2),
+            "blend_betas": betas}
 
 
 # --------------------------------------------------------------------------- main

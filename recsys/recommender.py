@@ -17,6 +17,11 @@ be shown (:meth:`Recommender.allowed`, rules in docs/requests.md):
 
 When the filters leave fewer than ``k`` products the answer is shorter and says so
 (:class:`Recommendations`); it is never padded with products the marketer ruled out.
+
+Inside what the filters admit, soft preferences order the answer before the model does
+(:meth:`Recommender._tiers`): a named type before the rest of its family; for a request
+without a gender, men-only lines after the rest; for a request naming only skin, skincare
+before makeup, body and hair. They never remove a product.
 """
 
 from __future__ import annotations
