@@ -17,6 +17,11 @@ be shown (:meth:`Recommender.allowed`, rules in docs/requests.md):
 
 When the filters leave fewer than ``k`` products the answer is shorter and says so
 (:class:`Recommendations`); it is never padded with products the marketer ruled out.
+
+Inside what the filters admit, soft preferences order the answer before the model does
+(:meth:`Recommender._tiers`): a named type before the rest of its family; for a request
+without a gender, men-only lines after the rest; for a request naming only skin, skincare
+before makeup, body and hair. They never remove a product.
 """
 
 from __future__ import annotations
@@ -155,6 +160,8 @@ class HardFilters:
 
 #: Product ``target_gender`` values each profile gender admits.
 GENDERS_FOR = {"F": ("women", "unisex"), "M": ("men", "unisex")}
+#: Product ``target_gender`` values ranked first for a request that names no gender.
+NOT_MEN_ONLY = ("women", "unisex")
 
 
 def hard_filters(profile: Profile) -> HardFilters:
@@ -178,6 +185,16 @@ def hard_filters(profile: Profile) -> HardFilters:
         sub_types=tuple(profile.sub_types) or None, kinds=kinds, genders=genders,
         brands=tuple(profile.brands) or None, sets_only=profile.wants_set,
         price_min=profile.price_min, price_max=profile.price_max)
+
+
+def prefers_skincare(profile: Profile) -> bool:
+    """True for a request about skin only: a skin type or skin concern, no product type, no kind.
+
+    Such a request admits every kind that acts on skin (:func:`hard_filters`), but ranks
+    skincare first (:meth:`Recommender.recommend`).
+    """
+    return (not profile.sub_types and not _profile_kinds(profile) and profile.category != "men"
+            and bool(profile.skin_type or set(profile.concerns) & set(SKIN_CONCERNS)))
 
 
 def _profile_kinds(profile: Profile) -> tuple[str, ...]:
@@ -534,7 +551,9 @@ class Recommender:
         """The top-``k`` products for ``profile`` that pass its hard filters.
 
         Products of a type the request named ("클렌징 오일") come before the rest of their
-        family (other cleansers), each group in model order. Fewer than ``k`` products pass:
+        family (other cleansers), products not made for men only before men's lines when the
+        request names no gender, and skincare before other skin kinds for a request naming
+        only skin (:meth:`_tiers`), each group in model order. Fewer than ``k`` products pass:
         the result is shorter and its :meth:`Recommendations.note` says so.
         """
         profile = self._with_persona(profile)
@@ -542,19 +561,45 @@ class Recommender:
         query = fold_query(self._users([profile]).numpy(), self.temperature)[0]
         flt = self.index_filter(profile, exclude)
         picked: list[tuple[int, float]] = []
-        named = set(profile.named_types)
-        if k > 0 and named and named != set(profile.sub_types) and flt.partitions is not None:
-            first = self._partitions.select(sub_types=named)
-            scores, positions = self.index.search(query, k, replace(flt, partitions=flt.partitions & first))
-            picked = list(zip(positions.tolist(), scores.tolist()))
-            flt = replace(flt, partitions=flt.partitions - first)
-        if k - len(picked) > 0:
-            scores, positions = self.index.search(query, k - len(picked), flt)
+        admitted = flt.partitions if flt.partitions is not None else frozenset(self._partitions.key_of)
+        tiers = self._tiers(profile, admitted)
+        if len(tiers) == 1:
+            tiers = [flt.partitions]  # type: ignore[list-item]  # one group: the filter as it is
+        for tier in tiers:
+            if len(picked) >= k:
+                break
+            scores, positions = self.index.search(query, k - len(picked), replace(flt, partitions=tier))
             picked += list(zip(positions.tolist(), scores.tolist()))
         return Recommendations(
             (self._recommendation(rank, pos, score, profile, lang)
              for rank, (pos, score) in enumerate(picked, start=1)),
             requested=requested, profile=profile)
+
+    def _tiers(self, profile: Profile, admitted: frozenset[int]) -> list[frozenset[int]]:
+        """The admitted partitions in the order their products are shown, each tier in model order.
+
+        Soft preferences, most important first, order the products lexicographically (a
+        product meeting the first preference comes before any that does not, and so on):
+
+        1. a named type inside a broader admitted family (``클렌징 오일`` among cleansers);
+        2. not made for men only, for a request that does not say who it is for
+           (``20대 지성 트러블``): a men's line is for requests that ask for men;
+        3. skincare, for a request that names only skin (a skin type or skin concern, no type
+           and no kind: ``30대 건성 보습``) — skin concerns mean skincare unless the marketer
+           names another kind.
+        """
+        preferences: list[frozenset[int]] = []
+        named = set(profile.named_types)
+        if named and named != set(profile.sub_types):
+            preferences.append(self._partitions.select(sub_types=named) or frozenset())
+        if not profile.gender and profile.category != "men":
+            preferences.append(self._partitions.select(genders=NOT_MEN_ONLY) or frozenset())
+        if prefers_skincare(profile):
+            preferences.append(self._partitions.select(kinds=("skincare",)) or frozenset())
+        tiers = [admitted]
+        for preferred in preferences:
+            tiers = [part for tier in tiers for part in (tier & preferred, tier - preferred)]
+        return [tier for tier in tiers if tier]
 
     def _recommendation(self, rank: int, pos: int, score: float, profile: Profile, lang: str) -> Recommendation:
         row = self.catalog.products.iloc[pos]

@@ -19,7 +19,12 @@ so a small set is not stopped after a handful of updates.
 With fewer than ``min_rows_per_item`` fitting rows per product (the real export has three
 reviews per product) per-item embeddings and biases cannot be estimated — they would only
 memorise which product happened to get one review more — so the model then learns from
-product features alone.
+product features alone — and, for the same reason, it trains on count-adjusted logits
+(``count_adjust``: the loss sees ``logit + log(1 + fit count)`` of each product, the served
+score does not; logit adjustment), so it learns how much a profile prefers a product over the
+average reviewer rather than which product happened to get a review more. In an export capped
+at N reviews a product (the real one has 3 each), counts carry no popularity at all, and a
+held-out review's product always has one fewer.
 
 To transfer to catalogs it has never seen, every step also drops each product's
 catalog-specific features (item id, brand, category code, name, ingredients) at random, so
@@ -67,6 +72,10 @@ class TrainConfig:
     specific_dropout: float = 0.5  # drop brand/category/name/ingredients/item of a product at once
     # below this many fitting rows per bought product, no item ids (per-item embedding and bias)
     min_rows_per_item: float = 4.0
+    # features-only (small) data: train on logits + count_adjust * log(fit count + 1) of each
+    # product, so the model learns profile-to-product affinity, not which product happened to
+    # get one review more (logit adjustment; 0: off)
+    count_adjust: float = 1.0
     attribute_dropout: float = 0.2  # drop a product's target tags, or its sub-type, at random
     field_dropout: float = 0.15
     val_fraction: float = 0.1
@@ -159,11 +168,11 @@ def _drop_fields(batch: ProfileBatch, p: float) -> ProfileBatch:
 
 
 @torch.no_grad()
-def _validate(model: TwoTower, profiles: ProfileBatch, targets: torch.Tensor, products: ProductBatch
-              ) -> tuple[float, float]:
+def _validate(model: TwoTower, profiles: ProfileBatch, targets: torch.Tensor, products: ProductBatch,
+              offset: torch.Tensor | None = None) -> tuple[float, float]:
     model.eval()
     logits = model(profiles, products)
-    loss = F.cross_entropy(logits, targets).item()
+    loss = F.cross_entropy(logits if offset is None else logits + offset, targets).item()
     top = logits.topk(min(10, logits.shape[1]), dim=1).indices
     hit = (top == targets[:, None]).any(dim=1).float().mean().item()
     return loss, hit
@@ -210,6 +219,10 @@ def train(
     bought = set(products["product_id"].iloc[targets[fit_idx]])
     if len(fit_idx) < config.min_rows_per_item * max(1, len(bought)):
         bought = set()  # too few rows per product to estimate a per-item embedding: features only
+    offset = None
+    if not bought and config.count_adjust > 0:
+        fit_counts = np.bincount(targets[fit_idx], minlength=len(products)).astype(np.float32)
+        offset = torch.from_numpy(config.count_adjust * np.log1p(fit_counts))
     vocab = Vocab.build(
         products, bought, sorted({p.persona for p in profiles}),
         name_buckets=config.name_buckets, max_ingredients=config.max_ingredients,
@@ -246,7 +259,7 @@ def train(
                 logits = model(_drop_fields(fit_p.index(batch), config.field_dropout), product_batch,
                                item_dropout=config.item_dropout, bias_dropout=config.bias_dropout,
                                specific_dropout=config.specific_dropout, attribute_dropout=config.attribute_dropout)
-                loss = F.cross_entropy(logits, fit_t[batch])
+                loss = F.cross_entropy(logits if offset is None else logits + offset, fit_t[batch])
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
@@ -257,7 +270,7 @@ def train(
                             avg.lerp_(cur, 1.0 - config.ema)
                 total += loss.item() * len(batch)
             train_loss = total / len(fit_idx)
-            val_loss, val_hit = _validate(averaged, val_p, val_t, product_batch) if n_val else (train_loss, 0.0)
+            val_loss, val_hit = _validate(averaged, val_p, val_t, product_batch, offset) if n_val else (train_loss, 0.0)
             history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_hit10": val_hit})
             if val_loss < best[0]:
                 best = (val_loss, val_hit, epoch, copy.deepcopy(averaged.state_dict()))

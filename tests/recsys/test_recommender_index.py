@@ -16,7 +16,7 @@ import pytest
 
 from recsys.catalog import Catalog
 from recsys.parsing import parse_profile
-from recsys.recommender import Recommender
+from recsys.recommender import Recommender, prefers_skincare
 from tests.recsys._model_helpers import persona_of, trained
 from tests.recsys.test_request_filters import BRANDS, _interactions, _products
 
@@ -79,8 +79,18 @@ def test_the_index_admits_exactly_what_allowed_admits_in_model_order(pair, text:
     admitted = np.flatnonzero(mask) if mask is not None else np.arange(len(scores))
     got = [r.product_id for r in exact.recommend(profile, k=len(scores), exclude=ex)]
     assert sorted(got) == sorted(exact.catalog.products["product_id"].iloc[admitted])
+    # model order inside the soft-preference tiers (recommend's docstring): without a gender,
+    # men-only lines last; for a skin-only request, skincare first among the rest
+    products = exact.catalog.products.set_index("product_id")
+    no_gender = not profile.gender and profile.category != "men"
+    skin_only = prefers_skincare(profile)
+    tier = [((products.loc[p, "target_gender"] == "men") if no_gender else False,
+             (products.loc[p, "kind"] != "skincare") if skin_only else False) for p in got]
+    assert tier == sorted(tier), text
     got_scores = scores[[exact._position[p] for p in got]]
-    assert np.all(np.diff(got_scores) <= 1e-4)
+    for group in set(tier):
+        in_group = got_scores[[t == group for t in tier]]
+        assert np.all(np.diff(in_group) <= 1e-4), (text, group)
 
 
 def _cached(folder) -> list[str]:

@@ -159,6 +159,40 @@ def test_skin_words_admit_only_products_that_act_on_skin(rec: Recommender) -> No
     assert "X1" not in _ids(rec, "건성")  # an unknown kind is not promised as skincare
 
 
+def _in_order(got: list[str], *preferences: set[str]) -> bool:
+    """True when ``got`` is sorted by membership of ``preferences``, most important first."""
+    keys = [tuple(p in pref for pref in preferences) for p in got]
+    return keys == sorted(keys, reverse=True)
+
+
+SKINCARE = {p for p, k in KIND.items() if k == "skincare"}
+NOT_MEN = {p for p, g in GENDER.items() if g != "men"}
+
+
+def test_a_skin_only_request_ranks_skincare_first(rec: Recommender) -> None:
+    for text in ("30대 건성 여성 보습", "women oily skin", "여성 주름"):
+        got = _ids(rec, text)
+        assert got and _in_order(got, SKINCARE), (text, got)
+        assert SKINCARE & set(got) and set(got) - SKINCARE, (text, got)  # makeup/body/hair admitted, after
+    for text in ("40대 주름 5만원 이하", "지성 트러블", "oily skin"):  # no gender: men's lines last
+        got = _ids(rec, text)
+        assert got[0] in SKINCARE - {"T2", "M1"}, (text, got)
+        assert _in_order(got, NOT_MEN, SKINCARE), (text, got)
+    # a request naming a type or a kind is ranked by the model inside what it names
+    assert set(_ids(rec, "건성 쿠션")) == {"K1"}
+    assert {KIND[p] for p in _ids(rec, "보습 메이크업")} == {"makeup"}
+
+
+def test_a_request_without_gender_ranks_men_only_lines_last(rec: Recommender) -> None:
+    for text in ("30대", "20대 지성", "토너", "향수", "스킨케어", "선물"):
+        got = _ids(rec, text)
+        assert _in_order(got, NOT_MEN), (text, got)
+        assert set(got) - NOT_MEN, (text, got)  # men's lines are admitted, only ranked after
+    assert _ids(rec, "향수") == ["F1", "F2"]
+    # a men's request is unaffected: men's and unisex products in model order
+    assert set(_ids(rec, "남성 향수")) == {"F1", "F2"}
+
+
 def test_too_few_products_say_so_instead_of_padding(rec: Recommender) -> None:
     recs = rec.recommend(parse_profile("선크림 세트"), k=3)
     assert [r.product_id for r in recs] == ["S2"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -126,3 +127,52 @@ def test_too_few_rows_per_product_train_on_features_only() -> None:
     assert encode_products(catalog.products, result.vocab).item.tolist() == [0] * 40
     _, rich = trained()
     assert len(rich.vocab.product_ids) > 30  # 600 rows over 40 products keep their ids
+
+
+def _capped_catalog(count_rows: int = 15) -> Catalog:
+    """Features-only data where counts and affinity disagree: four lotions bought by every skin
+    type, ``count_rows`` times each, and fifty products each bought by its own skin type only
+    (about twice each): by counts a dry reviewer's likeliest product is a lotion, by affinity a
+    dry-skin product."""
+    from tests.recsys._model_helpers import make_products
+
+    products = make_products(54)
+    popular = products.index[:4]
+    products.loc[popular, "sub_type"] = "lotion"
+    products.loc[popular, "category"] = "body"
+    products.loc[popular, "category_label"] = "body"
+    for i in popular:
+        products.at[i, "skin_types"] = []
+        products.at[i, "concerns"] = []
+    rng = np.random.default_rng(3)
+    skins = products["skin_types"].str[0].to_numpy()
+    rows = []
+    for j in range(4 * count_rows + 100):
+        if j < 4 * count_rows:
+            pid, skin = products["product_id"].iloc[j % 4], SKIN_TYPES[j % len(SKIN_TYPES)]
+        else:
+            skin = SKIN_TYPES[j % len(SKIN_TYPES)]
+            pid = products["product_id"].iloc[rng.choice(np.flatnonzero(skins == skin))]
+        rows.append({"product_id": pid, "user_id": None, "age_min": pd.NA, "age_max": pd.NA, "gender": None,
+                     "skin_type": skin, "concerns": [], "persona": None, "rating": 5.0, "date": pd.NaT,
+                     "text": "", "source": "review"})
+    frame = pd.DataFrame(rows)
+    frame["age_min"] = frame["age_min"].astype("Int64")
+    frame["age_max"] = frame["age_max"].astype("Int64")
+    return Catalog(products, frame)
+
+
+def test_features_only_training_learns_affinity_not_review_counts() -> None:
+    """With too few rows per product, a product's review count is noise (an export capped at
+    N reviews a product, a held-out review): count-adjusted logits make the model rank by how
+    much a profile prefers a product, not by which product got more rows."""
+    catalog = _capped_catalog()
+    skins = catalog.products["skin_types"].map(lambda s: s[0] if len(s) else "").to_numpy()
+    top_own: dict[float, list[int]] = {}
+    for adjust in (1.0, 0.0):
+        result = train(catalog, tiny_config(count_adjust=adjust), progress=False, persona_of=persona_of)
+        assert result.vocab.product_ids == []  # 160 rows over 54 products: features only
+        top_own[adjust] = [int((skins[np.argsort(-_scores(result, catalog, Profile(skin_type=s)))[:4]] == s).sum())
+                           for s in SKIN_TYPES]
+    assert min(top_own[1.0]) >= 3, top_own  # adjusted: the skin type's own products lead
+    assert sum(top_own[0.0]) < sum(top_own[1.0]), top_own  # by raw counts the lotions crowd in
