@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from crm.drafting import Draft, Drafter
 from crm.llm import LLMProvider
+from recsys.personas import with_persona
 from recsys.profile import Profile
 
 
@@ -59,15 +60,6 @@ class RecommendResult:
         return {"requested": len(self.recommendations) + self.shortfall,
                 "found": len(self.recommendations), "note": self.note("en"),
                 "note_ko": self.note("ko")}
-
-
-def with_persona(profile: Profile) -> Profile:
-    """The profile with its persona filled in (style examples are kept per persona)."""
-    if profile.persona:
-        return profile
-    from recsys.personas import assign_persona
-
-    return profile.with_persona(assign_persona(profile))
 
 
 def run_recommend(

@@ -588,11 +588,12 @@ def _known(profile: Profile) -> bool:
 
 
 def _with_persona(profile: Profile) -> Profile:
-    if profile.persona is None and _known(profile):
-        from recsys.personas import assign_persona
+    """A review's profile with its persona, when the review says anything about its writer."""
+    if not _known(profile):
+        return profile
+    from recsys.personas import with_persona
 
-        profile = profile.with_persona(assign_persona(profile))
-    return profile
+    return with_persona(profile)
 
 
 def _rating(value: Any) -> float:

@@ -42,7 +42,21 @@ class ModelLoadError(RecsysError, RuntimeError):
 
 
 @dataclass
-class ModelConfig:
+class ModelShape:
+    """The tower sizes and scoring constants: what training chooses, not what the vocabulary fixes."""
+
+    field_dim: int = 16
+    hidden: int = 128
+    dim: int = 32
+    dropout: float = 0.1
+    temperature: float = 0.1
+    pop_weight: float = 1.0
+
+
+@dataclass(kw_only=True)
+class ModelConfig(ModelShape):
+    """A :class:`ModelShape` plus the vocabulary sizes (saved flat in the checkpoint)."""
+
     n_items: int
     n_categories: int
     n_sub_types: int
@@ -54,22 +68,16 @@ class ModelConfig:
     n_ingredients: int = 0
     n_kinds: int = 0
     n_families: int = 0
-    field_dim: int = 16
-    hidden: int = 128
-    dim: int = 32
-    dropout: float = 0.1
-    temperature: float = 0.1
-    pop_weight: float = 1.0
 
     @classmethod
-    def for_vocab(cls, vocab: Vocab, **hyper: Any) -> "ModelConfig":
+    def for_vocab(cls, vocab: Vocab, shape: ModelShape | None = None) -> "ModelConfig":
         return cls(
             n_items=len(vocab.product_ids), n_categories=len(vocab.categories),
             n_sub_types=len(vocab.sub_types), n_brands=len(vocab.brands),
             n_price_bands=vocab.n_price_bands, n_tags=vocab.n_tags,
             n_personas=len(vocab.personas), name_buckets=vocab.name_buckets,
             n_ingredients=len(vocab.ingredients), n_kinds=len(vocab.kinds), n_families=len(vocab.families),
-            **hyper,
+            **asdict(shape or ModelShape()),
         )
 
 

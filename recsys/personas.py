@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from recsys.errors import RecsysError
 from recsys.paths import PERSONAS
@@ -215,14 +215,40 @@ def _assign(profile: Profile, personas: tuple[Persona, ...]) -> str:
     return (best or default_persona(personas)).name
 
 
-def find_persona(name: str, personas: tuple[Persona, ...] | None = None) -> Persona | None:
+def with_persona(profile: Profile, persona_of: Callable[[Profile], str] | None = None) -> Profile:
+    """``profile`` with its persona filled in when it has none (an explicit one is kept).
+
+    The one place a missing persona is filled: the pipeline, the recommender and training
+    all call it; ``persona_of`` defaults to :func:`assign_persona`.
+    """
+    if profile.persona:
+        return profile
+    return profile.with_persona((persona_of or assign_persona)(profile))
+
+
+class Named(Protocol):
+    """Anything with an English and a Korean persona name (:class:`Persona`, a digest's row)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def name_ko(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
+
+
+def find_persona(name: str, personas: Iterable[N] | None = None) -> N | Persona | None:
     """The persona ``name`` means, or None: the one rule for reading a persona name.
 
     Any case, ``-`` for ``_`` (``dry-winter``), or the Korean name; surrounding spaces ignored.
+    Works on the loaded personas (the default) or any records with ``name`` and ``name_ko``
+    (``/digest subscribe 건성 보습`` matches the digests' persona rows the same way).
     """
-    personas = personas if personas is not None else load_personas()
+    candidates: Iterable[Any] = personas if personas is not None else load_personas()
     wanted = name.strip().casefold()
-    for persona in personas:
+    for persona in candidates:
         if wanted.replace("-", "_") == persona.name.casefold() or wanted == persona.name_ko.casefold():
             return persona
     return None

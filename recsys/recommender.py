@@ -450,12 +450,9 @@ class Recommender:
         return tuple(name for name in self._brand_code if name.strip())
 
     def _with_persona(self, profile: Profile) -> Profile:
-        if profile.persona:
-            return profile
-        if self._persona_of is None:
-            from recsys.personas import assign_persona
-            self._persona_of = assign_persona
-        return profile.with_persona(self._persona_of(profile))
+        from recsys.personas import with_persona
+
+        return with_persona(profile, self._persona_of)
 
     def _users(self, profiles: Sequence[Profile]) -> torch.Tensor:
         with torch.inference_mode():

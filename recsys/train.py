@@ -52,7 +52,7 @@ from recsys.errors import RecsysError
 from recsys.features import (
     ProductBatch, ProfileBatch, Vocab, encode_products, encode_profiles, has_profile, interaction_profiles,
 )
-from recsys.model import ModelConfig, TwoTower, save_checkpoint
+from recsys.model import ModelConfig, ModelShape, TwoTower, save_checkpoint
 from recsys.profile import Profile
 
 
@@ -82,19 +82,10 @@ class TrainConfig:
     patience: int = 6
     ema: float = 0.95  # validate and keep an exponential moving average of the weights (0: off)
     threads: int = 1  # intra-op threads; this model is too small to gain from more
-    # model shape (see recsys.model.ModelConfig)
-    field_dim: int = 16
-    hidden: int = 128
-    dim: int = 32
-    dropout: float = 0.1
-    temperature: float = 0.1
-    pop_weight: float = 1.0
+    shape: ModelShape = field(default_factory=ModelShape)
+    # vocabulary sizes fixed at training time
     name_buckets: int = 1024
     max_ingredients: int = 64
-
-    def model_hyper(self) -> dict[str, Any]:
-        keys = ("field_dim", "hidden", "dim", "dropout", "temperature", "pop_weight")
-        return {k: getattr(self, k) for k in keys}
 
 
 @dataclass
@@ -142,15 +133,15 @@ def usable_interactions(catalog: Catalog, persona_of: Callable[[Profile], str] |
 
     Returns (row indices, profiles with persona filled in, product positions).
     """
-    if persona_of is None:
-        from recsys.personas import assign_persona as persona_of
+    from recsys.personas import with_persona
+
     position = {pid: i for i, pid in enumerate(catalog.products["product_id"])}
     rows, profiles, targets = [], [], []
     frame = catalog.interactions
     for row, (profile, pid) in enumerate(zip(interaction_profiles(frame), frame["product_id"])):
         if pid in position and has_profile(profile):
             rows.append(row)
-            profiles.append(profile if profile.persona else profile.with_persona(persona_of(profile)))
+            profiles.append(with_persona(profile, persona_of))
             targets.append(position[pid])
     return np.asarray(rows, dtype=np.int64), profiles, np.asarray(targets, dtype=np.int64)
 
@@ -227,7 +218,7 @@ def train(
         products, bought, sorted({p.persona for p in profiles}),
         name_buckets=config.name_buckets, max_ingredients=config.max_ingredients,
     )
-    model = TwoTower(ModelConfig.for_vocab(vocab, **config.model_hyper()))
+    model = TwoTower(ModelConfig.for_vocab(vocab, config.shape))
     product_batch = encode_products(products, vocab)
     all_profiles = encode_profiles(profiles, vocab)
     all_targets = torch.from_numpy(targets)

@@ -7,7 +7,7 @@ import json
 import typer
 
 from bot.cli.common import console, err_console, request_brands, settings_or_exit, wiring_or_exit
-from bot.persona_names import find_persona
+from recsys.personas import find_persona
 
 
 def parse(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.badges import Badge, badge
 from bot.digests.store import Run, Subscription
-from bot.persona_names import find_persona
+from recsys.personas import find_persona
 from bot.slack.blocks import SECTION_MAX
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
@@ -292,7 +292,7 @@ def profile_text(profile: Profile) -> str:
 
 
 def select_personas(sources: DigestSources, persona: str) -> list[PersonaInfo]:
-    """``all`` or one persona by name (:func:`bot.persona_names.find_persona`)."""
+    """``all`` or one persona by name (:func:`recsys.personas.find_persona`)."""
     personas = list(sources.personas())
     if persona.casefold() == "all":
         return personas

@@ -23,7 +23,7 @@ from bot.digests.scheduler import Clock, Digests, local_label, next_fire, one_li
 from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Run, Schedule, Subscription
 from bot.errors import BotError, user_message
 from recsys.personas import UnknownPersonaError
-from bot.persona_names import find_persona
+from recsys.personas import find_persona
 from bot.slack.i18n import t
 from bot.slack.listeners import Feature
 from bot.slack.mrkdwn import escape

@@ -17,7 +17,7 @@ from bot.digests.compose import LiveSources, PersonaInfo, products_text, select_
 from bot.digests.listeners import DigestCommandError, parse_digest_command
 from bot.digests.scheduler import PostError
 from bot.errors import BotError, is_expected, user_message
-from bot.persona_names import find_persona
+from recsys.personas import find_persona
 from bot.settings import SettingsError, load_settings
 from bot.slack import blocks
 from bot.slack.command_text import CommandError

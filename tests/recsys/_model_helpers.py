@@ -65,10 +65,11 @@ def make_catalog(n_products: int = 40, n_interactions: int = 600, seed: int = 0)
 
 def tiny_config(**overrides: object):
     """A model small enough to train in about a second on one core."""
+    from recsys.model import ModelShape
     from recsys.train import TrainConfig
 
-    base = dict(epochs=25, batch_size=64, lr=5e-3, field_dim=8, hidden=32, dim=16, name_buckets=128, patience=25,
-                min_steps=0, patience_steps=0)
+    base = dict(epochs=25, batch_size=64, lr=5e-3, shape=ModelShape(field_dim=8, hidden=32, dim=16),
+                name_buckets=128, patience=25, min_steps=0, patience_steps=0)
     return TrainConfig(**{**base, **overrides})
 
 

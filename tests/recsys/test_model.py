@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from recsys.features import Vocab, encode_products, encode_profiles
-from recsys.model import META_FILE, WEIGHTS_FILE, ModelConfig, ModelLoadError, TwoTower, load_checkpoint, save_checkpoint
+from recsys.model import META_FILE, WEIGHTS_FILE, ModelConfig, ModelLoadError, ModelShape, TwoTower, load_checkpoint, save_checkpoint
 from recsys.profile import Profile
 from tests.recsys._model_helpers import make_products
 
@@ -18,7 +18,7 @@ def _model_and_vocab() -> tuple[TwoTower, Vocab]:
     products = make_products(10)
     vocab = Vocab.build(products, products["product_id"][:5], ["A", "B"], name_buckets=64)
     torch.manual_seed(0)
-    return TwoTower(ModelConfig.for_vocab(vocab, field_dim=4, hidden=8, dim=6)), vocab
+    return TwoTower(ModelConfig.for_vocab(vocab, ModelShape(field_dim=4, hidden=8, dim=6))), vocab
 
 
 def test_towers_give_unit_vectors_and_full_catalog_logits() -> None:

@@ -9,6 +9,7 @@ import torch
 
 from recsys.catalog import Catalog
 from recsys.features import encode_products, encode_profiles
+from recsys.model import ModelShape
 from recsys.profile import SKIN_TYPES, Profile
 from recsys.train import TrainingDataError, train, usable_interactions
 from tests.recsys._model_helpers import make_catalog, persona_of, tiny_config, trained
@@ -102,7 +103,7 @@ def test_about_200_rows_get_enough_optimisation_to_learn_the_planted_pattern() -
 
     products = make_products(40)
     catalog = Catalog(products, make_interactions(products, 200))
-    config = TrainConfig(field_dim=8, hidden=32, dim=16, name_buckets=128)
+    config = TrainConfig(shape=ModelShape(field_dim=8, hidden=32, dim=16), name_buckets=128)
     result = train(catalog, config, progress=False, persona_of=persona_of)
     summary = result.summary()
     assert summary["batch_size"] < result.n_train and summary["steps_per_epoch"] >= 8
