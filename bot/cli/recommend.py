@@ -48,6 +48,11 @@ def recommend(
         True, "--save/--no-save",
         help="Store the request and its drafts in the SQLite file DB_PATH (pending approval).",
     ),
+    slack: bool = typer.Option(
+        False, "--slack",
+        help="Print the message /recommend would post in Slack (same blocks, as text) instead of the tables. "
+             "Its language is BOT_LANGUAGE, or Korean when the request is written in Korean.",
+    ),
 ) -> None:
     """Recommend products for a customer description and draft three CRM messages.
 
@@ -61,6 +66,8 @@ def recommend(
 
       personabot recommend "gift for mom under 50,000 won" --json
 
+      personabot recommend "30대 건성 여성 보습" --slack     (the Slack message, as text)
+
     Drafts are friendly (친근한), professional (전문적) and trendy (트렌디), each checked against Korean ad-message and cosmetics-advertising rules.
 
     If the chosen LLM fails or is not configured, the offline copywriter takes over and the draft says why. Exits with code 2 when the text holds nothing recognisable.
@@ -70,6 +77,8 @@ def recommend(
     from crm.pipeline import run_recommend
     from recsys.parsing import ProfileParseError, parse_profile
 
+    if as_json and slack:
+        fail("--json and --slack print different things; choose one", 2)
     settings = settings_or_exit()
     wiring = wiring_or_exit(settings, store=save)
     try:
@@ -93,7 +102,15 @@ def recommend(
                                channel=chosen_channel, provider=provider)
     catalog_note(parts.recommender)
     store = wiring.approvals
-    request_id = _save(store, result, text, chosen_channel) if store is not None else None
+    if slack and store is None:  # --no-save: render from a store that lives for this command only
+        from bot.store.approvals import Store
+
+        store = Store.open(":memory:")
+    language = message_language(text, settings.bot_language)
+    request_id = _save(store, result, text, chosen_channel, language) if store is not None else None
+    if slack:
+        _print_slack(store, request_id)
+        return
     if as_json:
         data = result_json(result, chosen_channel)
         data["request_id"] = request_id
@@ -120,7 +137,26 @@ def catalog_note(recommender: Recommender) -> None:
         err_console.print(Text.assemble(("note:", "bold yellow"), " ", message), highlight=False, soft_wrap=True)
 
 
-def _save(store: Store, result: RecommendResult, text: str, channel: str) -> str | None:
+def message_language(text: str, setting: str) -> str:
+    """``BOT_LANGUAGE`` when it names one; under ``auto`` (no Slack locale in a terminal),
+    Korean for a request written in Korean, else English."""
+    if setting in ("ko", "en"):
+        return setting
+    return "ko" if any("가" <= ch <= "힣" for ch in text) else "en"
+
+
+def _print_slack(store: Store, request_id: str | None) -> None:
+    """The stored request rendered by Slack's own message builder, as terminal text."""
+    from bot.slack.flows import render
+    from bot.slack.preview import as_text
+
+    request = store.get_request(request_id) if request_id else None
+    if request is None:  # nothing was recommended: there is no message to show
+        fail("nothing to post: no product passed the request's filters; loosen them and retry", 2)
+    typer.echo(as_text(render(store, request)[1]))
+
+
+def _save(store: Store, result: RecommendResult, text: str, channel: str, language: str) -> str | None:
     """Store the request, its recommendations and drafts (kind ``cli``) with an audit entry,
     through the one write path Slack and the digests use (:meth:`Store.record_outcome`)."""
     import getpass
@@ -136,7 +172,8 @@ def _save(store: Store, result: RecommendResult, text: str, channel: str) -> str
         user = "cli"
     request, _ = store.create_request(
         kind="cli", user_id=user, channel_id="", text=text, dedupe_key=f"cli:{uuid.uuid4()}",
-        options={"channel": channel}, title=f"personabot recommend · {result.profile.persona}",
+        options={"channel": channel, "top": len(result.recommendations) + result.shortfall},
+        language=language, title=f"personabot recommend · {result.profile.persona}",
     )
     data = result.to_dict()
     store.record_outcome(

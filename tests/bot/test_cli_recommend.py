@@ -69,6 +69,8 @@ def test_bad_options_are_rejected() -> None:
     assert runner.invoke(app, ["recommend", "30대 건성", "--channel", "fax"]).exit_code == 2
     assert runner.invoke(app, ["recommend", "30대 건성", "--llm", "claude"]).exit_code == 2
     assert runner.invoke(app, ["recommend", "30대 건성", "--top", "0"]).exit_code == 2
+    both = runner.invoke(app, ["recommend", "30대 건성", "--json", "--slack"])
+    assert both.exit_code == 2 and "choose one" in both.output
 
 
 def test_help_teaches_with_examples() -> None:
