@@ -74,6 +74,7 @@ def recommend(
 
     The request and its drafts are stored in DB_PATH (default personabot.db) with an audit entry, and approved drafts stored there guide the style of new ones.
     """
+    from bot.slack.services import catalog_note
     from crm.pipeline import run_recommend
     from recsys.parsing import ProfileParseError, parse_profile
 
@@ -100,14 +101,15 @@ def recommend(
         status.update(f"Drafting with {(provider or parts.drafter.provider).name}…")
         result = run_recommend(profile, parts.recommender, parts.drafter, k=top,
                                channel=chosen_channel, provider=provider)
-    catalog_note(parts.recommender)
+    print_catalog_note(parts.recommender)
     store = wiring.approvals
     if slack and store is None:  # --no-save: render from a store that lives for this command only
         from bot.store.approvals import Store
 
         store = Store.open(":memory:")
     language = message_language(text, settings.bot_language)
-    request_id = _save(store, result, text, chosen_channel, language) if store is not None else None
+    request_id = (_save(store, result, text, chosen_channel, language, catalog_note(parts.recommender))
+                  if store is not None else None)
     if slack:
         _print_slack(store, request_id)
         return
@@ -128,7 +130,7 @@ def recommend(
         )
 
 
-def catalog_note(recommender: Recommender) -> None:
+def print_catalog_note(recommender: Recommender) -> None:
     """One line on stderr when the model serves a catalog it was not trained on (stdout stays clean)."""
     from rich.text import Text
 
@@ -156,7 +158,8 @@ def _print_slack(store: Store, request_id: str | None) -> None:
     typer.echo(as_text(render(store, request)[1]))
 
 
-def _save(store: Store, result: RecommendResult, text: str, channel: str, language: str) -> str | None:
+def _save(store: Store, result: RecommendResult, text: str, channel: str, language: str,
+          catalog_note: dict[str, str] | None = None) -> str | None:
     """Store the request, its recommendations and drafts (kind ``cli``) with an audit entry,
     through the one write path Slack and the digests use (:meth:`Store.record_outcome`)."""
     import getpass
@@ -181,6 +184,7 @@ def _save(store: Store, result: RecommendResult, text: str, channel: str, langua
         product_id=result.product.product_id, brand_id=result.product.brand_id,
         recommendations=data["recommendations"],
         drafts=[NewDraft.of(d) for d in result.drafts],
+        options={"catalog_note": catalog_note} if catalog_note else None,
     )
     return request.id
 
