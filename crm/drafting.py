@@ -199,6 +199,12 @@ class Drafter:
             item.findings = self._check(item.text, context, channel)
         return drafts
 
+    def check(self, text: str, product_id: str, *, channel: str = "kakao") -> list[Finding]:
+        """Every check a drafted message gets, for a text a person wrote (an edit): the ad and
+        cosmetics rules, the product's own facts and reviews, the missing-tone-guide notice."""
+        channels.limit(channel)
+        return self._check(text, self.index.context_for(Profile(), product_id, sender=self.sender), channel)
+
     # ------------------------------------------------------------------------------------
     def _check(self, text: str, context: DraftContext, channel: str) -> list[Finding]:
         findings = check_message(

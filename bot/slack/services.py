@@ -93,8 +93,8 @@ class Services(Protocol):
         """One tone drafted again for the same description and product."""
 
     def check(self, text: str, channel: str | None, product_id: str) -> CheckResult:
-        """The drafter's own rules for that product: registered functional claims, the
-        sender name ``CRM_SENDER_NAME``."""
+        """Every check a drafted message gets (:meth:`crm.drafting.Drafter.check`): ad and
+        cosmetics rules, the product's facts and reviews, the sender, the tone-guide notice."""
 
 
 class RateLimiter:
@@ -282,13 +282,9 @@ class Pipeline:
         return NewDraft.of(drafts[0])
 
     def check(self, text: str, channel: str | None, product_id: str) -> CheckResult:
-        from crm.compliance import check_message, is_approvable
+        from crm.compliance import is_approvable
         from crm.drafting import finding_dict
 
-        drafter = self.parts().drafter
-        product = drafter.index.product(product_id)
-        findings = check_message(text, channel=channel or self.settings.crm_channel,
-                                 registered_functions=product.functions,
-                                 sender=drafter.sender_for(product_id))
+        findings = self.parts().drafter.check(text, product_id, channel=channel or self.settings.crm_channel)
         return CheckResult([finding_dict(f) for f in findings],  # type: ignore[misc]
                            bool(is_approvable(findings)))

@@ -168,3 +168,14 @@ def test_a_broken_default_tone_file_is_one_clear_line(tmp_path: Path, content: s
 def test_every_tone_is_drafted_for_an_unguided_brand() -> None:
     drafts = Drafter(unguided_index(), sender=MALL).draft(DRY, "P900")
     assert [d.tone for d in drafts] == list(TONES)
+
+
+def test_an_edited_text_gets_every_check_a_draft_gets() -> None:
+    """An approver's edit is checked like a drafted message: facts and tone notice included."""
+    drafter = Drafter(unguided_index(), sender=MALL)
+    (drafted,) = drafter.draft(DRY, "P900", tones=("friendly",))
+    assert "CRM-TONE" in {f.rule for f in drafted.findings}
+    edited = drafted.text.replace("\n", "\n피부 진정에 좋아요.\n", 1)
+    rules = {f.rule for f in drafter.check(edited, "P900")}
+    assert {"CRM-TONE", "CLAIM-UNSUPPORTED"} <= rules
+    assert {f.rule for f in drafter.check(drafted.text, "P900")} == {f.rule for f in drafted.findings}
