@@ -170,7 +170,7 @@ PRODUCT_TYPES: tuple[ProductType, ...] = (
     # tools
     _t("메이크업 브러시", "tool", "브러시/퍼프", "makeup brush", "메이크업 브러시", "브러시", "브러쉬", "brush",
        "brushes", "립브러쉬", "립브러시", strong=True),
-    _t("헤어 브러시", "tool", "브러시/퍼프", "hair brush", "헤어 브러시", "헤어브러시", "헤어 브러쉬",
+    _t("헤어 브러시", "tool", "헤어", "hair brush", "헤어 브러시", "헤어브러시", "헤어 브러쉬",
        "샴푸 브러쉬", "샴푸 브러시", "두피 브러쉬", "두피 브러시", "hair brush", "scalp brush",
        "shampoo brush", strong=True),
     _t("퍼프", "tool", "브러시/퍼프", "puff", "퍼프", "스펀지", "puff", "sponge", strong=True),
