@@ -268,3 +268,9 @@ def test_review_evidence_ignores_customers_and_unknown_ratings() -> None:
     assert evidence.count(1) == 0  # T2 has customers only
     assert evidence.rating(0) == pytest.approx(4.5)  # 5 and 4; NaN and 0 are unknown
     assert evidence.rating(2) is None
+
+
+def test_a_makeup_brush_request_admits_applicators_not_hair_brushes() -> None:
+    makeup = hard_filters(parse_profile("메이크업 브러쉬"))
+    assert "퍼프" in makeup.sub_types and "헤어 브러시" not in makeup.sub_types
+    assert "메이크업 브러시" not in hard_filters(parse_profile("두피 브러쉬")).sub_types
