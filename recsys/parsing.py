@@ -465,6 +465,9 @@ _NUM_END = r"(?![0-9]|[.,][0-9])"  # "35," ends a number, "35,000" does not
 _NUM = rf"({_D1}(?:[0-9]{{0,2}}(?:,[0-9]{{3}}){{1,3}}|[0-9]{{0,8}}(?:\.[0-9]{{1,2}})?))(?![0-9])"
 _MONEY = rf"{_NUM}(k(?![a-z])|\s*[만천])?\s*(원|won(?![a-z])|krw(?![a-z]))?"
 _CURRENCY_PREFIX = re.compile(r"(?:₩|krw)\s*([0-9][0-9,.]*(?:k(?![a-z])|\s*[만천])?)")
+# "만원대", "오만원 이하", "십만원대": a Korean numeral (or none, meaning one) before 만/천 원
+_WORD_MONEY = re.compile(r"(?<![0-9가-힣])([일이삼사오육칠팔구]?십?[일이삼사오육칠팔구]?)\s*([만천])\s*원")
+_NUMERALS = {ch: i for i, ch in enumerate("일이삼사오육칠팔구", start=1)}
 _PERSONA_RE = re.compile(r"(?:(?<![a-z])persona|페르소나)\s*[:=]\s*([^\s,;/*`]+)")
 _KEY_RE = re.compile(
     rf"(age_min|min_age|age_max|max_age|price_min|min_price|price_max|max_price)\s*[:=]\s*{_MONEY}"
@@ -900,7 +903,17 @@ def _normalise(text: str) -> str:
         s = _SLACK_OTHER.sub(" ", s)
     if "₩" in s or "krw" in s:
         s = _CURRENCY_PREFIX.sub(r"\1원", s)
+    if "만" in s or "천" in s:
+        s = _WORD_MONEY.sub(_digits_money, s)
     return _EMOJI.sub(" ", s) if ":" in s else s
+
+
+def _digits_money(m: re.Match[str]) -> str:
+    """``오만원`` → ``5만원``, ``만원`` → ``1만원``, ``이십만원`` → ``20만원`` (then read as money)."""
+    word, unit = m.groups()
+    tens, _, ones = word.rpartition("십")
+    value = (_NUMERALS.get(tens, 1) * 10 if "십" in word else 0) + _NUMERALS.get(ones, 0 if "십" in word else 1)
+    return f"{value}{unit}원"
 
 
 def _scan_keys(s: str, r: _Reading) -> str:

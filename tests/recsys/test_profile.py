@@ -114,6 +114,11 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("10만원 이상 스킨케어", dict(category="skincare", price_min=100000)),
     ("3만원대 선물", dict(price_min=30000, price_max=39999, concerns=["gift"])),
     ("10만원대 향수", dict(price_min=100000, price_max=199999)),
+    ("립 틴트 만원대", dict(price_min=10000, price_max=19999)),  # 만원 alone is ten thousand won
+    ("오만원 이하 선물", dict(price_max=50000, concerns=["gift"])),
+    ("십만원대 향수", dict(price_min=100000, price_max=199999)),
+    ("이십만원 이상", dict(price_min=200000)),
+    ("만족스러운 보습", dict(price_min=None, price_max=None, concerns=["moisture"])),
     ("₩30k-50k makeup", dict(price_min=30000, price_max=50000, category="makeup")),
     ("3~5만원 바디", dict(price_min=30000, price_max=50000, category="body")),
     ("budget 20000 dry", dict(price_max=20000, skin_type="dry")),
