@@ -9,16 +9,22 @@ stored once, sorted by (partition, price), where a partition is one (target gend
 sub-type). A hard filter then selects contiguous row ranges — the partitions it admits, cut
 to the budget by binary search on the sorted prices — and only those rows are scanned, with
 faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
-brand use a precomputed list of each brand's rows. No per-query mask over the whole
-catalog is ever allocated; exclusions are handled by fetching ``k + len(exclude)``.
+brand or on a flag (sets) use precomputed row lists; the rows such a filter admits are
+gathered into one block once per distinct filter and remembered, so a query on it is one
+contiguous scan too. No per-query mask over the whole catalog is ever allocated; exclusions
+are handled by fetching ``k + len(exclude)``.
 
 **HNSW** (:class:`HnswIndex`, ``RECSYS_INDEX=hnsw``, or ``auto`` past
-:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors (mapped to an
-L2 search, :func:`_to_l2`), searched with the filter as a faiss ID selector (a bitmap per
-distinct filter, remembered) and the candidates re-scored exactly. When a filter admits few rows
-(under :data:`EXACT_BELOW`), scanning them exactly is cheaper than walking the graph, so
-the index does that. Built once per (model, catalog) fingerprint and cached next to the
-model (``index-<fingerprint>.faiss``); a corrupt cache file is rebuilt with a warning.
+:data:`AUTO_HNSW_MIN_PRODUCTS`). One faiss ``IndexHNSWFlat`` per group of partitions — a
+(target gender, kind), a gender's groups under :data:`GROUP_MIN_PRODUCTS` merged into one
+graph (:func:`group_layout`) — over the folded vectors mapped to an L2 search (:func:`_to_l2`). A
+filter searches only the graphs of the groups it admits and merges their candidates, so a
+kind or gender filter needs no post-filtering at all; inside a group, sub-type, budget and
+brand restrictions are an over-fetch plus post-filter. A group where the filter admits fewer
+than ``exact_below`` rows, or whose graph comes up short, is scanned exactly; candidates are
+re-scored exactly. The graphs are built once per (model, catalog) fingerprint and layout and
+cached as one file next to the model (``index-<digest>.faiss``); a corrupt or mismatched
+cache file is rebuilt with a warning.
 """
 
 from __future__ import annotations
@@ -41,14 +47,20 @@ INDEX_KINDS = ("exact", "hnsw", "auto")
 #: ``RECSYS_INDEX=auto`` uses HNSW from this many products on (below it the exact scan is
 #: already under a few milliseconds on one core, see benchmarks/results/recsys_speed.json).
 AUTO_HNSW_MIN_PRODUCTS = 500_000
-#: A filter admitting fewer rows than this is scanned exactly even with HNSW (at 1M products,
-#: a kind + budget admitting 80k rows scans in 0.6 ms; a selector search on it had recall 0.79).
+#: Where a filter admits fewer rows than this in a graph's group, HNSW scans them exactly
+#: instead (an 80k-row scan takes ~0.6 ms on one core, a graph walk ~0.3 ms, and the scan is
+#: exact whatever the filter cuts away).
 EXACT_BELOW = 100_000
-#: Groups of partitions (target gender × kind) smaller than this share one HNSW graph.
+#: Groups of partitions (target gender × kind) smaller than this share one HNSW graph with the
+#: other small groups of their gender (each graph a filter reaches costs one walk).
 GROUP_MIN_PRODUCTS = 100_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
-HNSW_EF_SEARCH = 128
+#: The smallest efSearch with recall@10 ≥ 0.95 under every benchmark filter at 1M (the sweep in
+#: benchmarks/results/recsys_speed.json: 128 gave 0.93 on the 560k-product skincare graph).
+HNSW_EF_SEARCH = 192
+#: A group where a filter admits fewer rows than this is scanned, never walked.
+SCAN_BELOW = 5_000
 #: How much more than ``k × graph / admitted`` a query fetches from a graph the filter admits
 #: in part (a sub-type, a budget, a brand) before dropping what it does not admit.
 OVER_FETCH = 2.0
@@ -323,6 +335,7 @@ class HnswIndex:
         self.ef_search = ef_search
         self.exact_below = exact_below
         self._plans: dict[Filter, list[_GroupPlan]] = {}
+        self._params: dict[int, object] = {}
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -339,11 +352,14 @@ class HnswIndex:
     def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
         """Like :meth:`ExactIndex.search`; approximate inside groups where the filter admits many rows.
 
-        Each graph the filter reaches is searched on its own: a group the filter admits whole
+        A filter admitting fewer than ``exact_below`` rows in all is scanned exactly. Otherwise
+        each graph the filter reaches is searched on its own: a group the filter admits whole
         for ``k`` (plus exclusions) results; one it admits in part (a sub-type, a budget, a
         brand) for ``OVER_FETCH × k × graph / admitted`` results, those outside the filter
-        dropped; a group where it admits fewer than ``exact_below`` rows, or whose graph
-        search comes up short, is scanned exactly. Candidates are re-scored exactly and merged.
+        dropped, and 4× that once more if too few are left. A group where the filter admits
+        fewer than ``exact_below`` rows is scanned exactly instead when that walk would need a
+        larger efSearch than usual (or it admits under ``SCAN_BELOW``), and so is one whose
+        walks come up short. Candidates are re-scored exactly and merged.
         """
         exact = self.exact
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
@@ -351,24 +367,22 @@ class HnswIndex:
         fetch = k + len(excluded)
         plans = self._plan(flt)
         if sum(p.admitted for p in plans) < self.exact_below:
-            return exact.search(query, k, flt)  # cheaper than any graph walk
+            return exact.search(query, k, flt)  # cheaper than the graph walks
         q_l2 = np.hstack([q, np.zeros((1, 1), np.float32)])
-        faiss = _faiss()
         all_scores, all_rows = [], []
         for plan in plans:
             found = None
-            if plan.admitted >= self.exact_below:
-                graph, local = self.graphs[plan.graph], self.layout[plan.graph]
-                want = fetch if plan.full else int(np.ceil(fetch * len(local) / plan.admitted * OVER_FETCH))
-                want = min(want, len(local))
-                params = faiss.SearchParametersHNSW()
-                params.efSearch = max(self.ef_search, want)
-                _, idx = graph.search(q_l2, want, params=params)
-                found = local[idx[0][idx[0] >= 0]]
-                if not plan.full:
-                    found = found[_in_ranges(found, plan.ranges) if plan.rows is None else _in_sorted(found, plan.rows)]
+            local = self.layout[plan.graph]
+            want = fetch if plan.full else int(np.ceil(fetch * len(local) / plan.admitted * OVER_FETCH))
+            # a walk costs about efSearch visits, a scan one per admitted row: scan when the
+            # filter leaves few rows here and the walk would need a larger efSearch than usual
+            if plan.admitted >= self.exact_below or (want <= self.ef_search and plan.admitted >= SCAN_BELOW):
+                found = self._walk(plan, q_l2, min(want, len(local)))
+                if len(found) < min(fetch, plan.admitted) and not plan.full:
+                    # this query's neighbourhood is poorer in admitted rows than the group
+                    found = self._walk(plan, q_l2, min(4 * want, len(local)))
                 if len(found) < min(fetch, plan.admitted):
-                    found = None  # the graph could not reach enough admitted rows: scan them
+                    found = None  # the graph cannot reach enough admitted rows: scan them
             if found is None:
                 scores, rows = (exact._scan(plan.ranges, q, fetch) if plan.rows is None
                                 else _top_of_rows(exact.vectors, plan.rows, q, fetch))
@@ -379,6 +393,19 @@ class HnswIndex:
         if not all_scores:
             return np.empty(0, np.float32), np.empty(0, np.int64)
         return exact._finish(np.concatenate(all_scores), np.concatenate(all_rows), excluded, k)
+
+    def _walk(self, plan: _GroupPlan, q_l2: np.ndarray, want: int) -> np.ndarray:
+        """The sorted rows of ``want`` graph neighbours of the query that the plan admits."""
+        ef = max(self.ef_search, want)
+        params = self._params.get(ef)
+        if params is None:
+            params = self._params[ef] = _faiss().SearchParametersHNSW()
+            params.efSearch = ef
+        _, idx = self.graphs[plan.graph].search(q_l2, want, params=params)
+        found = self.layout[plan.graph][idx[0][idx[0] >= 0]]
+        if plan.full:
+            return found
+        return found[_in_ranges(found, plan.ranges) if plan.rows is None else _in_sorted(found, plan.rows)]
 
     def _plan(self, flt: Filter) -> list[_GroupPlan]:
         """The filter's admitted rows per graph, worked out once per distinct filter (requests
@@ -419,20 +446,22 @@ def _build_graph(vectors: np.ndarray):
 def group_layout(exact: ExactIndex, group_of: dict[int, object] | None, min_group: int = GROUP_MIN_PRODUCTS
                  ) -> list[np.ndarray]:
     """The sorted rows of each graph: one per group of partitions (``group_of``: partition →
-    group, e.g. its (target gender, kind)), groups under ``min_group`` products merged into
-    one graph. ``None``: one graph of everything."""
+    group, a (target gender, kind) tuple), the groups of one gender under ``min_group``
+    products merged into one graph — per gender, so that a gender filter ("women or unisex")
+    admits every graph it reaches whole and never post-filters. ``None``: one graph of everything.
+    """
     if group_of is None:
         return [np.arange(len(exact), dtype=np.int64)]
     members: dict[object, list[tuple[int, int]]] = {}
     for part in exact._part_ids.tolist():
         members.setdefault(group_of.get(part, ("?", part)), []).append(exact.bounds[part])
-    big, rest = [], []
-    for _, ranges in sorted(members.items(), key=lambda item: min(lo for lo, _ in item[1])):
+    graphs: dict[object, list[tuple[int, int]]] = {}
+    for group, ranges in members.items():
         size = sum(hi - lo for lo, hi in ranges)
-        (big if size >= min_group else rest).append(ranges)
-    if rest:
-        big.append([r for ranges in rest for r in ranges])
-    return [np.sort(np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])) for ranges in big]
+        gender = group[0] if isinstance(group, tuple) else group
+        graphs.setdefault(group if size >= min_group else ("small", gender), []).extend(ranges)
+    ordered = sorted(graphs.values(), key=lambda ranges: min(lo for lo, _ in ranges))
+    return [np.sort(np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])) for ranges in ordered]
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

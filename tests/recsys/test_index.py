@@ -87,7 +87,7 @@ def test_exact_index_matches_brute_force_under_every_filter(data, which):
             assert positions.tolist() == brute(data, user, 0.1, 0.5, admit, 10)
 
 
-#: one graph; one per (gender, kind) group (9 of 60–78 products); groups under 66 merged into one
+#: one graph; one per (gender, kind) group (9 of 60–78 products); a gender's groups under 66 merged
 LAYOUTS = {"one graph": None, "per group": 0, "small groups merged": 66}
 
 
@@ -103,6 +103,8 @@ def test_hnsw_graph_path_agrees_with_exact_where_it_is_exhaustive(data, which, l
         assert len(rows) == len(set(data["parts"].groups().values()))
     if layout == "small groups merged":
         assert 1 < len(rows) < len(set(data["parts"].groups().values()))
+        for graph_rows in rows:  # merged per gender: a gender filter takes a graph whole or not at all
+            assert len(set(data["genders"][exact.position_of_row[graph_rows]])) == 1
     # efSearch above the catalog size makes the graph search exhaustive; exact_below=0 forces
     # the graph path even for small filtered sets
     hnsw = HnswIndex(exact, layout=rows, ef_search=2 * N, exact_below=0)
