@@ -10,19 +10,27 @@ linearly (it is linear by construction); the JSON says so.
     .venv/bin/python benchmarks/bench_recsys_speed.py          # writes benchmarks/results/recsys_speed.json
     .venv/bin/python benchmarks/bench_recsys_speed.py --quick  # 100k products instead of 1M
     .venv/bin/python benchmarks/bench_recsys_speed.py --large  # also 10M products (needs ~12 GB)
+    .venv/bin/python benchmarks/bench_recsys_speed.py --scale-only --index-cache /tmp/idx  # serving only, graphs reused
+    .venv/bin/python benchmarks/bench_recsys_speed.py --table  # the JSON's scale points as markdown
 
 **Serving at scale** (``scale`` in the JSON): at 100k and 1M synthetic products — the demo
 catalog's columns recombined at random (type/kind, name, brand, targets, gender, set, price
 drawn from independent rows), so vectors are varied rather than copies — side by side in
 one run: our exact path (:class:`recsys.index.ExactIndex`), faiss ``IndexFlatIP`` over the
 same folded vectors (unfiltered, and filtered with a prebuilt ``IDSelectorBitmap``), and
-our ANN path (:class:`recsys.index.HnswIndex`). Each is timed on ≥ 1,000 query vectors of
-sampled profiles, one query at a time, one thread, without a filter and with realistic
-ones (a kind, a kind + budget, women's, men's, one brand). recall@10 of the ANN path is
-measured against the exact path on the same queries (by id, and tie-aware: an answer
-counts when its score reaches the exact 10th score). Build time is split into matrix
-encoding, product tower, exact index and HNSW graph (the graph is built with all cores,
-said in the JSON). 10M without ``--large`` is a linear projection from 1M, stated as such.
+our ANN path (:class:`recsys.index.HnswIndex`, one graph per (target gender, kind) group).
+Each is timed on 1,000 query vectors of sampled profiles, one query at a time, one thread,
+the four paths in turn on each query (so a loaded machine slows all alike), wall time and
+the thread's CPU time (``time.thread_time``: what a quiet machine would show, near
+enough), without a filter and with realistic ones (a kind, a kind + budget, women's, men's,
+one brand); the first (cold) query of each is reported apart (a brand filter's rows are
+gathered there). recall@10 of the ANN path is measured against the exact path on the same
+queries (by id, and tie-aware: an answer counts when its score reaches the exact 10th
+score), and swept over efSearch (``ef_search_sweep``: the shipped value is the smallest with
+recall ≥ 0.95 under every filter). Build time is split into matrix encoding, product tower,
+exact index and HNSW graphs (built with all cores, said in the JSON; with ``--index-cache``
+a reused graph's build time is the one measured when it was built, and the JSON says so).
+10M without ``--large`` is a linear projection from 1M, stated as such.
 """
 
 from __future__ import annotations

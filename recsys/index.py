@@ -64,7 +64,7 @@ SCAN_BELOW = 5_000
 #: How much more than ``k × graph / admitted`` a query fetches from a graph the filter admits
 #: in part (a sub-type, a budget, a brand) before dropping what it does not admit.
 OVER_FETCH = 2.0
-#: Distinct filters whose per-graph plan (HNSW) is remembered.
+#: Distinct filters whose row ranges (exact) and per-graph plan (HNSW) are remembered.
 MAX_PLANS = 256
 #: Distinct row-list filters (brands, sets) whose gathered vector block is remembered, and the
 #: most those blocks may take together.
@@ -164,6 +164,7 @@ class ExactIndex:
         self.row_of_position = np.empty(n, dtype=np.int64)
         self.row_of_position[self.order] = np.arange(n)
         self._blocks: dict[Filter, tuple[np.ndarray, np.ndarray]] = {}
+        self._ranges: dict[tuple, list[tuple[int, int]]] = {}
         self._block_bytes = 0
 
     def __len__(self) -> int:
@@ -199,8 +200,15 @@ class ExactIndex:
 
     def ranges(self, flt: Filter) -> list[tuple[int, int]]:
         """Contiguous sorted-row ranges admitted by partitions and budget, merged where adjacent
-        (neighbouring partitions scan as one block)."""
-        return _merge(self.partition_ranges(flt))
+        (neighbouring partitions scan as one block); remembered per distinct filter."""
+        key = (flt.partitions, flt.price_min, flt.price_max)
+        hit = self._ranges.get(key)
+        if hit is None:
+            hit = _merge(self.partition_ranges(flt))
+            if len(self._ranges) >= MAX_PLANS:
+                self._ranges.pop(next(iter(self._ranges)))
+            self._ranges[key] = hit
+        return hit
 
     def candidates(self, flt: Filter) -> np.ndarray | None:
         """Sorted rows admitted by the filter's row lists (brands, flags) that also pass its
