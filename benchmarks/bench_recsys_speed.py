@@ -10,19 +10,27 @@ linearly (it is linear by construction); the JSON says so.
     .venv/bin/python benchmarks/bench_recsys_speed.py          # writes benchmarks/results/recsys_speed.json
     .venv/bin/python benchmarks/bench_recsys_speed.py --quick  # 100k products instead of 1M
     .venv/bin/python benchmarks/bench_recsys_speed.py --large  # also 10M products (needs ~12 GB)
+    .venv/bin/python benchmarks/bench_recsys_speed.py --scale-only --index-cache /tmp/idx  # serving only, graphs reused
+    .venv/bin/python benchmarks/bench_recsys_speed.py --table  # the JSON's scale points as markdown
 
 **Serving at scale** (``scale`` in the JSON): at 100k and 1M synthetic products — the demo
 catalog's columns recombined at random (type/kind, name, brand, targets, gender, set, price
 drawn from independent rows), so vectors are varied rather than copies — side by side in
 one run: our exact path (:class:`recsys.index.ExactIndex`), faiss ``IndexFlatIP`` over the
 same folded vectors (unfiltered, and filtered with a prebuilt ``IDSelectorBitmap``), and
-our ANN path (:class:`recsys.index.HnswIndex`). Each is timed on ≥ 1,000 query vectors of
-sampled profiles, one query at a time, one thread, without a filter and with realistic
-ones (a kind, a kind + budget, women's, men's, one brand). recall@10 of the ANN path is
-measured against the exact path on the same queries (by id, and tie-aware: an answer
-counts when its score reaches the exact 10th score). Build time is split into matrix
-encoding, product tower, exact index and HNSW graph (the graph is built with all cores,
-said in the JSON). 10M without ``--large`` is a linear projection from 1M, stated as such.
+our ANN path (:class:`recsys.index.HnswIndex`, one graph per (target gender, kind) group).
+Each is timed on 1,000 query vectors of sampled profiles, one query at a time, one thread,
+the four paths in turn on each query (so a loaded machine slows all alike), wall time and
+the thread's CPU time (``time.thread_time``: what a quiet machine would show, near
+enough), without a filter and with realistic ones (a kind, a kind + budget, women's, men's,
+one brand); the first (cold) query of each is reported apart (a brand filter's rows are
+gathered there). recall@10 of the ANN path is measured against the exact path on the same
+queries (by id, and tie-aware: an answer counts when its score reaches the exact 10th
+score), and swept over efSearch (``ef_search_sweep``: the shipped value is the smallest with
+recall ≥ 0.95 under every filter). Build time is split into matrix encoding, product tower,
+exact index and HNSW graphs (built with all cores, said in the JSON; with ``--index-cache``
+a reused graph's build time is the one measured when it was built, and the JSON says so).
+10M without ``--large`` is a linear projection from 1M, stated as such.
 """
 
 from __future__ import annotations
@@ -188,14 +196,30 @@ def admitted_mask(index, flt) -> np.ndarray:
     return mask
 
 
-def time_queries(fn, queries: np.ndarray) -> tuple[dict[str, float], list]:
-    fn(queries[0])  # warm-up
-    samples, answers = [], []
-    for q in queries:
+def time_side_by_side(fns: dict[str, object], queries: np.ndarray) -> tuple[dict[str, dict], dict[str, list]]:
+    """Each query through every path in turn (so load on a shared machine falls on all alike):
+    wall and CPU (this thread's) percentiles per path, the answers, and the first (cold) call."""
+    wall = {name: [] for name in fns}
+    cpu = {name: [] for name in fns}
+    answers = {name: [] for name in fns}
+    first = {}
+    for name, fn in fns.items():  # warm-up, timed: a brand filter's row block is gathered here
         start = time.perf_counter()
-        answers.append(fn(q))
-        samples.append(time.perf_counter() - start)
-    return percentiles(samples), answers
+        fn(queries[0])
+        first[name] = round((time.perf_counter() - start) * 1000, 3)
+    for q in queries:
+        for name, fn in fns.items():
+            c0, t0 = time.thread_time(), time.perf_counter()
+            answers[name].append(fn(q))
+            t1, c1 = time.perf_counter(), time.thread_time()
+            wall[name].append(t1 - t0)
+            cpu[name].append(c1 - c0)
+    stats = {}
+    for name in fns:
+        cpu_p = percentiles(cpu[name])
+        stats[name] = {**percentiles(wall[name]), "cpu_p50_ms": cpu_p["p50_ms"], "cpu_p99_ms": cpu_p["p99_ms"],
+                       "first_query_ms": first[name]}
+    return stats, answers
 
 
 def recall(exact_answers: list, ann_answers: list) -> dict[str, float]:
@@ -209,11 +233,39 @@ def recall(exact_answers: list, ann_answers: list) -> dict[str, float]:
             "recall_at_10_tie_aware": round(float(np.mean(by_score)), 4) if by_score else None}
 
 
-def scale_point(rec: Recommender, n: int, profiles: list[Profile]) -> dict[str, object]:
+EF_SWEEP = (32, 48, 64, 96, 128, 192, 256)
+
+
+def ef_sweep(hnsw, filters: dict, queries: np.ndarray, exact_answers: dict[str, list]) -> list[dict]:
+    """recall@10 and p99 of the ANN path at each efSearch, per filter (the shipped one is the
+    smallest meeting the recall target under every filter)."""
+    shipped = hnsw.ef_search
+    rows = []
+    try:
+        for ef in EF_SWEEP:
+            hnsw.ef_search = ef
+            row: dict[str, object] = {"ef_search": ef, "filters": {}}
+            for name, flt in filters.items():
+                stats, answers = time_side_by_side({"ann": lambda q: hnsw.search(q, K, flt)}, queries)
+                row["filters"][name] = {"recall_at_10": recall(exact_answers[name], answers["ann"])["recall_at_10"],
+                                        "p99_ms": stats["ann"]["p99_ms"], "cpu_p99_ms": stats["ann"]["cpu_p99_ms"]}
+            rec = [f["recall_at_10"] for n, f in row["filters"].items() if n != "none" and f["recall_at_10"] is not None]
+            row["min_recall_filtered"] = min(rec) if rec else None
+            row["worst_p99_ms"] = max(f["p99_ms"] for f in row["filters"].values())
+            row["worst_cpu_p99_ms"] = max(f["cpu_p99_ms"] for f in row["filters"].values())
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k != "filters"}), flush=True)
+    finally:
+        hnsw.ef_search = shipped
+    return rows
+
+
+def scale_point(rec: Recommender, n: int, profiles: list[Profile], *, index_cache: Path | None = None,
+                sweep: bool = True) -> dict[str, object]:
     """One catalog size: build times, memory, latency with and without filters, recall."""
     import faiss
 
-    from recsys.index import HnswIndex, fold, fold_query
+    from recsys.index import build, fold, fold_query
 
     big = varied_catalog(rec.catalog, n)
     start = time.perf_counter()
@@ -223,26 +275,41 @@ def scale_point(rec: Recommender, n: int, profiles: list[Profile]) -> dict[str, 
     with torch.inference_mode():
         emb, bias = rec.model.product(batch)
     tower_s = time.perf_counter() - start
-    del batch
+    del batch, emb, bias
     start = time.perf_counter()
     big_rec = Recommender(rec.model, rec.vocab, big, meta=rec.meta)
     recommender_s = time.perf_counter() - start
     exact = big_rec.index
-    start = time.perf_counter()
-    exact_rebuild = type(exact)(fold(big_rec.product_embeddings, big_rec.product_bias, big_rec.pop_weight),
-                                big_rec._partitions.codes, big_rec._price, big_rec._brand.astype(np.int64),
-                                flags={"set": big_rec._is_set})
-    exact_build_s = time.perf_counter() - start
-    del exact_rebuild
     folded = fold(big_rec.product_embeddings, big_rec.product_bias, big_rec.pop_weight)
+    index_args = (folded, big_rec._partitions.codes, big_rec._price, big_rec._brand.astype(np.int64))
+    index_kwargs = {"flags": {"set": big_rec._is_set}, "groups": big_rec._partitions.groups()}
+    start = time.perf_counter()
+    build(*index_args, kind="exact", **index_kwargs)
+    exact_build_s = time.perf_counter() - start
     flat = faiss.IndexFlatIP(folded.shape[1])
     flat.add(folded)
     build_threads = os.cpu_count() or 1
+    cache_dir = None if index_cache is None else index_cache / f"{n}"
+    built_before, cached_before = {}, {}
+    if cache_dir is not None:
+        cached_before = {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("index-*.faiss")}
+        if (cache_dir / "build.json").is_file():
+            built_before = json.loads((cache_dir / "build.json").read_text())
     faiss.omp_set_num_threads(build_threads)
     start = time.perf_counter()
-    hnsw = HnswIndex(exact)
-    hnsw_build_s = time.perf_counter() - start
+    hnsw = build(*index_args, kind="hnsw", cache_dir=cache_dir, **index_kwargs)
+    hnsw_s = time.perf_counter() - start
     faiss.omp_set_num_threads(1)
+    cached_after = {} if cache_dir is None else {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("index-*.faiss")}
+    from_cache = bool(cached_before) and cached_after == cached_before and "hnsw_build_s" in built_before
+    if cache_dir is not None and not from_cache:
+        (cache_dir / "build.json").write_text(json.dumps({"hnsw_build_s": round(hnsw_s, 1)}))
+    hnsw_build = {"hnsw_build_s": built_before["hnsw_build_s"] if from_cache else round(hnsw_s, 1),
+                  "hnsw_build_threads": build_threads, "hnsw_graphs": len(hnsw.graphs),
+                  "hnsw_graph_sizes": [len(rows) for rows in hnsw.layout],
+                  "hnsw_loaded_from_cache": from_cache,
+                  **({"hnsw_load_s": round(hnsw_s, 2), "hnsw_build_note": "build time from the run that built "
+                      "the cached graphs (--index-cache)"} if from_cache else {})}
 
     queries = fold_query(big_rec.profile_embeddings(profiles), big_rec.temperature)
     filters = scale_filters(big_rec)
@@ -250,29 +317,37 @@ def scale_point(rec: Recommender, n: int, profiles: list[Profile]) -> dict[str, 
         "products": n, "dim_folded": int(folded.shape[1]),
         "build": {"encode_s": round(encode_s, 2), "product_tower_s": round(tower_s, 2),
                   "recommender_init_s": round(recommender_s, 2), "exact_index_s": round(exact_build_s, 2),
-                  "hnsw_build_s": round(hnsw_build_s, 1), "hnsw_build_threads": build_threads},
+                  **hnsw_build},
         "memory_bytes_per_product": {
             "exact_float32": round(exact.nbytes / n, 1),
             "vectors_float32": folded.shape[1] * 4, "vectors_float16": folded.shape[1] * 2,
             "hnsw_index": round(hnsw.nbytes / n, 1)},
+        "hnsw": {"ef_search": hnsw.ef_search, "exact_below": hnsw.exact_below},
         "queries": len(queries), "filters": {},
     }
+    exact_answers = {}
     for name, flt in filters.items():
         mask = admitted_mask(exact, flt)
-        sel = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
-        params = faiss.SearchParameters(sel=sel)
-        exact_t, exact_ans = time_queries(lambda q: exact.search(q, K, flt), queries)
-        flat_t, _ = time_queries(lambda q: flat.search(q[None], K), queries)
-        flat_f_t, _ = time_queries(lambda q: flat.search(q[None], K, params=params), queries)
-        ann_t, ann_ans = time_queries(lambda q: hnsw.search(q, K, flt), queries)
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little")))
+        stats, answers = time_side_by_side({
+            "exact": lambda q: exact.search(q, K, flt),
+            "faiss_flat": lambda q: flat.search(q[None], K),
+            "faiss_flat_filtered": lambda q: flat.search(q[None], K, params=params),
+            "ann": lambda q: hnsw.search(q, K, flt),
+        }, queries)
+        exact_answers[name] = answers["exact"]
+        ex = stats["exact"]
         out["filters"][name] = {
-            "admitted": int(mask.sum()), "exact": exact_t, "faiss_flat": flat_t, "faiss_flat_filtered": flat_f_t,
-            "ann": ann_t, **recall(exact_ans, ann_ans),
-            "exact_over_faiss_flat_p50": round(exact_t["p50_ms"] / flat_t["p50_ms"], 3),
-            "exact_over_faiss_flat_filtered_p50": round(exact_t["p50_ms"] / flat_f_t["p50_ms"], 3),
+            "admitted": int(mask.sum()), **stats, **recall(answers["exact"], answers["ann"]),
+            "exact_over_faiss_flat_p50": round(ex["p50_ms"] / stats["faiss_flat"]["p50_ms"], 3),
+            "exact_over_faiss_flat_filtered_p50": round(ex["p50_ms"] / stats["faiss_flat_filtered"]["p50_ms"], 3),
+            "exact_over_faiss_flat_cpu_p50": round(ex["cpu_p50_ms"] / stats["faiss_flat"]["cpu_p50_ms"], 3),
         }
+        print(json.dumps({n: {name: {k: (v["p50_ms"], v["p99_ms"]) if isinstance(v, dict) else v
+                                      for k, v in out["filters"][name].items()}}}), flush=True)
+    if sweep:
+        out["ef_search_sweep"] = ef_sweep(hnsw, filters, queries, exact_answers)
     out["recommend_end_to_end"] = time_recommend(big_rec, profiles[:200])
-    out["_recommender"] = big_rec
     return out
 
 
@@ -281,7 +356,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100k synthetic products instead of 1M")
     parser.add_argument("--large", action="store_true", help="also measure 10M products (else projected from 1M)")
     parser.add_argument("--skip-train", action="store_true", help="leave out the demo training time (faster)")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the serving-at-scale points (no demo, training or prototype loop); "
+                             "the JSON keeps the other sections of the last full run")
+    parser.add_argument("--index-cache", type=Path, default=None,
+                        help="keep the built HNSW graphs here (one folder per size) and reuse them")
+    parser.add_argument("--no-sweep", action="store_true", help="leave out the efSearch sweep")
+    parser.add_argument("--table", action="store_true", help="print the scale results as a markdown table and exit")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return
     load_before = round(os.getloadavg()[0], 2)
     n_large = 100_000 if args.quick else 1_000_000
     torch.set_num_threads(1)  # a shared 2-core box: one query per core beats two half-waiting threads
@@ -293,9 +379,51 @@ def main() -> None:
     rec = Recommender.load(DEMO_MODEL_DIR)
     load_s = time.perf_counter() - start
     catalog = rec.catalog
+    report: dict[str, object] = {}
+    if args.scale_only and args.out.is_file():
+        report = {key: value for key, value in json.loads(args.out.read_text(encoding="utf-8")).items()
+                  if key in ("demo", "large", "train_demo_s", "train_epochs_run", "train_interactions")}
+        if report:
+            report["sections_from_an_earlier_run"] = sorted(report)
+    if not args.scale_only:
+        report.update(demo_sections(rec, args, n_large))
 
+    scale_profiles = query_profiles(N_QUERIES, seed=1)
+    sizes = [100_000] if args.quick else [100_000, 1_000_000] + ([10_000_000] if args.large else [])
+    points: dict[str, object] = {}
+    for n in sizes:
+        points[f"{n:,}"] = scale_point(rec, n, scale_profiles, index_cache=args.index_cache,
+                                       sweep=not args.no_sweep)
+    if "10,000,000" not in points and "1,000,000" in points:
+        one = points["1,000,000"]
+        points["10,000,000_projected"] = {
+            "note": "projected linearly from the 1M point (not measured; run with --large): scan time, "
+                    "memory and encoding grow with the catalog; HNSW latency grows ~log n and is not projected",
+            "exact_p50_ms_unfiltered": round(one["filters"]["none"]["exact"]["p50_ms"] * 10, 1),
+            "exact_float32_gb": round(one["memory_bytes_per_product"]["exact_float32"] * 1e7 / 2**30, 2),
+            "hnsw_index_gb": round(one["memory_bytes_per_product"]["hnsw_index"] * 1e7 / 2**30, 2),
+            "encode_s": round(one["build"]["encode_s"] * 10, 1),
+            "hnsw_build_s": round(one["build"]["hnsw_build_s"] * 10 * 1.2, 0),
+        }
+    report = {
+        "machine": platform.machine(), "python": platform.python_version(), "torch": torch.__version__,
+        "faiss": faiss.__version__, "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+        "load_average_1m": round(os.getloadavg()[0], 2), "load_average_1m_at_start": load_before,
+        "model_load_s": round(load_s, 3), **report,
+        "command": "benchmarks/bench_recsys_speed.py " + " ".join(sys.argv[1:]),
+        "targets": TARGETS, "scale": points, "targets_met": targets_met(points),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report["targets_met"], indent=2))
+    print(markdown_table(report))
+
+
+def demo_sections(rec: Recommender, args, n_large: int) -> dict[str, object]:
+    """The demo catalog (800 products) against the prototype loop, training time, and the 1M tiled catalog."""
     from recsys.train import TrainConfig, train
 
+    catalog = rec.catalog
     result = None
     train_s = None
     if not args.skip_train:
@@ -314,24 +442,6 @@ def main() -> None:
     same = all([r.product_id for r in rec.recommend(p, k=3)] == prototype_loop(rec, p, demo_batch, demo_ids)
                for p in unfiltered)
 
-    scale_profiles = query_profiles(N_QUERIES, seed=1)
-    sizes = [100_000] if args.quick else [100_000, 1_000_000] + ([10_000_000] if args.large else [])
-    points: dict[str, object] = {}
-    for n in sizes:
-        point = scale_point(rec, n, scale_profiles)
-        point.pop("_recommender")
-        points[f"{n:,}"] = point
-        print(json.dumps({n: point["filters"]["none"]}, indent=None), flush=True)
-    if "10,000,000" not in points and "1,000,000" in points:
-        one = points["1,000,000"]
-        points["10,000,000_projected"] = {
-            "note": "projected linearly from the 1M point (not measured; run with --large)",
-            "exact_p50_ms_unfiltered": round(one["filters"]["none"]["exact"]["p50_ms"] * 10, 1),
-            "exact_float32_gb": round(one["memory_bytes_per_product"]["exact_float32"] * 1e7 / 2**30, 2),
-            "hnsw_index_gb": round(one["memory_bytes_per_product"]["hnsw_index"] * 1e7 / 2**30, 2),
-            "encode_s": round(one["build"]["encode_s"] * 10, 1),
-        }
-
     start = time.perf_counter()
     big = synthetic_catalog(catalog, n_large)
     big_rec = Recommender(rec.model, rec.vocab, big, meta=rec.meta)
@@ -341,12 +451,7 @@ def main() -> None:
     loop_sub = time_loop(big_rec, profiles[:3], sub)
     scale = n_large / LOOP_SUBSAMPLE
     large_loop = {key: round(value * scale, 1) if key.endswith("_ms") else value for key, value in loop_sub.items()}
-
-    report = {
-        "machine": platform.machine(), "python": platform.python_version(), "torch": torch.__version__,
-        "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-        "load_average_1m": round(os.getloadavg()[0], 2), "load_average_1m_at_start": load_before,
-        "model_load_s": round(load_s, 3),
+    return {
         "train_demo_s": round(train_s, 2) if train_s is not None else None,
         "train_epochs_run": len(result.history) if result else None,
         "train_interactions": result.n_train + result.n_val if result else None,
@@ -359,13 +464,46 @@ def main() -> None:
                   "prototype_loop_extrapolated": {**large_loop, "measured_on_products": LOOP_SUBSAMPLE,
                                                   "note": f"timed on {LOOP_SUBSAMPLE:,} products, x{scale:g}"},
                   "speedup_p50": round(large_loop["p50_ms"] / large_fast["p50_ms"], 1)},
-        "targets": TARGETS,
-        "scale": points,
-        "targets_met": targets_met(points),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=2))
+
+
+def markdown_table(report: dict) -> str:
+    """The scale points as the markdown table docs/recsys.md quotes (p50 / p99 ms, wall)."""
+    lines = [f"load average {report.get('load_average_1m_at_start')} → {report.get('load_average_1m')}, "
+             f"{report.get('cpus')} cores, one query at a time, one thread; `{report.get('command', '')}`", "",
+             "| products | filter | admitted | exact | faiss flat | faiss flat + filter | exact / flat | "
+             "exact / flat + filter | ANN (HNSW) | ANN CPU p99 | recall@10 |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, point in report["scale"].items():
+        if "filters" not in point:
+            continue
+        for name, f in point["filters"].items():
+            cell = lambda s: f"{s['p50_ms']:.2f} / {s['p99_ms']:.2f}"  # noqa: E731
+            lines.append(f"| {size} | {name} | {f['admitted']:,} | {cell(f['exact'])} | {cell(f['faiss_flat'])} | "
+                         f"{cell(f['faiss_flat_filtered'])} | {f['exact_over_faiss_flat_p50']:.2f} | "
+                         f"{f['exact_over_faiss_flat_filtered_p50']:.2f} | {cell(f['ann'])} | "
+                         f"{f['ann']['cpu_p99_ms']:.2f} | {f['recall_at_10']} |")
+    lines += ["", "| products | encode (s) | product tower (s) | HNSW build (s) | graphs | efSearch | "
+              "bytes/product exact / fp16 / HNSW |", "|---|---:|---:|---:|---:|---:|---|"]
+    for size, point in report["scale"].items():
+        if "build" not in point:
+            continue
+        b, m = point["build"], point["memory_bytes_per_product"]
+        lines.append(f"| {size} | {b['encode_s']} | {b['product_tower_s']} | {b['hnsw_build_s']} "
+                     f"({b['hnsw_build_threads']} threads) | {b['hnsw_graphs']} | {point['hnsw']['ef_search']} | "
+                     f"{m['exact_float32']} / {m['vectors_float16']} / {m['hnsw_index']} |")
+    for size, point in report["scale"].items():
+        sweep = point.get("ef_search_sweep")
+        if sweep:
+            lines += ["", f"efSearch sweep at {size}: " + ", ".join(
+                f"{row['ef_search']}: recall {row['min_recall_filtered']} / p99 {row['worst_p99_ms']} ms "
+                f"(CPU {row['worst_cpu_p99_ms']})" for row in sweep) + " (worst filter each)"]
+    projected = report["scale"].get("10,000,000_projected")
+    if projected:
+        lines += ["", "10M (projected linearly from 1M, not measured): exact p50 "
+                  f"{projected['exact_p50_ms_unfiltered']} ms unfiltered, {projected['exact_float32_gb']} GB exact, "
+                  f"{projected['hnsw_index_gb']} GB HNSW, encode {projected['encode_s']} s"]
+    return "\n".join(lines)
 
 
 def targets_met(scale: dict) -> dict[str, object]:
@@ -373,13 +511,20 @@ def targets_met(scale: dict) -> dict[str, object]:
     if one is None:
         return {"note": "no 1M point (--quick)"}
     filters = one["filters"]
-    worst_ratio = max(f["exact"]["p50_ms"] for f in filters.values()) / filters["none"]["faiss_flat"]["p50_ms"]
+    # every filter's exact p50 against faiss flat's unfiltered p50 timed in the same loop
+    worst_ratio = max(f["exact_over_faiss_flat_p50"] for f in filters.values())
+    worst_vs_unfiltered_none = max(f["exact"]["p50_ms"] for f in filters.values()) / filters["none"]["faiss_flat"]["p50_ms"]
     ann_p99 = max(f["ann"]["p99_ms"] for f in filters.values())
+    ann_cpu_p99 = max(f["ann"]["cpu_p99_ms"] for f in filters.values())
     recalls = [f["recall_at_10"] for name, f in filters.items() if name != "none" and f["recall_at_10"] is not None]
     return {
-        "exact_worst_filter_p50_over_faiss_flat_unfiltered_p50": round(worst_ratio, 3),
+        "exact_worst_filter_p50_over_faiss_flat_p50": worst_ratio,
+        "exact_worst_filter_p50_over_faiss_flat_p50_of_the_unfiltered_loop": round(worst_vs_unfiltered_none, 3),
+        "exact_worst_filter_p50_over_faiss_flat_filtered_p50": max(
+            f["exact_over_faiss_flat_filtered_p50"] for f in filters.values()),
         "exact_vs_faiss_flat": worst_ratio <= TARGETS["exact_vs_faiss_flat_max_ratio_1m"],
-        "ann_worst_p99_ms": ann_p99, "ann_p99": ann_p99 < TARGETS["ann_p99_ms_max_1m"],
+        "ann_worst_p99_ms": ann_p99, "ann_worst_cpu_p99_ms": ann_cpu_p99,
+        "ann_p99": ann_p99 < TARGETS["ann_p99_ms_max_1m"],
         "ann_min_recall_filtered": min(recalls) if recalls else None,
         "ann_recall": bool(recalls) and min(recalls) >= TARGETS["ann_recall_at_10_min_filtered"],
         "encode_1m_s": one["build"]["encode_s"],

@@ -258,8 +258,30 @@ def _lookup(values: Any, names: list[str]) -> torch.Tensor:
 
 
 def _multi_hot(column: pd.Series, index: dict[str, int], prefix: str, out: np.ndarray) -> None:
-    """Set ``out[row, index[prefix + str(item)]]`` for each item of each row's list."""
+    """Set ``out[row, index[prefix + str(item)]]`` for each item of each row's list.
+
+    Lists are not hashable, but a catalog built by recombining or tiling rows (and pandas
+    frames read once and indexed) shares list objects between rows: the rule runs once per
+    distinct object (``id``, safe while ``column`` holds them) and is gathered by code.
+    """
     array = column.to_numpy(dtype=object)
+    if not len(array):
+        return
+    code, _ = pd.factorize(np.fromiter(map(id, array), dtype=np.int64, count=len(array)))
+    firsts = np.full(code.max() + 1, len(array), dtype=np.int64)
+    np.minimum.at(firsts, code, np.arange(len(array), dtype=np.int64))
+    uniques = array[firsts]
+    block = np.zeros((len(uniques), out.shape[1]), dtype=out.dtype)
+    _multi_hot_rows(uniques, index, prefix, block)
+    used = np.flatnonzero(block.any(axis=0))
+    if not len(used):
+        return
+    gathered = block[:, used] if len(uniques) == len(array) else block[:, used][code]
+    out[:, used] = np.maximum(out[:, used], gathered)
+
+
+def _multi_hot_rows(array: np.ndarray, index: dict[str, int], prefix: str, out: np.ndarray) -> None:
+    """:func:`_multi_hot` on an object array, one output row per element."""
     # lists are not hashable, so type and length are read per row by pandas' C loops
     is_list = np.isin(pd.Series(array).map(type).to_numpy(), [list, tuple, np.ndarray])
     if not is_list.any():
@@ -321,15 +343,30 @@ def _name_ids(products: pd.DataFrame, buckets: int) -> tuple[np.ndarray, np.ndar
     if not total:
         return flat[:0], offsets
     # position in ``flat`` of every output id: +1 inside a row, a jump to the next row's
-    # unique name at each row start (rows without grams are skipped) — one cumsum
+    # unique name at each row start (rows without grams are skipped) — one running sum,
+    # taken in chunks so that only the output is catalog-sized (48M ids at 1M products)
     filled = row_len > 0
     first = starts[pair_code[filled]]
-    step = np.ones(total, dtype=np.int64)
     lasts = first + row_len[filled] - 1
-    step[0] = first[0]
-    step[offsets[filled][1:]] = first[1:] - lasts[:-1]
-    ids = flat[np.cumsum(step, out=step)]
+    jump_at = offsets[filled][1:]
+    jumps = first[1:] - lasts[:-1]
+    ids = np.empty(total, dtype=np.int64)
+    step = np.empty(min(total, _CHUNK), dtype=np.int64)
+    position = first[0] - 1  # the running sum before the first id
+    for lo in range(0, total, _CHUNK):
+        hi = min(lo + _CHUNK, total)
+        chunk = step[: hi - lo]
+        chunk.fill(1)
+        a, b = np.searchsorted(jump_at, [lo, hi])
+        chunk[jump_at[a:b] - lo] = jumps[a:b]
+        chunk[0] += position
+        np.cumsum(chunk, out=chunk)
+        position = int(chunk[-1])
+        np.take(flat, chunk, out=ids[lo:hi])
     return ids, offsets
+
+
+_CHUNK = 1 << 20
 
 
 def encode_products(products: pd.DataFrame, vocab: Vocab, *, shared_only: bool | None = None) -> ProductBatch:

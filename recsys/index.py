@@ -9,16 +9,22 @@ stored once, sorted by (partition, price), where a partition is one (target gend
 sub-type). A hard filter then selects contiguous row ranges — the partitions it admits, cut
 to the budget by binary search on the sorted prices — and only those rows are scanned, with
 faiss' exact brute-force kernel (``faiss.knn``), which runs at memory speed. Filters on
-brand use a precomputed list of each brand's rows. No per-query mask over the whole
-catalog is ever allocated; exclusions are handled by fetching ``k + len(exclude)``.
+brand or on a flag (sets) use precomputed row lists; the rows such a filter admits are
+gathered into one block once per distinct filter and remembered, so a query on it is one
+contiguous scan too. No per-query mask over the whole catalog is ever allocated; exclusions
+are handled by fetching ``k + len(exclude)``.
 
 **HNSW** (:class:`HnswIndex`, ``RECSYS_INDEX=hnsw``, or ``auto`` past
-:data:`AUTO_HNSW_MIN_PRODUCTS`). A faiss ``IndexHNSWFlat`` over the folded vectors (mapped to an
-L2 search, :func:`_to_l2`), searched with the filter as a faiss ID selector (a bitmap per
-distinct filter, remembered) and the candidates re-scored exactly. When a filter admits few rows
-(under :data:`EXACT_BELOW`), scanning them exactly is cheaper than walking the graph, so
-the index does that. Built once per (model, catalog) fingerprint and cached next to the
-model (``index-<fingerprint>.faiss``); a corrupt cache file is rebuilt with a warning.
+:data:`AUTO_HNSW_MIN_PRODUCTS`). One faiss ``IndexHNSWFlat`` per group of partitions — a
+(target gender, kind), a gender's groups under :data:`GROUP_MIN_PRODUCTS` merged into one
+graph (:func:`group_layout`) — over the folded vectors mapped to an L2 search (:func:`_to_l2`). A
+filter searches only the graphs of the groups it admits and merges their candidates, so a
+kind or gender filter needs no post-filtering at all; inside a group, sub-type, budget and
+brand restrictions are an over-fetch plus post-filter. A group where the filter admits fewer
+than ``exact_below`` rows, or whose graph comes up short, is scanned exactly; candidates are
+re-scored exactly. The graphs are built once per (model, catalog) fingerprint and layout and
+cached as one file next to the model (``index-<digest>.faiss``); a corrupt or mismatched
+cache file is rebuilt with a warning.
 """
 
 from __future__ import annotations
@@ -41,17 +47,29 @@ INDEX_KINDS = ("exact", "hnsw", "auto")
 #: ``RECSYS_INDEX=auto`` uses HNSW from this many products on (below it the exact scan is
 #: already under a few milliseconds on one core, see benchmarks/results/recsys_speed.json).
 AUTO_HNSW_MIN_PRODUCTS = 500_000
-#: A filter admitting fewer rows than this is scanned exactly even with HNSW (at 1M products,
-#: a kind + budget admitting 80k rows scans in 0.6 ms; a selector search on it had recall 0.79).
+#: Where a filter admits fewer rows than this in a graph's group, HNSW scans them exactly
+#: instead (an 80k-row scan takes ~0.6 ms on one core, a graph walk ~0.3 ms, and the scan is
+#: exact whatever the filter cuts away).
 EXACT_BELOW = 100_000
+#: Groups of partitions (target gender × kind) smaller than this share one HNSW graph with the
+#: other small groups of their gender (each graph a filter reaches costs one walk).
+GROUP_MIN_PRODUCTS = 100_000
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 384
-#: How much more than ``k × catalog / admitted`` a filtered HNSW query fetches before
-#: post-filtering (broad filters); narrower ones are searched with a selector.
+HNSW_EF_CONSTRUCTION = 200
+#: The smallest efSearch with recall@10 ≥ 0.95 under every benchmark filter at 1M (the sweep in
+#: benchmarks/results/recsys_speed.json: 128 gave 0.93 on the 560k-product skincare graph).
+HNSW_EF_SEARCH = 192
+#: A group where a filter admits fewer rows than this is scanned, never walked.
+SCAN_BELOW = 5_000
+#: How much more than ``k × graph / admitted`` a query fetches from a graph the filter admits
+#: in part (a sub-type, a budget, a brand) before dropping what it does not admit.
 OVER_FETCH = 2.0
-#: Distinct filters whose HNSW selector bitmap (1 bit per product) is remembered.
-MAX_SELECTORS = 64
+#: Distinct filters whose row ranges (exact) and per-graph plan (HNSW) are remembered.
+MAX_PLANS = 256
+#: Distinct row-list filters (brands, sets) whose gathered vector block is remembered, and the
+#: most those blocks may take together.
+MAX_BLOCKS = 64
+MAX_BLOCK_BYTES = 256 << 20
 
 
 _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
@@ -145,6 +163,9 @@ class ExactIndex:
         self.position_of_row = self.order  # sorted row → original product position
         self.row_of_position = np.empty(n, dtype=np.int64)
         self.row_of_position[self.order] = np.arange(n)
+        self._blocks: dict[Filter, tuple[np.ndarray, np.ndarray]] = {}
+        self._ranges: dict[tuple, list[tuple[int, int]]] = {}
+        self._block_bytes = 0
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -155,8 +176,8 @@ class ExactIndex:
 
     # -- which rows a filter admits ------------------------------------------------------
 
-    def ranges(self, flt: Filter) -> list[tuple[int, int]]:
-        """Contiguous sorted-row ranges admitted by partitions and budget, merged where adjacent.
+    def partition_ranges(self, flt: Filter) -> list[tuple[int, int]]:
+        """One sorted-row range per admitted partition, cut to the budget (empty ones left out).
 
         Rows are sorted by (partition, price), so ``partition × 2⁴⁰ + price`` is a sorted key and
         every partition's budget cut is one vectorised binary search.
@@ -173,23 +194,37 @@ class ExactIndex:
             los = np.searchsorted(self._key, parts * _PRICE_SPAN + low, side="left")
             his = np.searchsorted(self._key, parts * _PRICE_SPAN + min(high, _PRICE_SPAN - 1), side="right")
         else:
-            los, his = self._part_lo[np.searchsorted(self._part_ids, parts)], self._part_hi[
-                np.searchsorted(self._part_ids, parts)]
-        out: list[tuple[int, int]] = []
-        for lo, hi in zip(los.tolist(), his.tolist()):
-            if hi <= lo:
-                continue
-            if out and out[-1][1] == lo:  # neighbouring partitions scan as one block
-                out[-1] = (out[-1][0], hi)
-            else:
-                out.append((lo, hi))
-        return out
+            at = np.searchsorted(self._part_ids, parts)
+            los, his = self._part_lo[at], self._part_hi[at]
+        return [(lo, hi) for lo, hi in zip(los.tolist(), his.tolist()) if hi > lo]
+
+    def ranges(self, flt: Filter) -> list[tuple[int, int]]:
+        """Contiguous sorted-row ranges admitted by partitions and budget, merged where adjacent
+        (neighbouring partitions scan as one block); remembered per distinct filter."""
+        key = (flt.partitions, flt.price_min, flt.price_max)
+        hit = self._ranges.get(key)
+        if hit is None:
+            hit = _merge(self.partition_ranges(flt))
+            if len(self._ranges) >= MAX_PLANS:
+                self._ranges.pop(next(iter(self._ranges)))
+            self._ranges[key] = hit
+        return hit
 
     def candidates(self, flt: Filter) -> np.ndarray | None:
         """Sorted rows admitted by the filter's row lists (brands, flags) that also pass its
         partitions and budget; None when the filter has no row-list restriction (scan ranges)."""
         if flt.brands is None and not flt.flags:
             return None
+        return self._row_block(flt)[0]
+
+    def _row_block(self, flt: Filter) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of a row-list filter and their vectors gathered into one block, worked out
+        once per distinct filter (a brand, a brand + budget, sets) and remembered: a query on it
+        is then one contiguous scan, as fast per row as a partition's."""
+        key = replace(flt, exclude=())
+        hit = self._blocks.get(key)
+        if hit is not None:
+            return hit
         lists: list[np.ndarray] = []
         if flt.brands is not None:
             lists.append(np.sort(np.concatenate(
@@ -202,7 +237,14 @@ class ExactIndex:
         if len(rows) and (flt.partitions is not None or flt.has_budget):
             ranges = self.ranges(flt)
             rows = rows[_in_ranges(rows, ranges)] if ranges else _NO_ROWS
-        return rows
+        hit = (rows, np.take(self.vectors, rows, axis=0))
+        while self._blocks and (len(self._blocks) >= MAX_BLOCKS
+                                or self._block_bytes + hit[1].nbytes > MAX_BLOCK_BYTES):
+            self._block_bytes -= self._blocks.pop(next(iter(self._blocks)))[1].nbytes
+        if hit[1].nbytes <= MAX_BLOCK_BYTES:
+            self._blocks[key] = hit
+            self._block_bytes += hit[1].nbytes
+        return hit
 
     def _excluded_rows(self, flt: Filter) -> np.ndarray:
         ex = np.asarray([p for p in flt.exclude if 0 <= p < len(self)], dtype=np.int64)
@@ -219,9 +261,9 @@ class ExactIndex:
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = self._excluded_rows(flt)
         fetch = k + len(excluded)
-        rows = self.candidates(flt)
-        if rows is not None:
-            scores, rows = _top_of_rows(self.vectors, rows, q, fetch)
+        if flt.brands is not None or flt.flags:
+            rows, block = self._row_block(flt)
+            scores, rows = _top_of_block(block, rows, q, fetch)
         else:
             scores, rows = self._scan(self.ranges(flt), q, fetch)
         return self._finish(scores, rows, excluded, k)
@@ -254,106 +296,198 @@ def _top_of_rows(vectors: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -
     if not len(rows) or k <= 0:
         return np.empty(0, np.float32), np.empty(0, np.int64)
     faiss = _faiss()
-    block = np.take(vectors, rows, axis=0)
+    return _top_of_block(np.take(vectors, rows, axis=0), rows, q, k)
+
+
+def _top_of_block(block: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top ``k`` of ``block`` (the vectors of ``rows``), as ``(scores, rows)``."""
+    if not len(rows) or k <= 0:
+        return np.empty(0, np.float32), np.empty(0, np.int64)
+    faiss = _faiss()
     scores, idx = faiss.knn(q, block, min(k, len(rows)), metric=faiss.METRIC_INNER_PRODUCT)
     return scores[0], rows[idx[0].astype(np.int64)]
 
 
+@dataclass(frozen=True)
+class _GroupPlan:
+    """What one filter admits inside one graph: ``admitted`` rows, as sorted-row ``ranges`` or
+    (for brand and flag filters) sorted ``rows``; ``full`` when that is the whole graph."""
+
+    graph: int
+    admitted: int
+    full: bool
+    ranges: tuple[tuple[int, int], ...] = ()
+    rows: np.ndarray | None = None
+
+
 class HnswIndex:
-    """An HNSW graph over the exact index's sorted rows; filters via faiss ID selectors."""
+    """HNSW graphs over groups of partitions (see :func:`group_layout`); filters search only the
+    graphs of the groups they admit and post-filter inside a group."""
 
     kind = "hnsw"
 
-    def __init__(self, exact: ExactIndex, graph=None, *, ef_search: int = HNSW_EF_SEARCH,
+    def __init__(self, exact: ExactIndex, graphs: Sequence[object] | None = None, *,
+                 layout: Sequence[np.ndarray] | None = None, ef_search: int = HNSW_EF_SEARCH,
                  exact_below: int = EXACT_BELOW):
-        faiss = _faiss()
+        """``layout`` is the sorted rows of each graph (default: one graph of everything);
+        ``graphs`` the faiss graphs of a cached build, in layout order (default: built here)."""
         self.exact = exact
-        if graph is None:
-            graph = faiss.IndexHNSWFlat(exact.vectors.shape[1] + 1, HNSW_M, faiss.METRIC_L2)
-            graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            graph.add(_to_l2(exact.vectors))
-        self.graph = graph
+        self.layout = [np.asarray(rows, dtype=np.int64) for rows in
+                       (layout if layout is not None else [np.arange(len(exact), dtype=np.int64)])]
+        if graphs is None:
+            graphs = [_build_graph(exact.vectors[rows]) for rows in self.layout]
+        self.graphs = list(graphs)
+        self.graph_of_row = np.full(len(exact), -1, dtype=np.int32)
+        for g, rows in enumerate(self.layout):
+            self.graph_of_row[rows] = g
         self.ef_search = ef_search
         self.exact_below = exact_below
-        self._selectors: dict[Filter, tuple[object, np.ndarray]] = {}
+        self._plans: dict[Filter, list[_GroupPlan]] = {}
+        self._params: dict[int, object] = {}
 
     def __len__(self) -> int:
         return len(self.exact)
 
     @property
     def nbytes(self) -> int:
-        """Graph links plus the vectors it stores (faiss keeps its own copy)."""
-        links = self.graph.hnsw.neighbors.size() * 4 + self.graph.hnsw.offsets.size() * 8
-        return int(links + len(self.exact) * (self.exact.vectors.shape[1] + 1) * 4)
+        """Graph links, the vectors faiss stores (its own copy) and each graph's row list."""
+        total = 0
+        for graph, rows in zip(self.graphs, self.layout):
+            total += graph.hnsw.neighbors.size() * 4 + graph.hnsw.offsets.size() * 8
+            total += graph.ntotal * graph.d * 4 + rows.nbytes
+        return int(total + self.graph_of_row.nbytes)
 
     def search(self, query: np.ndarray, k: int, flt: Filter = Filter()) -> tuple[np.ndarray, np.ndarray]:
-        """Like :meth:`ExactIndex.search`; approximate when the filter admits many rows.
+        """Like :meth:`ExactIndex.search`; approximate inside groups where the filter admits many rows.
 
-        A filter admitting fewer than ``exact_below`` rows is scanned exactly. Otherwise the
-        graph is searched for ``OVER_FETCH × k × catalog / admitted`` candidates and those
-        outside the filter dropped, when that fits in ``efSearch`` (broad filters: a kind, a
-        gender); else, or when too few survive, with the filter as a faiss ID selector (a
-        bitmap over the sorted rows, built once per distinct filter and remembered).
-        Exclusions are over-fetched. Candidates are re-scored exactly, and a search
-        that finds fewer than ``k`` admitted rows falls back to the exact scan.
+        A filter admitting fewer than ``exact_below`` rows in all is scanned exactly. Otherwise
+        each graph the filter reaches is searched on its own: a group the filter admits whole
+        for ``k`` (plus exclusions) results; one it admits in part (a sub-type, a budget, a
+        brand) for ``OVER_FETCH × k × graph / admitted`` results, those outside the filter
+        dropped, and 4× that once more if too few are left. A group where the filter admits
+        fewer than ``exact_below`` rows is scanned exactly instead when that walk would need a
+        larger efSearch than usual (or it admits under ``SCAN_BELOW``), and so is one whose
+        walks come up short. Candidates are re-scored exactly and merged.
         """
         exact = self.exact
         q = np.ascontiguousarray(np.asarray(query, dtype=np.float32).reshape(1, -1))
         excluded = exact._excluded_rows(flt)
         fetch = k + len(excluded)
-        rows = exact.candidates(flt)
-        ranges = exact.ranges(flt) if rows is None else None
-        admitted = len(rows) if rows is not None else sum(hi - lo for lo, hi in ranges)
-        if admitted < self.exact_below or admitted == 0:
-            if rows is not None:
-                return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
-            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
-        faiss = _faiss()
+        plans = self._plan(flt)
+        if sum(p.admitted for p in plans) < self.exact_below:
+            return exact.search(query, k, flt)  # cheaper than the graph walks
         q_l2 = np.hstack([q, np.zeros((1, 1), np.float32)])
-        if admitted < len(exact):
-            # a broad filter: over-fetch once and keep the admitted candidates (recall as
-            # unfiltered); too few left: search again with the filter as a selector
-            want = int(np.ceil(fetch * len(exact) / admitted * OVER_FETCH))
-            if want <= self.ef_search:
-                params = faiss.SearchParametersHNSW()
-                params.efSearch = self.ef_search
-                _, idx = self.graph.search(q_l2, want, params=params)
-                found = idx[0][idx[0] >= 0].astype(np.int64)
-                found = found[_in_ranges(found, ranges) if rows is None else np.isin(found, rows)]
-                if len(found) >= fetch:
-                    scores = np.take(exact.vectors, found, axis=0) @ q[0]
-                    return exact._finish(scores, found, excluded, k)
-        params = faiss.SearchParametersHNSW()
-        params.efSearch = max(self.ef_search, fetch)
-        if admitted < len(exact):
-            params.sel = self._selector(flt, rows, ranges)
-        _, idx = self.graph.search(q_l2, fetch, params=params)
-        found = idx[0][idx[0] >= 0].astype(np.int64)
-        if len(found) < min(fetch, admitted):  # the graph could not reach enough admitted rows
-            if rows is not None:
-                return exact._finish(*_top_of_rows(exact.vectors, rows, q, fetch), excluded, k)
-            return exact._finish(*exact._scan(ranges, q, fetch), excluded, k)
-        scores = np.take(exact.vectors, found, axis=0) @ q[0]  # exact inner products of the candidates
-        return exact._finish(scores, found, excluded, k)
-
-    def _selector(self, flt: Filter, rows: np.ndarray | None, ranges) -> object:
-        """A faiss bitmap selector of the rows ``flt`` admits, remembered per distinct filter
-        (requests repeat the same kinds, genders and budgets; 1 bit per product each)."""
-        key = replace(flt, exclude=())
-        hit = self._selectors.get(key)
-        if hit is None:
-            bits = np.zeros(len(self.exact), dtype=bool)
-            if rows is not None:
-                bits[rows] = True
+        all_scores, all_rows = [], []
+        for plan in plans:
+            found = None
+            local = self.layout[plan.graph]
+            want = fetch if plan.full else int(np.ceil(fetch * len(local) / plan.admitted * OVER_FETCH))
+            # a walk costs about efSearch visits, a scan one per admitted row: scan when the
+            # filter leaves few rows here and the walk would need a larger efSearch than usual
+            if plan.admitted >= self.exact_below or (want <= self.ef_search and plan.admitted >= SCAN_BELOW):
+                found = self._walk(plan, q_l2, min(want, len(local)))
+                if len(found) < min(fetch, plan.admitted) and not plan.full:
+                    # this query's neighbourhood is poorer in admitted rows than the group
+                    found = self._walk(plan, q_l2, min(4 * want, len(local)))
+                if len(found) < min(fetch, plan.admitted):
+                    found = None  # the graph cannot reach enough admitted rows: scan them
+            if found is None:
+                scores, rows = (exact._scan(plan.ranges, q, fetch) if plan.rows is None
+                                else _top_of_rows(exact.vectors, plan.rows, q, fetch))
             else:
-                for lo, hi in ranges:
-                    bits[lo:hi] = True
-            packed = np.packbits(bits, bitorder="little")
-            hit = (_faiss().IDSelectorBitmap(packed), packed)  # the selector reads ``packed``: keep it
-            if len(self._selectors) >= MAX_SELECTORS:
-                self._selectors.pop(next(iter(self._selectors)))
-            self._selectors[key] = hit
-        return hit[0]
+                scores, rows = np.take(exact.vectors, found, axis=0) @ q[0], found
+            all_scores.append(scores)
+            all_rows.append(rows)
+        if not all_scores:
+            return np.empty(0, np.float32), np.empty(0, np.int64)
+        return exact._finish(np.concatenate(all_scores), np.concatenate(all_rows), excluded, k)
+
+    def _walk(self, plan: _GroupPlan, q_l2: np.ndarray, want: int) -> np.ndarray:
+        """The sorted rows of ``want`` graph neighbours of the query that the plan admits."""
+        ef = max(self.ef_search, want)
+        params = self._params.get(ef)
+        if params is None:
+            params = self._params[ef] = _faiss().SearchParametersHNSW()
+            params.efSearch = ef
+        _, idx = self.graphs[plan.graph].search(q_l2, want, params=params)
+        found = self.layout[plan.graph][idx[0][idx[0] >= 0]]
+        if plan.full:
+            return found
+        return found[_in_ranges(found, plan.ranges) if plan.rows is None else _in_sorted(found, plan.rows)]
+
+    def _plan(self, flt: Filter) -> list[_GroupPlan]:
+        """The filter's admitted rows per graph, worked out once per distinct filter (requests
+        repeat the same kinds, genders, budgets and brands) and remembered."""
+        key = replace(flt, exclude=())
+        plans = self._plans.get(key)
+        if plans is not None:
+            return plans
+        exact = self.exact
+        rows = exact.candidates(flt)
+        plans = []
+        if rows is not None:
+            graph_of = self.graph_of_row[rows]
+            for g in np.unique(graph_of).tolist():
+                mine = rows[graph_of == g]
+                plans.append(_GroupPlan(g, len(mine), len(mine) == len(self.layout[g]), rows=mine))
+        else:
+            by_graph: dict[int, list[tuple[int, int]]] = {}
+            for lo, hi in exact.partition_ranges(flt):
+                by_graph.setdefault(int(self.graph_of_row[lo]), []).append((lo, hi))
+            for g, ranges in sorted(by_graph.items()):
+                admitted = sum(hi - lo for lo, hi in ranges)
+                plans.append(_GroupPlan(g, admitted, admitted == len(self.layout[g]), ranges=tuple(_merge(ranges))))
+        if len(self._plans) >= MAX_PLANS:
+            self._plans.pop(next(iter(self._plans)))
+        self._plans[key] = plans
+        return plans
+
+
+def _build_graph(vectors: np.ndarray):
+    faiss = _faiss()
+    graph = faiss.IndexHNSWFlat(vectors.shape[1] + 1, HNSW_M, faiss.METRIC_L2)
+    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    graph.add(_to_l2(vectors))
+    return graph
+
+
+def group_layout(exact: ExactIndex, group_of: dict[int, object] | None, min_group: int = GROUP_MIN_PRODUCTS
+                 ) -> list[np.ndarray]:
+    """The sorted rows of each graph: one per group of partitions (``group_of``: partition →
+    group, a (target gender, kind) tuple), the groups of one gender under ``min_group``
+    products merged into one graph — per gender, so that a gender filter ("women or unisex")
+    admits every graph it reaches whole and never post-filters. ``None``: one graph of everything.
+    """
+    if group_of is None:
+        return [np.arange(len(exact), dtype=np.int64)]
+    members: dict[object, list[tuple[int, int]]] = {}
+    for part in exact._part_ids.tolist():
+        members.setdefault(group_of.get(part, ("?", part)), []).append(exact.bounds[part])
+    graphs: dict[object, list[tuple[int, int]]] = {}
+    for group, ranges in members.items():
+        size = sum(hi - lo for lo, hi in ranges)
+        gender = group[0] if isinstance(group, tuple) else group
+        graphs.setdefault(group if size >= min_group else ("small", gender), []).extend(ranges)
+    ordered = sorted(graphs.values(), key=lambda ranges: min(lo for lo, _ in ranges))
+    return [np.sort(np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])) for ranges in ordered]
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if hi <= lo:
+            continue
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _in_sorted(values: np.ndarray, sorted_rows: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in the sorted array ``sorted_rows``."""
+    at = np.searchsorted(sorted_rows, values)
+    return (at < len(sorted_rows)) & (sorted_rows[np.minimum(at, len(sorted_rows) - 1)] == values)
 
 
 def _to_l2(vectors: np.ndarray) -> np.ndarray:
@@ -399,40 +533,65 @@ def fingerprint(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray) -
 
 def build(vectors: np.ndarray, partition: np.ndarray, price: np.ndarray, brand: np.ndarray, *,
           kind: str = "exact", cache_dir: Path | None = None, flags: dict[str, np.ndarray] | None = None,
+          groups: dict[int, object] | None = None, min_group: int = GROUP_MIN_PRODUCTS,
           **hnsw_options) -> ExactIndex | HnswIndex:
-    """The index of ``kind``; an HNSW graph is read from / written to ``cache_dir`` when given.
+    """The index of ``kind``; HNSW graphs are read from / written to ``cache_dir`` when given.
 
-    ``hnsw_options`` (``ef_search``, ``exact_below``) tune the HNSW search, not the graph.
+    ``groups`` maps partitions to the groups that get a graph each (:func:`group_layout`);
+    ``hnsw_options`` (``ef_search``, ``exact_below``) tune the HNSW search, not the graphs.
+    The cache is one file named by the (model, catalog) fingerprint and the graph layout, so a
+    change to either builds and writes a new one (the stale file is removed); a file that
+    cannot be read or does not match is rebuilt with a warning.
     """
     exact = ExactIndex(vectors, partition, price, brand, flags=flags)
     if kind == "exact":
         return exact
     if kind != "hnsw":
         raise SearchIndexError(f"unknown index kind {kind!r}; use one of exact, hnsw")
-    faiss = _faiss()
+    layout = group_layout(exact, groups, min_group)
     path = None
     if cache_dir is not None:
-        path = Path(cache_dir) / f"index-{fingerprint(vectors, partition, price)}.faiss"
+        digest = hashlib.sha1(f"{fingerprint(vectors, partition, price)} M{HNSW_M} "
+                              f"efc{HNSW_EF_CONSTRUCTION}".encode())
+        for rows in layout:
+            digest.update(np.int64(len(rows)).tobytes() + rows.tobytes())
+        path = Path(cache_dir) / f"index-{digest.hexdigest()[:16]}.faiss"
         if path.is_file():
             try:
-                graph = faiss.read_index(str(path))
-                if graph.ntotal != len(exact) or graph.d != exact.vectors.shape[1] + 1:
-                    raise ValueError(f"holds {graph.ntotal} × {graph.d}, expected {len(exact)} × "
-                                     f"{exact.vectors.shape[1] + 1}")
-                return HnswIndex(exact, graph, **hnsw_options)
+                return HnswIndex(exact, _read_graphs(path, layout, exact.vectors.shape[1] + 1),
+                                 layout=layout, **hnsw_options)
             except Exception as exc:  # a damaged or stale cache is rebuilt, never trusted
                 log.warning("index cache %s is unusable (%s); rebuilding it", path, exc)
-    index = HnswIndex(exact, **hnsw_options)
+    index = HnswIndex(exact, layout=layout, **hnsw_options)
     if path is not None:
-        _write_atomically(faiss, index.graph, path)
+        _write_atomically(index, path)
     return index
 
 
-def _write_atomically(faiss, graph, path: Path) -> None:
+def _read_graphs(path: Path, layout: Sequence[np.ndarray], dim: int) -> list[object]:
+    """The graphs of a cache file, checked against the layout they must serve."""
+    faiss = _faiss()
+    with np.load(path, allow_pickle=False) as stored:
+        sizes = stored["sizes"]
+        if not np.array_equal(sizes, [len(rows) for rows in layout]) or not np.array_equal(
+                stored["rows"], np.concatenate(layout)):
+            raise ValueError("its graph layout differs from the catalog's")
+        graphs = [faiss.deserialize_index(stored[f"graph{g}"]) for g in range(len(layout))]
+    for graph, rows in zip(graphs, layout):
+        if graph.ntotal != len(rows) or graph.d != dim:
+            raise ValueError(f"a graph holds {graph.ntotal} × {graph.d}, expected {len(rows)} × {dim}")
+    return graphs
+
+
+def _write_atomically(index: HnswIndex, path: Path) -> None:
+    faiss = _faiss()
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(graph, str(tmp))
+        with open(tmp, "wb") as out:
+            np.savez(out, sizes=np.asarray([len(rows) for rows in index.layout], dtype=np.int64),
+                     rows=np.concatenate(index.layout),
+                     **{f"graph{g}": faiss.serialize_index(graph) for g, graph in enumerate(index.graphs)})
         os.replace(tmp, path)
         for stale in path.parent.glob("index-*.faiss"):
             if stale != path:
@@ -466,6 +625,10 @@ class Partitions:
         self.key_of: dict[int, tuple[str, str, int]] = {
             i: (str(kind_names[(k // n_sub) % n_kind]), str(sub_names[k % n_sub]), int(k // (n_sub * n_kind)))
             for i, k in enumerate(unique.tolist())}
+
+    def groups(self) -> dict[int, tuple[int, str]]:
+        """Each partition's HNSW group: its (target gender rank, kind)."""
+        return {code: (rank, kind) for code, (kind, _, rank) in self.key_of.items()}
 
     def select(self, *, kinds: Iterable[str] | None = None, sub_types: Iterable[str] | None = None,
                genders: Iterable[str] | None = None) -> frozenset[int] | None:

@@ -365,7 +365,8 @@ class Recommender:
                  index: str = "exact", index_dir: Path | None = None, index_options: dict[str, Any] | None = None):
         """``index`` is a ``RECSYS_INDEX`` setting (exact | hnsw | auto, see :mod:`recsys.index`);
         an HNSW graph is cached in ``index_dir`` (the model folder when loaded) when given;
-        ``index_options`` tune its search (``ef_search``, ``exact_below``)."""
+        ``index_options`` tune its search (``ef_search``, ``exact_below``) and grouping
+        (``min_group``: one graph per (target gender, kind) of at least that many products)."""
         self.model = model.eval()
         self.vocab = vocab
         self.catalog = catalog
@@ -406,7 +407,7 @@ class Recommender:
         self.index = build_index(fold(self.product_embeddings, self.product_bias, self.pop_weight),
                                  self._partitions.codes, self._price, self._brand.astype(np.int64),
                                  kind=self.index_kind, cache_dir=index_dir, flags={"set": self._is_set},
-                                 **(index_options or {}))
+                                 groups=self._partitions.groups(), **(index_options or {}))
         self._evidence = ReviewEvidence(catalog)
         self._match: Any = None
 

@@ -9,6 +9,7 @@ import pytest
 
 from recsys.index import (
     ExactIndex, Filter, HnswIndex, Partitions, SearchIndexError, build, choose_kind, fold, fold_query,
+    group_layout,
 )
 
 N, D = 600, 8
@@ -27,8 +28,14 @@ def data():
     brand = rng.integers(0, 12, N)
     parts = Partitions(list(kinds), list(subs), list(genders))
     users = rng.standard_normal((20, D)).astype(np.float32)
+    sets = np.random.default_rng(8).random(N) < 0.3
     return dict(emb=emb, bias=bias, kinds=kinds, subs=subs, genders=genders, price=price, brand=brand,
-                parts=parts, users=users)
+                parts=parts, users=users, sets=sets)
+
+
+def exact_index(d) -> ExactIndex:
+    return ExactIndex(fold(d["emb"], d["bias"], 0.5), d["parts"].codes, d["price"], d["brand"],
+                      flags={"set": d["sets"]})
 
 
 def brute(d, user, temperature, pop_weight, admit, k):
@@ -61,28 +68,50 @@ def filters(d):
         (Filter(partitions=p.select(kinds=["makeup"]), exclude=(0, 1, 2, 3, 4, 5)),
          (d["kinds"] == "makeup") & (np.arange(N) > 5)),
         (Filter(partitions=frozenset()), np.zeros(N, bool)),
+        (Filter(partitions=p.select(genders=["women", "unisex"]), flags=frozenset({"set"}), exclude=(7, 9)),
+         (d["genders"] != "men") & d["sets"] & ~np.isin(np.arange(N), [7, 9])),
+        (Filter(partitions=p.select(genders=["men"])), d["genders"] == "men"),
     ]
 
 
-@pytest.mark.parametrize("which", range(8))
+N_FILTERS = 10
+
+
+@pytest.mark.parametrize("which", range(N_FILTERS))
 def test_exact_index_matches_brute_force_under_every_filter(data, which):
     flt, admit = filters(data)[which]
-    index = ExactIndex(fold(data["emb"], data["bias"], 0.5), data["parts"].codes, data["price"], data["brand"])
-    for user in data["users"]:
-        _, positions = index.search(fold_query(user, 0.1)[0], 10, flt)
-        assert positions.tolist() == brute(data, user, 0.1, 0.5, admit, 10)
+    index = exact_index(data)
+    for _ in range(2):  # the second pass reads the remembered row blocks
+        for user in data["users"]:
+            _, positions = index.search(fold_query(user, 0.1)[0], 10, flt)
+            assert positions.tolist() == brute(data, user, 0.1, 0.5, admit, 10)
 
 
-@pytest.mark.parametrize("which", range(8))
-def test_hnsw_graph_path_agrees_with_exact_where_it_is_exhaustive(data, which):
+#: one graph; one per (gender, kind) group (9 of 60–78 products); a gender's groups under 66 merged
+LAYOUTS = {"one graph": None, "per group": 0, "small groups merged": 66}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("which", range(N_FILTERS))
+def test_hnsw_graph_path_agrees_with_exact_where_it_is_exhaustive(data, which, layout):
     flt, admit = filters(data)[which]
-    exact = ExactIndex(fold(data["emb"], data["bias"], 0.5), data["parts"].codes, data["price"], data["brand"])
+    exact = exact_index(data)
+    min_group = LAYOUTS[layout]
+    rows = group_layout(exact, None if min_group is None else data["parts"].groups(), min_group or 0)
+    assert sorted(np.concatenate(rows).tolist()) == list(range(N))  # every row in exactly one graph
+    if layout == "per group":
+        assert len(rows) == len(set(data["parts"].groups().values()))
+    if layout == "small groups merged":
+        assert 1 < len(rows) < len(set(data["parts"].groups().values()))
+        for graph_rows in rows:  # merged per gender: a gender filter takes a graph whole or not at all
+            assert len(set(data["genders"][exact.position_of_row[graph_rows]])) == 1
     # efSearch above the catalog size makes the graph search exhaustive; exact_below=0 forces
     # the graph path even for small filtered sets
-    hnsw = HnswIndex(exact, ef_search=2 * N, exact_below=0)
+    hnsw = HnswIndex(exact, layout=rows, ef_search=2 * N, exact_below=0)
     for user in data["users"]:
         q = fold_query(user, 0.1)[0]
-        assert hnsw.search(q, 5, flt)[1].tolist() == exact.search(q, 5, flt)[1].tolist()
+        got = hnsw.search(q, 5, flt)[1].tolist()
+        assert got == exact.search(q, 5, flt)[1].tolist() == brute(data, user, 0.1, 0.5, admit, 5)
 
 
 def test_too_few_admitted_returns_what_there_is(data):
@@ -109,10 +138,18 @@ def test_hnsw_cache_is_reused_and_rebuilt_on_change(data, tmp_path):
     assert first.stat().st_mtime_ns == stamp          # same model and catalog: read, not rebuilt
     changed_model = (fold(data["emb"] * 2, data["bias"], 0.5),) + args[1:]
     build(*changed_model, kind="hnsw", cache_dir=tmp_path)
+    [after_model] = tmp_path.glob("index-*.faiss")
     changed_catalog = args[:2] + (data["price"] + 1000,) + args[3:]
     build(*changed_catalog, kind="hnsw", cache_dir=tmp_path)
-    [latest] = tmp_path.glob("index-*.faiss")        # each change wrote a new file, stale ones removed
-    assert latest != first
+    [after_catalog] = tmp_path.glob("index-*.faiss")  # each change wrote a new file, stale ones removed
+    grouped = build(*changed_catalog, kind="hnsw", cache_dir=tmp_path, groups=data["parts"].groups(), min_group=0)
+    [after_layout] = tmp_path.glob("index-*.faiss")
+    assert len({first, after_model, after_catalog, after_layout}) == 4 and len(grouped.graphs) == 9
+    grouped_stamp = after_layout.stat().st_mtime_ns
+    again = build(*changed_catalog, kind="hnsw", cache_dir=tmp_path, groups=data["parts"].groups(), min_group=0)
+    assert after_layout.stat().st_mtime_ns == grouped_stamp and len(again.graphs) == 9  # read back, all graphs
+    q = fold_query(data["users"][0], 0.1)[0]
+    assert again.search(q, 3)[1].tolist() == grouped.search(q, 3)[1].tolist()
 
 
 def test_a_corrupt_cache_is_rebuilt_with_a_warning(data, tmp_path, caplog):

@@ -49,27 +49,32 @@ def recommender(products: pd.DataFrame, **kwargs) -> Recommender:
 
 
 @pytest.fixture(scope="module")
-def pair() -> tuple[Recommender, Recommender]:
+def pair() -> tuple[Recommender, Recommender, Recommender]:
+    """Exact; HNSW with the default grouping (every group small here: one graph per target
+    gender); HNSW with one graph per (target gender, kind) group."""
     products = tiled_products()
-    return recommender(products), recommender(products, index="hnsw", index_options=EXHAUSTIVE)
+    return (recommender(products), recommender(products, index="hnsw", index_options=EXHAUSTIVE),
+            recommender(products, index="hnsw", index_options={**EXHAUSTIVE, "min_group": 0}))
 
 
 @pytest.mark.parametrize("text", REQUESTS)
 def test_filters_give_the_same_top_k_on_the_exact_and_hnsw_paths(pair, text: str) -> None:
-    exact, hnsw = pair
-    assert (exact.index_kind, hnsw.index_kind) == ("exact", "hnsw")
+    exact, *graphs = pair
+    assert len(graphs[0].index.graphs) == 3 < len(graphs[1].index.graphs)
+    assert (exact.index_kind, *(g.index_kind for g in graphs)) == ("exact", "hnsw", "hnsw")
     profile = parse_profile(text, brands=BRANDS)
     exclude = [r.product_id for r in exact.recommend(profile, k=2)]
     for ex in ((), exclude):
         want = [r.product_id for r in exact.recommend(profile, k=10, exclude=ex)]
         assert want, text
-        assert [r.product_id for r in hnsw.recommend(profile, k=10, exclude=ex)] == want
+        for hnsw in graphs:
+            assert [r.product_id for r in hnsw.recommend(profile, k=10, exclude=ex)] == want
 
 
 @pytest.mark.parametrize("text", REQUESTS)
 def test_the_index_admits_exactly_what_allowed_admits_in_model_order(pair, text: str) -> None:
     """The reference: the full score vector masked by ``allowed()``, best first."""
-    exact, _ = pair
+    exact, *_ = pair
     profile = parse_profile(text, brands=BRANDS)
     if set(profile.named_types) and set(profile.named_types) != set(profile.sub_types):
         pytest.skip("named types are ranked first; covered by the request-filter tests")
