@@ -32,6 +32,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -70,6 +72,34 @@ MAX_PLANS = 256
 #: most those blocks may take together.
 MAX_BLOCKS = 64
 MAX_BLOCK_BYTES = 256 << 20
+
+
+class _Memo:
+    """A bounded, thread-safe memo (Slack's listener threads search one index at once):
+    at most ``max_items`` entries and ``max_bytes`` of them, the oldest dropped first."""
+
+    def __init__(self, max_items: int, max_bytes: int | None = None) -> None:
+        self.max_items, self.max_bytes = max_items, max_bytes
+        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> object | None:
+        with self._lock:
+            hit = self._items.get(key)
+        return None if hit is None else hit[0]
+
+    def put(self, key: object, value: object, nbytes: int = 0) -> None:
+        if self.max_bytes is not None and nbytes > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            while self._items and (len(self._items) >= self.max_items or (
+                    self.max_bytes is not None and self._bytes + nbytes > self.max_bytes)):
+                self._bytes -= self._items.popitem(last=False)[1][1]
+            self._items[key] = (value, nbytes)
+            self._bytes += nbytes
 
 
 _PRICE_SPAN = 1 << 40  # prices (KRW) are far below this
@@ -163,9 +193,8 @@ class ExactIndex:
         self.position_of_row = self.order  # sorted row → original product position
         self.row_of_position = np.empty(n, dtype=np.int64)
         self.row_of_position[self.order] = np.arange(n)
-        self._blocks: dict[Filter, tuple[np.ndarray, np.ndarray]] = {}
-        self._ranges: dict[tuple, list[tuple[int, int]]] = {}
-        self._block_bytes = 0
+        self._blocks = _Memo(MAX_BLOCKS, MAX_BLOCK_BYTES)  # Filter → (rows, their vectors)
+        self._ranges = _Memo(MAX_PLANS)  # (partitions, budget) → merged row ranges
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -205,10 +234,8 @@ class ExactIndex:
         hit = self._ranges.get(key)
         if hit is None:
             hit = _merge(self.partition_ranges(flt))
-            if len(self._ranges) >= MAX_PLANS:
-                self._ranges.pop(next(iter(self._ranges)))
-            self._ranges[key] = hit
-        return hit
+            self._ranges.put(key, hit)
+        return hit  # type: ignore[return-value]
 
     def candidates(self, flt: Filter) -> np.ndarray | None:
         """Sorted rows admitted by the filter's row lists (brands, flags) that also pass its
@@ -224,7 +251,7 @@ class ExactIndex:
         key = replace(flt, exclude=())
         hit = self._blocks.get(key)
         if hit is not None:
-            return hit
+            return hit  # type: ignore[return-value]
         lists: list[np.ndarray] = []
         if flt.brands is not None:
             lists.append(np.sort(np.concatenate(
@@ -237,14 +264,9 @@ class ExactIndex:
         if len(rows) and (flt.partitions is not None or flt.has_budget):
             ranges = self.ranges(flt)
             rows = rows[_in_ranges(rows, ranges)] if ranges else _NO_ROWS
-        hit = (rows, np.take(self.vectors, rows, axis=0))
-        while self._blocks and (len(self._blocks) >= MAX_BLOCKS
-                                or self._block_bytes + hit[1].nbytes > MAX_BLOCK_BYTES):
-            self._block_bytes -= self._blocks.pop(next(iter(self._blocks)))[1].nbytes
-        if hit[1].nbytes <= MAX_BLOCK_BYTES:
-            self._blocks[key] = hit
-            self._block_bytes += hit[1].nbytes
-        return hit
+        block = (rows, np.take(self.vectors, rows, axis=0))
+        self._blocks.put(key, block, block[1].nbytes)
+        return block
 
     def _excluded_rows(self, flt: Filter) -> np.ndarray:
         ex = np.asarray([p for p in flt.exclude if 0 <= p < len(self)], dtype=np.int64)
@@ -342,7 +364,7 @@ class HnswIndex:
             self.graph_of_row[rows] = g
         self.ef_search = ef_search
         self.exact_below = exact_below
-        self._plans: dict[Filter, list[_GroupPlan]] = {}
+        self._plans = _Memo(MAX_PLANS)  # Filter → list[_GroupPlan]
         self._params: dict[int, object] = {}
 
     def __len__(self) -> int:
@@ -419,9 +441,9 @@ class HnswIndex:
         """The filter's admitted rows per graph, worked out once per distinct filter (requests
         repeat the same kinds, genders, budgets and brands) and remembered."""
         key = replace(flt, exclude=())
-        plans = self._plans.get(key)
-        if plans is not None:
-            return plans
+        known = self._plans.get(key)
+        if known is not None:
+            return known  # type: ignore[return-value]
         exact = self.exact
         rows = exact.candidates(flt)
         plans = []
@@ -437,9 +459,7 @@ class HnswIndex:
             for g, ranges in sorted(by_graph.items()):
                 admitted = sum(hi - lo for lo, hi in ranges)
                 plans.append(_GroupPlan(g, admitted, admitted == len(self.layout[g]), ranges=tuple(_merge(ranges))))
-        if len(self._plans) >= MAX_PLANS:
-            self._plans.pop(next(iter(self._plans)))
-        self._plans[key] = plans
+        self._plans.put(key, plans)
         return plans
 
 

@@ -163,3 +163,32 @@ def test_a_corrupt_cache_is_rebuilt_with_a_warning(data, tmp_path, caplog):
     assert len(index) == N and path.stat().st_size > 1000
     q = fold_query(data["users"][0], 0.1)[0]
     assert index.search(q, 3)[1].tolist() == brute(data, data["users"][0], 0.1, 0.5, np.ones(N, bool), 3)
+
+
+def test_the_filter_memo_is_bounded_oldest_first():
+    from recsys.index import _Memo
+
+    memo = _Memo(max_items=2, max_bytes=100)
+    memo.put("a", 1, 40)
+    memo.put("b", 2, 40)
+    memo.put("c", 3, 40)  # over both bounds: "a" goes
+    assert (memo.get("a"), memo.get("b"), memo.get("c")) == (None, 2, 3)
+    memo.put("huge", 4, 101)  # bigger than the whole memo: never kept, nothing evicted for it
+    assert memo.get("huge") is None and memo.get("b") == 2
+
+
+def test_concurrent_searches_over_many_filters_agree_with_one_thread(data, monkeypatch):
+    """Slack's listener threads share one index; its memos evict while others read them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import recsys.index as index_module
+
+    monkeypatch.setattr(index_module, "MAX_BLOCKS", 3)
+    monkeypatch.setattr(index_module, "MAX_PLANS", 3)
+    shared = exact_index(data)
+    q = fold_query(data["users"][0], 0.1)[0]
+    work = [Filter(brands=frozenset({b}), price_max=m) for b in range(12) for m in (20_000, 40_000, None)] * 4
+    expected = [exact_index(data).search(q, 5, f)[1].tolist() for f in work]
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda f: shared.search(q, 5, f)[1].tolist(), work))
+    assert got == expected
