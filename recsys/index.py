@@ -317,7 +317,6 @@ def _top_of_rows(vectors: np.ndarray, rows: np.ndarray, q: np.ndarray, k: int) -
     """Exact top ``k`` of the given sorted rows: one gather (``np.take``) and faiss' kernel."""
     if not len(rows) or k <= 0:
         return np.empty(0, np.float32), np.empty(0, np.int64)
-    faiss = _faiss()
     return _top_of_block(np.take(vectors, rows, axis=0), rows, q, k)
 
 

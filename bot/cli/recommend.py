@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from bot.store.approvals import Store
     from crm.pipeline import RecommendResult
-    from recsys.recommender import Recommender
 
 
 # Typer's choices, from the one table in bot.settings.
@@ -101,15 +100,15 @@ def recommend(
         status.update(f"Drafting with {(provider or parts.drafter.provider).name}…")
         result = run_recommend(profile, parts.recommender, parts.drafter, k=top,
                                channel=chosen_channel, provider=provider)
-    print_catalog_note(parts.recommender)
+    note = catalog_note(parts.recommender)
+    print_catalog_note(note)
     store = wiring.approvals
     if slack and store is None:  # --no-save: render from a store that lives for this command only
         from bot.store.approvals import Store
 
         store = Store.open(":memory:")
     language = message_language(text, settings.bot_language)
-    request_id = (_save(store, result, text, chosen_channel, language, catalog_note(parts.recommender))
-                  if store is not None else None)
+    request_id = _save(store, result, text, chosen_channel, language, note) if store is not None else None
     if slack:
         _print_slack(store, request_id)
         return
@@ -130,13 +129,13 @@ def recommend(
         )
 
 
-def print_catalog_note(recommender: Recommender) -> None:
-    """One line on stderr when the model serves a catalog it was not trained on (stdout stays clean)."""
+def print_catalog_note(note: dict[str, str] | None) -> None:
+    """The approvers' catalog note (:func:`bot.slack.services.catalog_note`) as one line on
+    stderr, so stdout stays clean."""
     from rich.text import Text
 
-    message = recommender.catalog_match.message("en")
-    if message:
-        err_console.print(Text.assemble(("note:", "bold yellow"), " ", message), highlight=False, soft_wrap=True)
+    if note:
+        err_console.print(Text.assemble(("note:", "bold yellow"), " ", note["en"]), highlight=False, soft_wrap=True)
 
 
 def message_language(text: str, setting: str) -> str:

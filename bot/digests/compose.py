@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.badges import Badge, badge
 from bot.digests.store import Run, Subscription
-from recsys.personas import find_persona
 from bot.slack.blocks import SECTION_MAX
 from bot.slack.i18n import t
 from bot.slack.mrkdwn import clip, escape
 from bot.store.approvals import JSONObject, NewDraft, Store
 from bot.wiring import Wiring
-from recsys.personas import UnknownPersonaError
+from recsys.personas import UnknownPersonaError, find_persona
 from recsys.profile import Profile
 
 if TYPE_CHECKING:

@@ -22,12 +22,11 @@ from bot.digests.compose import Message, PersonaInfo, compose_digest, digest_mes
 from bot.digests.scheduler import Clock, Digests, local_label, next_fire, one_line, utc_now
 from bot.digests.store import ALL_PERSONAS, WEEKDAYS, Run, Schedule, Subscription
 from bot.errors import BotError, user_message
-from recsys.personas import UnknownPersonaError
-from recsys.personas import find_persona
 from bot.slack.i18n import t
 from bot.slack.listeners import Feature
 from bot.slack.mrkdwn import escape
 from bot.slack.services import BotDeps
+from recsys.personas import UnknownPersonaError, find_persona
 
 log = logging.getLogger(__name__)
 
